@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Runs every test/unit/**/*.test.ts with node's test runner (TypeScript through tsx).
+// Extra arguments are passed on, e.g. `node scripts/test-unit.mjs --test-name-pattern=simulator`.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+
+const root = new URL('..', import.meta.url).pathname;
+const files = readdirSync(`${root}test/unit`, { recursive: true })
+  .map(String)
+  .filter((f) => f.endsWith('.test.ts'))
+  .sort()
+  .map((f) => `test/unit/${f}`);
+const filter = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
+const selected = filter.length ? files.filter((f) => filter.some((x) => f.includes(x))) : files;
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...flags, ...selected],
+  { cwd: root, stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);

@@ -1,0 +1,33 @@
+import * as vscode from 'vscode';
+import { Config } from './vscode/util/config';
+import { createLog, reportError } from './vscode/util/log';
+import type { ExtensionApi, Services } from './vscode/services';
+
+/**
+ * Composition root: builds the shared services, hands them to each capability and shows an activation
+ * failure to the user (VS Code itself would only log it). Heavy modules load on first use, not here.
+ */
+export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
+  const started = performance.now();
+  const log = createLog();
+  context.subscriptions.push(log);
+  try {
+    if (process.env.PROXMOX_IAC_TEST_FAIL_ACTIVATION === '1') {
+      throw new Error('activation failure requested by PROXMOX_IAC_TEST_FAIL_ACTIVATION');
+    }
+    const services: Services = { context, log, config: new Config() };
+    context.subscriptions.push(
+      vscode.commands.registerCommand('proxmoxIac.showLog', () => log.show()),
+    );
+    const activationMs = performance.now() - started;
+    log.info(`Proxmox IaC activated in ${activationMs.toFixed(2)} ms`);
+    return { services, activationMs };
+  } catch (err) {
+    void reportError(log, 'Proxmox IaC could not start', err);
+    return undefined;
+  }
+}
+
+export function deactivate(): void {
+  // Everything is registered on context.subscriptions and disposed by VS Code.
+}

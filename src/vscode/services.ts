@@ -1,0 +1,19 @@
+import type * as vscode from 'vscode';
+import type { Config } from './util/config';
+
+/**
+ * What the composition root hands every capability. Capabilities take what they need from here and
+ * never reach for globals, so tests can build them with their own pieces.
+ */
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  readonly config: Config;
+}
+
+/** The object `activate` returns; integration tests reach the live services through it. */
+export interface ExtensionApi {
+  readonly services: Services;
+  /** Milliseconds spent in our own activation code. */
+  readonly activationMs: number;
+}

@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+
+/**
+ * The extension's one log channel. Errors go here with their stack; what reaches the user is one sentence
+ * with an action. Never pass secrets to it.
+ */
+export function createLog(): vscode.LogOutputChannel {
+  return vscode.window.createOutputChannel('Proxmox IaC', { log: true });
+}
+
+/** A message for a thrown value, without a stack. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/**
+ * Logs `err` and shows one clear error message with the given actions; resolves to the chosen action.
+ * "Show Log" is always offered last.
+ */
+export async function reportError(
+  log: vscode.LogOutputChannel,
+  summary: string,
+  err: unknown,
+  ...actions: string[]
+): Promise<string | undefined> {
+  log.error(summary, err instanceof Error ? (err.stack ?? err.message) : err);
+  const choice = await vscode.window.showErrorMessage(`${summary}: ${errorMessage(err)}`, ...actions, 'Show Log');
+  if (choice === 'Show Log') log.show(true);
+  return choice;
+}
