@@ -40,6 +40,18 @@ const builds = [
   },
   {
     ...common,
+    // The IaC language service (yaml, ajv, schemas, Nix runner): a separate file that dist/extension.js
+    // requires on first use (src/vscode/language/serviceHost.ts), so activation never parses it.
+    entryPoints: { 'language-service': 'src/vscode/language/serviceModule.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: !watch,
+    external: ['vscode'],
+  },
+  {
+    ...common,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',
     platform: 'node',

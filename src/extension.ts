@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { Config } from './vscode/util/config';
+import { registerLanguageFeatures } from './vscode/language/register';
 import { createLog, reportError } from './vscode/util/log';
 import type { ExtensionApi, Services } from './vscode/services';
+import { registerExplorer } from './vscode/explorer';
 
 /**
  * Composition root: builds the shared services, hands them to each capability and shows an activation
@@ -19,9 +21,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     context.subscriptions.push(
       vscode.commands.registerCommand('proxmoxIac.showLog', () => log.show()),
     );
+    const explorer = registerExplorer(services);
+    context.subscriptions.push(registerLanguageFeatures(services));
     const activationMs = performance.now() - started;
     log.info(`Proxmox IaC activated in ${activationMs.toFixed(2)} ms`);
-    return { services, activationMs };
+    return { services, activationMs, explorer };
   } catch (err) {
     void reportError(log, 'Proxmox IaC could not start', err);
     return undefined;

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { ExplorerApi } from './explorer';
 import type { Config } from './util/config';
 
 /**
@@ -16,4 +17,6 @@ export interface ExtensionApi {
   readonly services: Services;
   /** Milliseconds spent in our own activation code. */
   readonly activationMs: number;
+  /** The explorer's tree, connections and tasks (tests drive and inspect it through this). */
+  readonly explorer?: ExplorerApi;
 }

@@ -21,6 +21,11 @@ export interface ValidationOptions {
   readonly live?: LiveCluster;
   /** Extra read-only VMIDs from settings. */
   readonly readonlyVmids?: readonly number[];
+  /**
+   * Guests the workspace declares (from `declaredGuests`); those with `readonly` make a manifest that would
+   * modify their VMID an error. Optional: the caller refreshes it when the declaring files change.
+   */
+  readonly declaredGuests?: readonly DeclaredGuest[];
   /** Cancel long work (Nix evaluation). */
   readonly signal?: AbortSignal;
 }

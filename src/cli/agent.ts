@@ -1,0 +1,60 @@
+/**
+ * `proxmox-iac agent VMID`: what the QEMU guest agent reports for a VM — host name, OS and network
+ * interfaces. Finds the VM's node with one /cluster/resources call unless --node is given.
+ */
+import { EXIT_OK, type CliCommand } from './command';
+import { CONNECTION_FLAGS, CONNECTION_USAGE, clientFromArgs, outputFormat, parseArgs, runWithClient, table, UsageError } from './resources';
+import { GuestNotFoundError } from '../core/pve/errors';
+
+export const agentCommand: CliCommand = {
+  name: 'agent',
+  summary: 'Show a VM\'s guest-agent data: host name, OS, IP addresses',
+  usage: `Usage: proxmox-iac agent VMID [--node NODE] [connection options]
+
+Asks the QEMU guest agent of VM VMID for its host name, OS and network interfaces. Fails with a clear
+message when the agent is not configured, the VM is not running, or the agent does not answer.
+
+${CONNECTION_USAGE}
+
+Exit status: 0 the agent answered, 1 it did not (the message says why), 2 usage error.`,
+  run(args, io) {
+    let url: string | undefined;
+    return runWithClient(
+      'agent',
+      io,
+      async () => {
+        const { flags, positional } = parseArgs(args, [...CONNECTION_FLAGS, 'node']);
+        if (positional.length !== 1) throw new UsageError('give exactly one VMID');
+        const vmid = Number(positional[0]);
+        if (!Number.isInteger(vmid) || vmid < 100 || vmid > 999_999_999) throw new UsageError(`'${positional[0]}' is not a VMID (100–999999999)`);
+        const format = outputFormat(flags);
+        const client = clientFromArgs(flags, io);
+        url = client.target.url;
+        let node = flags.get('node');
+        if (node === undefined) {
+          const guest = (await client.clusterResources()).guests.find((g) => g.vmid === vmid);
+          if (!guest) throw new GuestNotFoundError(`VM ${vmid} is not in /cluster/resources (or the token lacks VM.Audit on /vms/${vmid})`);
+          if (guest.type !== 'qemu') throw new UsageError(`${vmid} is a container; only VMs have a QEMU guest agent`);
+          node = guest.node;
+        }
+        const ref = { node, type: 'qemu' as const, vmid };
+        const hostname = await client.agentHostName(ref);
+        const osinfo = await client.agentOsInfo(ref);
+        const interfaces = await client.agentNetworkInterfaces(ref);
+        if (format === 'json') {
+          io.out(JSON.stringify({ vmid, node, hostname, osinfo, interfaces }, null, 2));
+        } else {
+          io.out(`VM ${vmid} on ${node}: ${hostname} — ${osinfo.prettyName ?? osinfo.name ?? 'unknown OS'}`);
+          io.out(
+            table(
+              ['INTERFACE', 'MAC', 'ADDRESSES'],
+              interfaces.map((i) => [i.name, i.hardwareAddress ?? '', i.addresses.map((a) => `${a.address}/${a.prefix}`).join(' ')]),
+            ),
+          );
+        }
+        return EXIT_OK;
+      },
+      () => url,
+    );
+  },
+};

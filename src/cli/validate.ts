@@ -1,0 +1,97 @@
+import { stat } from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import type { IacDiagnostic } from '../core/iac/types';
+import { createLanguageService } from '../core/validate/service';
+import { nodeFileSource } from '../core/validate/nodeFiles';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from './command';
+
+const usage = `Usage: proxmox-iac validate [PATH…] [--format text|json]
+
+Checks iac-driver manifests, site-config files (site, secrets, specs, presets, postures, nodes, hosts, envs,
+vms) and talos-cluster cluster.yaml / nodes.yaml. Folders are searched recursively; the default is the
+current folder. Files the tool does not recognise are skipped.
+
+  --format text   one line per problem: file:line:col severity message (default)
+  --format json   {"files": [{"file", "diagnostics": [...]}], "errors", "warnings"}
+
+Exit status: 0 no errors, 1 errors found, 2 could not run (bad arguments, unreadable path).`;
+
+export const validateCommand: CliCommand = {
+  name: 'validate',
+  summary: 'Check IaC files (manifests, site-config, talos-cluster) and report problems',
+  usage,
+  async run(args, io) {
+    let format: 'text' | 'json' = 'text';
+    const paths: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (a === '--format') {
+        const v = args[++i];
+        if (v !== 'text' && v !== 'json') {
+          io.err(`proxmox-iac validate: --format must be text or json, not '${v ?? ''}'.`);
+          return EXIT_USAGE;
+        }
+        format = v;
+      } else if (a.startsWith('--format=')) {
+        const v = a.slice('--format='.length);
+        if (v !== 'text' && v !== 'json') {
+          io.err(`proxmox-iac validate: --format must be text or json, not '${v}'.`);
+          return EXIT_USAGE;
+        }
+        format = v;
+      } else if (a.startsWith('-')) {
+        io.err(`proxmox-iac validate: unknown option '${a}'. Run 'proxmox-iac validate --help'.`);
+        return EXIT_USAGE;
+      } else paths.push(a);
+    }
+    if (!paths.length) paths.push('.');
+    const files = nodeFileSource();
+    const service = createLanguageService(files, { env: io.env, workspaceRoots: [io.cwd] });
+    const targets: string[] = [];
+    for (const p of paths) {
+      const abs = nodePath.resolve(io.cwd, p);
+      const st = await stat(abs).catch(() => undefined);
+      if (!st) {
+        io.err(`proxmox-iac validate: '${p}' does not exist.`);
+        return EXIT_USAGE;
+      }
+      if (st.isDirectory()) await collect(abs, targets, files, service.detectFormat.bind(service));
+      else targets.push(abs);
+    }
+    const results: { file: string; diagnostics: IacDiagnostic[] }[] = [];
+    for (const file of targets) {
+      if (!service.detectFormat(file)) continue;
+      const text = await files.readFile(file);
+      if (text === undefined) {
+        io.err(`proxmox-iac validate: cannot read '${file}'.`);
+        return EXIT_USAGE;
+      }
+      results.push({ file, diagnostics: await service.validate(file, text) });
+    }
+    const errors = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'error').length, 0);
+    const warnings = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);
+    if (format === 'json') {
+      io.out(JSON.stringify({ files: results.map((r) => ({ file: nodePath.relative(io.cwd, r.file) || r.file, diagnostics: r.diagnostics })), errors, warnings }, null, 2));
+    } else {
+      const lines: string[] = [];
+      for (const r of results) {
+        const shown = nodePath.relative(io.cwd, r.file) || r.file;
+        for (const d of r.diagnostics) lines.push(`${shown}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.message} [${d.code}]`);
+      }
+      lines.push(`${results.length} file${results.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`);
+      io.out(lines.join('\n'));
+    }
+    return errors > 0 ? EXIT_FAILED : EXIT_OK;
+  },
+};
+
+async function collect(dir: string, out: string[], files: ReturnType<typeof nodeFileSource>, detect: (p: string) => unknown, depth = 0): Promise<void> {
+  if (depth > 12) return;
+  for (const name of (await files.listDir(dir)).sort()) {
+    if (name === 'node_modules' || name === '.git') continue;
+    const full = nodePath.join(dir, name);
+    const st = await stat(full).catch(() => undefined);
+    if (st?.isDirectory()) await collect(full, out, files, detect, depth + 1);
+    else if (st?.isFile() && detect(full)) out.push(full);
+  }
+}

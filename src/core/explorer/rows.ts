@@ -1,0 +1,214 @@
+import type { DeclaredGuest } from '../iac/types';
+import type { Guest, PveNode, Storage } from '../pve/types';
+import { escapeMarkdown, formatBytes, formatCpu, formatUptime } from './format';
+
+/**
+ * What one explorer row looks like, as plain data: the VS Code layer turns it into a TreeItem 1:1. Codicon
+ * and theme-colour ids are strings here so this module stays free of `vscode`.
+ */
+export type RowKind =
+  | 'connection'
+  | 'node'
+  | 'group'
+  | 'storage-group'
+  | 'guest'
+  | 'storage'
+  | 'iac-missing-group'
+  | 'iac-missing'
+  | 'iac-unmanaged-group'
+  | 'iac-unmanaged'
+  | 'snapshot'
+  | 'message';
+
+export interface RowIcon {
+  /** Codicon id, e.g. `vm-running`. */
+  readonly id: string;
+  /** Theme colour id, e.g. `charts.green`. */
+  readonly color?: string;
+}
+
+export interface Row {
+  /** Stable and unique in the whole tree; VS Code keys selection and expansion on it. */
+  readonly id: string;
+  readonly kind: RowKind;
+  readonly parentId: string | undefined;
+  readonly label: string;
+  readonly description?: string;
+  readonly icon: RowIcon;
+  /** Space-separated tokens the menus in package.json match with `viewItem =~ /\btoken\b/`. */
+  readonly contextValue: string;
+  readonly collapsible: 'none' | 'collapsed' | 'expanded';
+  /** The guest a guest / unmanaged row shows (`qemu/100`). */
+  readonly guestId?: string;
+  /** The node a node / storage row belongs to. */
+  readonly node?: string;
+  /** The declaration a missing row shows. */
+  readonly declaration?: DeclaredGuest;
+  /** Plain-text tooltip for message rows (the full sentence with the fix). */
+  readonly tooltip?: string;
+  /** For snapshot rows: the snapshot's name. */
+  readonly snapshotName?: string;
+  /** For message rows: a command the row runs when clicked, by id. */
+  readonly action?: { readonly command: string; readonly title: string };
+  /**
+   * Everything the row renders, joined: two refreshes that produce the same signature render the same
+   * row, so no change event is needed.
+   */
+  readonly signature: string;
+}
+
+export type LabelStyle = 'name' | 'vmid-name';
+
+export function guestLabel(g: Guest, style: LabelStyle): string {
+  const name = g.name || `${g.type === 'lxc' ? 'CT' : 'VM'} ${g.vmid}`;
+  return style === 'vmid-name' ? `${g.vmid} ${name}` : name;
+}
+
+/** The guest's state as one word, the way the icon shows it. Template and lock win over power state. */
+export function guestState(g: Guest): 'template' | 'locked' | 'ha-error' | 'running' | 'paused' | 'stopped' | 'unknown' {
+  if (g.template) return 'template';
+  if (g.lock) return 'locked';
+  if (g.hastate && /^(error|fence|recovery)$/.test(g.hastate)) return 'ha-error';
+  if (g.status === 'running') return 'running';
+  if (g.status === 'paused' || g.status === 'suspended') return 'paused';
+  if (g.status === 'stopped') return 'stopped';
+  return 'unknown';
+}
+
+const ICONS = {
+  template: { id: 'file-symlink-directory', color: 'charts.purple' },
+  locked: { id: 'lock', color: 'charts.orange' },
+  haError: { id: 'error', color: 'errorForeground' },
+  vmRunning: { id: 'vm-running', color: 'charts.green' },
+  vmRunningHa: { id: 'vm-running', color: 'charts.blue' },
+  ctRunning: { id: 'package', color: 'charts.green' },
+  ctRunningHa: { id: 'package', color: 'charts.blue' },
+  vmPaused: { id: 'debug-pause', color: 'charts.yellow' },
+  ctPaused: { id: 'package', color: 'charts.yellow' },
+  vmStopped: { id: 'vm-outline', color: 'disabledForeground' },
+  ctStopped: { id: 'package', color: 'disabledForeground' },
+  unknown: { id: 'question', color: 'charts.orange' },
+} as const satisfies Record<string, RowIcon>;
+
+/** The icon for a guest's state; shared constant objects, since every refresh asks for thousands. */
+export function guestIcon(g: Guest): RowIcon {
+  const container = g.type === 'lxc';
+  switch (guestState(g)) {
+    case 'template':
+      return ICONS.template;
+    case 'locked':
+      return ICONS.locked;
+    case 'ha-error':
+      return ICONS.haError;
+    case 'running':
+      return container ? (g.hastate ? ICONS.ctRunningHa : ICONS.ctRunning) : g.hastate ? ICONS.vmRunningHa : ICONS.vmRunning;
+    case 'paused':
+      return container ? ICONS.ctPaused : ICONS.vmPaused;
+    case 'stopped':
+      return container ? ICONS.ctStopped : ICONS.vmStopped;
+    case 'unknown':
+      return ICONS.unknown;
+  }
+}
+
+export interface GuestIac {
+  /** `declared` / `unmanaged`, or undefined when the workspace declares nothing (no correlation to show). */
+  readonly state?: 'declared' | 'unmanaged';
+  /** Where the read-only flag is set, when it is. */
+  readonly readonlySource?: string;
+}
+
+export function guestDescription(g: Guest, style: LabelStyle, iac: GuestIac): string {
+  // String concatenation rather than array joins: this runs for every guest on every refresh.
+  let d = style === 'vmid-name' ? '' : `${g.vmid} · `;
+  if (g.template) d += 'template';
+  else if (g.status === 'running') d += g.maxmem > 0 ? `${formatCpu(g.cpu)} · ${formatBytes(g.mem)} / ${formatBytes(g.maxmem)}` : `${formatCpu(g.cpu)} · ${formatBytes(g.mem)}`;
+  else d += g.status;
+  if (g.lock) d += ` · locked (${g.lock})`;
+  if (g.hastate) d += ` · HA ${g.hastate}`;
+  if (iac.state === 'declared') d += ' · in IaC';
+  else if (iac.state === 'unmanaged') d += ' · unmanaged';
+  if (iac.readonlySource) d += ' · read-only';
+  return d;
+}
+
+/** Menu tokens: kind, type, power state, template, and the IaC facts menus care about. */
+export function guestContext(g: Guest, iac: GuestIac): string {
+  let c = `guest ${g.type} ${g.template ? 'template' : g.status}`;
+  if (g.lock) c += ' locked';
+  if (iac.state) c += ` ${iac.state}`;
+  if (iac.readonlySource) c += ' readonly';
+  return c;
+}
+
+export function nodeIcon(n: PveNode): RowIcon {
+  if (n.status === 'online') return { id: 'server', color: 'charts.green' };
+  if (n.status === 'offline') return { id: 'server', color: 'errorForeground' };
+  return { id: 'server', color: 'charts.orange' };
+}
+
+export function nodeDescription(n: PveNode, guestCount: number): string {
+  const parts: string[] = [n.status];
+  if (n.status === 'online' && n.cpu !== undefined) parts.push(formatCpu(n.cpu));
+  if (n.status === 'online' && n.mem !== undefined && n.maxmem) parts.push(`${formatBytes(n.mem)} / ${formatBytes(n.maxmem)}`);
+  parts.push(guestCount === 1 ? '1 guest' : `${guestCount} guests`);
+  return parts.join(' · ');
+}
+
+export function storageDescription(s: Storage, withNode: boolean): string {
+  const parts: string[] = [];
+  if (withNode) parts.push(s.node);
+  if (s.maxdisk > 0) parts.push(`${formatBytes(s.disk)} / ${formatBytes(s.maxdisk)}`);
+  if (s.status !== 'available') parts.push(s.status);
+  if (s.shared) parts.push('shared');
+  return parts.join(' · ');
+}
+
+export interface TooltipExtras {
+  readonly declarations?: readonly DeclaredGuest[];
+  readonly readonlySource?: string;
+  /** Addresses from the guest agent, when known. */
+  readonly ips?: readonly string[];
+}
+
+/** Markdown for a guest's tooltip; built on hover (resolveTreeItem), so uptime never causes a re-render. */
+export function guestTooltip(g: Guest, extras: TooltipExtras = {}): string {
+  const kind = g.template ? 'Template' : g.type === 'lxc' ? 'Container' : 'Virtual machine';
+  const lines = [`**${escapeMarkdown(g.name || String(g.vmid))}** — ${kind} ${g.vmid}`, ''];
+  const row = (k: string, v: string): void => {
+    lines.push(`- ${k}: ${v}`);
+  };
+  row('Node', escapeMarkdown(g.node));
+  row('Status', g.template ? 'template' : g.status);
+  if (g.status === 'running' && !g.template) {
+    row('Uptime', formatUptime(g.uptime));
+    row('CPU', `${formatCpu(g.cpu)} of ${g.maxcpu} ${g.maxcpu === 1 ? 'CPU' : 'CPUs'}`);
+  }
+  if (g.maxmem > 0) row('Memory', g.status === 'running' ? `${formatBytes(g.mem)} of ${formatBytes(g.maxmem)}` : formatBytes(g.maxmem));
+  if (g.maxdisk > 0) row('Disk', formatBytes(g.maxdisk));
+  if (g.tags.length) row('Tags', g.tags.map((t) => `\`${t.replace(/`/g, '')}\``).join(' '));
+  if (g.pool) row('Pool', escapeMarkdown(g.pool));
+  if (g.lock) row('Lock', escapeMarkdown(g.lock));
+  if (g.hastate) row('HA', escapeMarkdown(g.hastate));
+  if (extras.ips?.length) row('IP addresses', extras.ips.map(escapeMarkdown).join(', '));
+  if (extras.declarations?.length) {
+    row('Declared in', extras.declarations.map((d) => escapeMarkdown(`${basename(d.file)}:${d.range.start.line + 1}`)).join(', '));
+  } else if (extras.declarations) {
+    row('IaC', 'not declared in the workspace (unmanaged)');
+  }
+  if (extras.readonlySource) row('Read-only', `set in ${escapeMarkdown(extras.readonlySource)}`);
+  return lines.join('\n');
+}
+
+export function basename(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i >= 0 ? path.slice(i + 1) : path;
+}
+
+export function signatureOf(r: Omit<Row, 'signature'>): string {
+  return `${r.label}\u0000${r.description ?? ''}\u0000${r.icon.id}\u0000${r.icon.color ?? ''}\u0000${r.contextValue}\u0000${r.collapsible}\u0000${r.action?.command ?? ''}`;
+}
+
+export function makeRow(r: Omit<Row, 'signature'>): Row {
+  return { ...r, signature: signatureOf(r) };
+}

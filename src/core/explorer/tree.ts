@@ -1,0 +1,377 @@
+import type { DeclaredGuest } from '../iac/types';
+import type { ClusterSnapshot, Guest } from '../pve/types';
+import { correlate, readonlyReason, type Correlation } from './correlate';
+import { matchesFilter, type GuestFilter } from './filter';
+import {
+  basename,
+  guestContext,
+  guestDescription,
+  guestIcon,
+  guestLabel,
+  makeRow,
+  nodeDescription,
+  nodeIcon,
+  storageDescription,
+  type GuestIac,
+  type LabelStyle,
+  type Row,
+} from './rows';
+
+export type GroupBy = 'node' | 'tag' | 'pool' | 'type';
+export type SortBy = 'vmid' | 'name' | 'status';
+
+export interface TreeOptions {
+  readonly groupBy: GroupBy;
+  readonly sortBy: SortBy;
+  readonly label: LabelStyle;
+  readonly showStorage: boolean;
+}
+
+export const DEFAULT_TREE_OPTIONS: TreeOptions = { groupBy: 'node', sortBy: 'vmid', label: 'name', showStorage: true };
+
+export interface TreeInput {
+  /** The connection row's id; every row below it is prefixed with it, so several clusters never clash. */
+  readonly rootId: string;
+  readonly snapshot: ClusterSnapshot;
+  readonly options: TreeOptions;
+  readonly filter?: GuestFilter;
+  /** Declarations from the workspace; undefined when the IaC side is not available (no correlation shown). */
+  readonly declared?: readonly DeclaredGuest[];
+  readonly readonlyVmids?: readonly number[];
+}
+
+/** The rows below one connection. `children` maps a row id (or the root id) to its children's ids. */
+export interface SubTree {
+  readonly rootId: string;
+  readonly rows: ReadonlyMap<string, Row>;
+  readonly children: ReadonlyMap<string, readonly string[]>;
+  readonly guests: ReadonlyMap<string, Guest>;
+  readonly correlation?: Correlation;
+  /** Guest ids that matched the filter. */
+  readonly visibleGuests: number;
+}
+
+const STATUS_ORDER: Record<string, number> = { running: 0, paused: 1, suspended: 1, stopped: 2, unknown: 3 };
+
+function compareGuests(sortBy: SortBy): (a: Guest, b: Guest) => number {
+  switch (sortBy) {
+    case 'vmid':
+      return (a, b) => a.vmid - b.vmid;
+    case 'name':
+      return (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.vmid - b.vmid);
+    case 'status':
+      return (a, b) =>
+        Number(a.template) - Number(b.template) || (STATUS_ORDER[a.status] ?? 9) - (STATUS_ORDER[b.status] ?? 9) || a.vmid - b.vmid;
+  }
+}
+
+const TYPE_GROUPS = [
+  { key: 'qemu', label: 'Virtual machines', icon: 'vm' },
+  { key: 'lxc', label: 'Containers', icon: 'package' },
+  { key: 'template', label: 'Templates', icon: 'file-symlink-directory' },
+] as const;
+
+/**
+ * Builds the rows below one connection from one `/cluster/resources` snapshot. Pure and linear in the
+ * number of guests, so the benchmark can measure it without VS Code.
+ */
+export function buildSubTree(input: TreeInput): SubTree {
+  const { rootId, snapshot, options, filter } = input;
+  const rows = new Map<string, Row>();
+  const children = new Map<string, string[]>();
+  const guests = new Map<string, Guest>();
+  const readonlyVmids = input.readonlyVmids ?? [];
+  const correlation = input.declared && input.declared.length > 0 ? correlate(snapshot.guests, input.declared) : undefined;
+
+  const add = (row: Row): void => {
+    rows.set(row.id, row);
+    const parent = row.parentId ?? rootId;
+    const list = children.get(parent);
+    if (list) list.push(row.id);
+    else children.set(parent, [row.id]);
+  };
+
+  const NO_IAC: GuestIac = {};
+  const iacOf = (g: Guest): GuestIac => {
+    if (!correlation && readonlyVmids.length === 0) return NO_IAC;
+    const declarations = correlation?.declaredBy.get(g.id);
+    const ro = readonlyReason(g.vmid, declarations, readonlyVmids);
+    return {
+      state: correlation ? (declarations ? 'declared' : 'unmanaged') : undefined,
+      readonlySource: ro?.source,
+    };
+  };
+
+  const addGuest = (g: Guest, id: string, parentId: string): void => {
+    const iac = iacOf(g);
+    const label = guestLabel(g, options.label);
+    const description = guestDescription(g, options.label, iac);
+    const icon = guestIcon(g);
+    const contextValue = guestContext(g, iac);
+    // Templates cannot hold snapshots; other guests expand to their snapshot list.
+    const collapsible = g.template ? 'none' : 'collapsed';
+    // Built by hand rather than through makeRow: thousands per refresh, and the spread costs.
+    add({
+      id,
+      kind: 'guest',
+      parentId,
+      label,
+      description,
+      icon,
+      contextValue,
+      collapsible,
+      guestId: g.id,
+      node: g.node,
+      signature: `${label}\u0000${description}\u0000${icon.id}\u0000${icon.color ?? ''}\u0000${contextValue}\u0000${collapsible}\u0000`,
+    });
+  };
+
+  const visible: Guest[] = [];
+  for (const g of snapshot.guests) {
+    guests.set(g.id, g);
+    if (matchesFilter(g, filter)) visible.push(g);
+  }
+  visible.sort(compareGuests(options.sortBy));
+  const filtering = filter !== undefined && filter.terms.length > 0;
+
+  if (options.groupBy === 'node') {
+    const byNode = new Map<string, Guest[]>();
+    for (const g of visible) {
+      const list = byNode.get(g.node);
+      if (list) list.push(g);
+      else byNode.set(g.node, [g]);
+    }
+    const storagesByNode = new Map<string, typeof snapshot.storages[number][]>();
+    for (const s of snapshot.storages) {
+      const list = storagesByNode.get(s.node);
+      if (list) list.push(s);
+      else storagesByNode.set(s.node, [s]);
+    }
+    const nodes = [...snapshot.nodes].sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+    for (const n of nodes) {
+      const nodeGuests = byNode.get(n.node) ?? [];
+      if (filtering && nodeGuests.length === 0) continue;
+      const nodeId = `${rootId}/node/${n.node}`;
+      const storages = options.showStorage && !filtering ? (storagesByNode.get(n.node) ?? []) : [];
+      add(
+        makeRow({
+          id: nodeId,
+          kind: 'node',
+          parentId: undefined,
+          label: n.node,
+          description: nodeDescription(n, nodeGuests.length),
+          icon: nodeIcon(n),
+          contextValue: `node ${n.status}`,
+          collapsible: nodeGuests.length || storages.length ? 'expanded' : 'none',
+          node: n.node,
+        }),
+      );
+      for (const g of nodeGuests) addGuest(g, `${rootId}/guest/${g.id}`, nodeId);
+      if (storages.length) {
+        const groupId = `${nodeId}/storage`;
+        add(
+          makeRow({
+            id: groupId,
+            kind: 'storage-group',
+            parentId: nodeId,
+            label: 'Storage',
+            description: String(storages.length),
+            icon: { id: 'database' },
+            contextValue: 'storage-group',
+            collapsible: 'collapsed',
+            node: n.node,
+          }),
+        );
+        for (const s of [...storages].sort((a, b) => (a.storage < b.storage ? -1 : 1))) {
+          add(
+            makeRow({
+              id: `${rootId}/${s.id}`,
+              kind: 'storage',
+              parentId: groupId,
+              label: s.storage,
+              description: storageDescription(s, false),
+              icon: { id: 'database', color: s.status === 'available' ? undefined : 'charts.orange' },
+              contextValue: 'storage',
+              collapsible: 'none',
+              node: s.node,
+            }),
+          );
+        }
+      }
+    }
+  } else {
+    // tag / pool / type: one group per key; a guest with two tags appears in both, under distinct ids.
+    const groups = new Map<string, Guest[]>();
+    const push = (key: string, g: Guest): void => {
+      const list = groups.get(key);
+      if (list) list.push(g);
+      else groups.set(key, [g]);
+    };
+    for (const g of visible) {
+      if (options.groupBy === 'tag') {
+        if (g.tags.length === 0) push('', g);
+        for (const t of g.tags) push(t, g);
+      } else if (options.groupBy === 'pool') push(g.pool ?? '', g);
+      else push(g.template ? 'template' : g.type, g);
+    }
+    let keys: { key: string; label: string; icon: string }[];
+    if (options.groupBy === 'type') {
+      keys = TYPE_GROUPS.filter((t) => groups.has(t.key)).map((t) => ({ ...t }));
+    } else {
+      const empty = options.groupBy === 'tag' ? '(untagged)' : '(no pool)';
+      keys = [...groups.keys()]
+        .sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0))
+        .map((key) => ({ key, label: key || empty, icon: options.groupBy === 'tag' ? 'tag' : 'folder' }));
+    }
+    for (const k of keys) {
+      const groupId = `${rootId}/${options.groupBy}/${k.key}`;
+      const list = groups.get(k.key) ?? [];
+      add(
+        makeRow({
+          id: groupId,
+          kind: 'group',
+          parentId: undefined,
+          label: k.label,
+          description: String(list.length),
+          icon: { id: k.icon },
+          contextValue: `group ${options.groupBy}`,
+          collapsible: 'expanded',
+        }),
+      );
+      for (const g of list) addGuest(g, `${groupId}/${g.id}`, groupId);
+    }
+    if (options.showStorage && !filtering && snapshot.storages.length) {
+      const groupId = `${rootId}/storage`;
+      add(
+        makeRow({
+          id: groupId,
+          kind: 'storage-group',
+          parentId: undefined,
+          label: 'Storage',
+          description: String(snapshot.storages.length),
+          icon: { id: 'database' },
+          contextValue: 'storage-group',
+          collapsible: 'collapsed',
+        }),
+      );
+      for (const s of snapshot.storages) {
+        add(
+          makeRow({
+            id: `${rootId}/${s.id}`,
+            kind: 'storage',
+            parentId: groupId,
+            label: s.storage,
+            description: storageDescription(s, true),
+            icon: { id: 'database', color: s.status === 'available' ? undefined : 'charts.orange' },
+            contextValue: 'storage',
+            collapsible: 'none',
+            node: s.node,
+          }),
+        );
+      }
+    }
+  }
+
+  if (snapshot.guests.length === 0) {
+    add(
+      makeRow({
+        id: `${rootId}/message/no-guests`,
+        kind: 'message',
+        parentId: undefined,
+        label: 'No guests visible',
+        description: 'the token may lack VM.Audit',
+        icon: { id: 'info' },
+        contextValue: 'message',
+        collapsible: 'none',
+      }),
+    );
+  } else if (filtering && visible.length === 0) {
+    add(
+      makeRow({
+        id: `${rootId}/message/no-match`,
+        kind: 'message',
+        parentId: undefined,
+        label: `No guest matches "${filter.text}"`,
+        description: 'click to clear the filter',
+        icon: { id: 'filter' },
+        contextValue: 'message',
+        collapsible: 'none',
+        action: { command: 'proxmoxIac.explorer.clearFilter', title: 'Clear Filter' },
+      }),
+    );
+  }
+
+  if (correlation) addIacGroups(add, rootId, correlation, options.label);
+
+  return { rootId, rows, children, guests, correlation, visibleGuests: visible.length };
+}
+
+function addIacGroups(add: (row: Row) => void, rootId: string, c: Correlation, label: LabelStyle): void {
+  if (c.missing.length) {
+    const groupId = `${rootId}/iac/missing`;
+    add(
+      makeRow({
+        id: groupId,
+        kind: 'iac-missing-group',
+        parentId: undefined,
+        label: 'Declared in IaC, missing on the cluster',
+        description: String(c.missing.length),
+        icon: { id: 'warning', color: 'charts.yellow' },
+        contextValue: 'iac-missing-group',
+        collapsible: 'collapsed',
+      }),
+    );
+    const seen = new Set<string>();
+    for (const d of c.missing) {
+      let id = `${groupId}/${d.file}#${d.name}`;
+      for (let i = 2; seen.has(id); i++) id = `${groupId}/${d.file}#${d.name}#${i}`;
+      seen.add(id);
+      add(
+        makeRow({
+          id,
+          kind: 'iac-missing',
+          parentId: groupId,
+          label: d.name,
+          description: [d.vmid !== undefined ? `VMID ${d.vmid}` : undefined, `${basename(d.file)}:${d.range.start.line + 1}`]
+            .filter(Boolean)
+            .join(' · '),
+          icon: { id: 'circle-slash', color: 'charts.yellow' },
+          contextValue: 'iac-missing',
+          collapsible: 'none',
+          declaration: d,
+        }),
+      );
+    }
+  }
+  if (c.unmanaged.length) {
+    const groupId = `${rootId}/iac/unmanaged`;
+    add(
+      makeRow({
+        id: groupId,
+        kind: 'iac-unmanaged-group',
+        parentId: undefined,
+        label: 'On the cluster, not in IaC',
+        description: String(c.unmanaged.length),
+        icon: { id: 'question' },
+        contextValue: 'iac-unmanaged-group',
+        collapsible: 'collapsed',
+      }),
+    );
+    for (const g of [...c.unmanaged].sort((a, b) => a.vmid - b.vmid)) {
+      add(
+        makeRow({
+          id: `${groupId}/${g.id}`,
+          kind: 'iac-unmanaged',
+          parentId: groupId,
+          label: guestLabel(g, label),
+          description: `${label === 'vmid-name' ? '' : `${g.vmid} · `}${g.node}`,
+          icon: guestIcon(g),
+          contextValue: 'iac-unmanaged',
+          collapsible: 'none',
+          guestId: g.id,
+          node: g.node,
+        }),
+      );
+    }
+  }
+}

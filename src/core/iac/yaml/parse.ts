@@ -1,0 +1,375 @@
+/**
+ * Position-aware YAML parsing for the validators.
+ *
+ * Fast path: js-yaml loads the text (about 10× faster than `yaml`'s parseDocument, see PERF-NOTES.md) and its
+ * `listener` records where each node starts and ends; the ranges are normalised to what the `yaml` CST reports
+ * (value start after indentation and comments, value end before trailing blanks).
+ * Slow path, only when the fast path cannot be trusted (syntax error, a structure the event stream does not
+ * pair up, e.g. merge keys or flow keys without values): the `yaml` package, error-tolerant, with exact error
+ * ranges. Both produce the same `YamlTree`, so callers never know which path ran.
+ */
+import * as jsyaml from 'js-yaml';
+
+export type PathSegment = string | number;
+
+/** One YAML node with its source span [s, e) (offsets into the text). */
+export interface YNode {
+  s: number;
+  e: number;
+  k: 'map' | 'seq' | 'scalar';
+  /** Scalar value (for map keys and scalar lookups). */
+  v?: unknown;
+  /** Map: key/value pairs (value undefined when missing); seq: items. */
+  pairs?: { key: YNode; value: YNode | undefined }[];
+  items?: YNode[];
+}
+
+export interface YamlDoc {
+  /** Plain data of the document (undefined for an empty document). */
+  data: unknown;
+  root: YNode | undefined;
+  /** Offset where the document's content begins (after `---` and comments). */
+  start: number;
+}
+
+export interface YamlSyntaxError {
+  start: number;
+  end: number;
+  message: string;
+}
+
+export interface YamlTree {
+  docs: YamlDoc[];
+  errors: YamlSyntaxError[];
+  /** Which parser produced the tree (for tests and the benchmark). */
+  path: 'fast' | 'slow';
+}
+
+/** Files above this size get no slow-path parse: its CST for a huge broken file would take seconds. */
+const SLOW_PATH_LIMIT = 2_000_000;
+
+export function parseYaml(text: string): YamlTree {
+  const fast = tryFast(text);
+  if (fast) return fast;
+  return parseSlow(text);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Fast path
+
+interface Frame {
+  start: number;
+  kids: YNode[];
+}
+
+class Mismatch extends Error {}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff;
+}
+
+/** Moves past blanks, line breaks and comments to where a node's text really begins. */
+function skipToContent(text: string, i: number, end: number): number {
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (isBlank(c)) i++;
+    else if (c === 35 /* # */) {
+      const nl = text.indexOf('\n', i);
+      i = nl === -1 || nl > end ? end : nl + 1;
+    } else break;
+  }
+  return i;
+}
+
+function skipSpaces(text: string, i: number): number {
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  return i;
+}
+
+/** Skips an anchor (`&a`) and a tag (`!!str`) before a value: `yaml` ranges start at the value itself. */
+function skipProps(text: string, i: number, end: number): number {
+  for (let n = 0; n < 2; n++) {
+    const c = text.charCodeAt(i);
+    if (c !== 38 /* & */ && c !== 33 /* ! */) break;
+    let j = i;
+    while (j < end && !isBlank(text.charCodeAt(j))) j++;
+    i = skipToContent(text, j, end);
+  }
+  return i;
+}
+
+function trimEnd(text: string, s: number, e: number): number {
+  while (e > s && isBlank(text.charCodeAt(e - 1))) e--;
+  return e;
+}
+
+function tryFast(text: string): YamlTree | undefined {
+  const docs: YamlDoc[] = [];
+  const stack: Frame[] = [];
+  let top: Frame = { start: 0, kids: [] };
+  const listener = function (this: jsyaml.State, event: jsyaml.EventType, state: jsyaml.State): void {
+    if (event === 'open') {
+      stack.push(top);
+      top = { start: state.position, kids: [] };
+      return;
+    }
+    const frame = top;
+    top = stack.pop()!;
+    const result: unknown = state.result;
+    const kids = frame.kids;
+    // js-yaml opens nested frames for the same node (block items); keep one.
+    if (kids.length === 1 && kids[0].v === result && kids[0].k === 'scalar') {
+      top.kids.push(kids[0]);
+      return;
+    }
+    if (kids.length === 1 && state.kind !== 'scalar' && (kids[0] as YNodeWithResult).r === result && result !== null) {
+      top.kids.push(kids[0]);
+      return;
+    }
+    const s = skipProps(text, skipToContent(text, frame.start, state.position), state.position);
+    let node: YNodeWithResult;
+    if (state.kind === 'mapping' && result !== null && typeof result === 'object' && !Array.isArray(result)) {
+      if (kids.length % 2 !== 0) throw new Mismatch();
+      const pairs: { key: YNode; value: YNode | undefined }[] = [];
+      for (let i = 0; i < kids.length; i += 2) pairs.push({ key: kids[i], value: kids[i + 1] });
+      if (pairs.length !== Object.keys(result).length) throw new Mismatch();
+      const flow = text.charCodeAt(s) === 123; /* { */
+      const e = flow || pairs.length === 0 ? trimEnd(text, s, state.position) : lastEnd(pairs[pairs.length - 1]);
+      node = { s, e, k: 'map', pairs, r: result };
+    } else if (state.kind === 'sequence' && Array.isArray(result)) {
+      if (kids.length !== result.length) throw new Mismatch();
+      const flow = text.charCodeAt(s) === 91; /* [ */
+      const e = flow || kids.length === 0 ? trimEnd(text, s, state.position) : kids[kids.length - 1].e;
+      node = { s, e, k: 'seq', items: kids, r: result };
+    } else {
+      if (kids.length > 0) throw new Mismatch();
+      const e = trimEnd(text, s, state.position);
+      // An empty value sits where `yaml` puts it: right after the `:` and its spaces, before the line break.
+      const at = e > s ? s : skipSpaces(text, frame.start);
+      node = { s: at, e: e > s ? e : at, k: 'scalar', v: result };
+    }
+    top.kids.push(node);
+  };
+  try {
+    // loadAll parses every document before it returns; the roots are the top-level frames, in order.
+    const datas = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA, listener });
+    const roots = top.kids;
+    if (roots.length !== datas.length) return undefined;
+    datas.forEach((data, i) => {
+      const r = roots[i];
+      const root = r.k === 'scalar' && r.s === r.e && data === null ? undefined : r;
+      docs.push({ data, root, start: root ? root.s : 0 });
+    });
+  } catch {
+    // Syntax error, merge keys, unusual structure, or a stack overflow on deep nesting: the slow path decides.
+    return undefined;
+  }
+  return { docs, errors: [], path: 'fast' };
+}
+
+interface YNodeWithResult extends YNode {
+  r?: unknown;
+}
+
+function lastEnd(pair: { key: YNode; value: YNode | undefined }): number {
+  if (pair.value && pair.value.e > pair.value.s) return pair.value.e;
+  return pair.key.e;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Slow path (`yaml` package), loaded on first use
+
+type YamlModule = typeof import('yaml');
+let yamlModule: YamlModule | undefined;
+function loadYaml(): YamlModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  yamlModule ??= require('yaml') as YamlModule;
+  return yamlModule;
+}
+
+export function parseSlow(text: string): YamlTree {
+  if (text.length > SLOW_PATH_LIMIT) {
+    return {
+      docs: [],
+      errors: [
+        {
+          start: 0,
+          end: 0,
+          message: `This file is not valid YAML and is too large (${Math.round(text.length / 1e6)} MB) to locate the error; check it with a YAML linter.`,
+        },
+      ],
+      path: 'slow',
+    };
+  }
+  const Y = loadYaml();
+  let parsed: ReturnType<YamlModule['parseAllDocuments']>;
+  try {
+    parsed = Y.parseAllDocuments(text, { schema: 'core', uniqueKeys: true, prettyErrors: false });
+  } catch (err) {
+    return { docs: [], errors: [{ start: 0, end: 0, message: describeCrash(err) }], path: 'slow' };
+  }
+  const list = Array.isArray(parsed) ? parsed : [];
+  const errors: YamlSyntaxError[] = [];
+  if (!Array.isArray(parsed)) {
+    for (const e of (parsed as { errors?: { pos: [number, number]; message: string }[] }).errors ?? []) errors.push(yamlError(e));
+  }
+  const docs: YamlDoc[] = [];
+  for (const doc of list) {
+    const docStart = doc.range?.[0] ?? 0;
+    for (const e of doc.errors) errors.push(yamlError(e));
+    let data: unknown;
+    let root: YNode | undefined;
+    try {
+      root = doc.contents ? convert(Y, doc.contents, 0, text) : undefined;
+      data = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      errors.push({ start: docStart, end: docStart, message: describeCrash(err) });
+      data = undefined;
+    }
+    docs.push({ data, root, start: root ? root.s : docStart });
+  }
+  if (errors.length === 0) {
+    // The fast path failed but `yaml` accepts the text: js-yaml is stricter in a few corners (e.g. tabs).
+    try {
+      jsyaml.loadAll(text, () => undefined, { schema: jsyaml.CORE_SCHEMA });
+    } catch (err) {
+      if (err instanceof jsyaml.YAMLException && !(err instanceof RangeError)) {
+        const pos = (err as { mark?: { position?: number } }).mark?.position ?? 0;
+        const reason = (err as { reason?: string }).reason ?? err.message;
+        // Only duplicate keys and similar hard errors matter to the tools that read these files (PyYAML agrees).
+        if (/duplicated mapping key/.test(reason)) errors.push({ start: pos, end: pos, message: sentence(reason) });
+      }
+    }
+  }
+  return { docs, errors, path: 'slow' };
+}
+
+const MAX_DEPTH = 500;
+
+function convert(Y: YamlModule, node: unknown, depth: number, text: string): YNode | undefined {
+  if (depth > MAX_DEPTH) throw new RangeError('nesting too deep');
+  if (Y.isMap(node)) {
+    const [s, e] = node.range ?? [0, 0];
+    const pairs: { key: YNode; value: YNode | undefined }[] = [];
+    for (const item of node.items) {
+      const key = convert(Y, item.key, depth + 1, text) ?? { s, e: s, k: 'scalar' as const, v: null };
+      pairs.push({ key, value: convert(Y, item.value, depth + 1, text) });
+    }
+    // `yaml` ends a block collection after its trailing line break and comments; end at the last content,
+    // as the fast path does, so a diagnostic on a collection does not spill onto the next line.
+    const flow = node.flow === true;
+    return { s, e: flow || pairs.length === 0 ? e : lastEnd(pairs[pairs.length - 1]), k: 'map', pairs };
+  }
+  if (Y.isSeq(node)) {
+    const [s, e] = node.range ?? [0, 0];
+    const items: YNode[] = [];
+    for (const item of node.items) {
+      const c = convert(Y, item, depth + 1, text);
+      items.push(c ?? { s, e: s, k: 'scalar', v: null });
+    }
+    const flow = node.flow === true;
+    return { s, e: flow || items.length === 0 ? e : items[items.length - 1].e, k: 'seq', items };
+  }
+  if (Y.isScalar(node)) {
+    const r = node.range;
+    const s = r ? r[0] : 0;
+    // Block scalars (`|`, `>`) end after their last line break in `yaml`; end at the last character instead.
+    return { s, e: r ? trimEnd(text, s, r[1]) : 0, k: 'scalar', v: node.value };
+  }
+  if (Y.isAlias(node)) {
+    const r = node.range;
+    return { s: r ? r[0] : 0, e: r ? r[1] : 0, k: 'scalar', v: `*${node.source}` };
+  }
+  return undefined;
+}
+
+function yamlError(e: { pos: [number, number]; message: string; code?: string }): YamlSyntaxError {
+  const firstLine = e.message.split('\n')[0] ?? e.message;
+  const msg = firstLine.replace(/ at line \d+, column \d+:?$/, '');
+  return { start: e.pos[0], end: Math.max(e.pos[0], e.pos[1]), message: sentence(`YAML syntax error: ${msg}`) };
+}
+
+function describeCrash(err: unknown): string {
+  if (err instanceof RangeError) {
+    return 'This YAML file is nested too deeply to check; flatten it (the IaC tools cannot read it either).';
+  }
+  return sentence(`This file could not be read as YAML: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+function sentence(s: string): string {
+  const t = s.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Lookups
+
+/** The node at `path` in a document, and the key node that holds it (undefined for the root or an item). */
+export function locate(root: YNode | undefined, path: readonly PathSegment[]): { node?: YNode; key?: YNode; parent?: YNode } {
+  let node = root;
+  let key: YNode | undefined;
+  let parent: YNode | undefined;
+  for (const seg of path) {
+    if (!node) return { parent };
+    parent = node;
+    if (node.k === 'map' && node.pairs) {
+      const pair = findPair(node, String(seg));
+      if (!pair) return { parent };
+      key = pair.key;
+      node = pair.value;
+    } else if (node.k === 'seq' && node.items && typeof seg === 'number') {
+      key = undefined;
+      node = node.items[seg];
+    } else return { parent };
+  }
+  return { node, key, parent };
+}
+
+export function findPair(map: YNode, name: string): { key: YNode; value: YNode | undefined } | undefined {
+  if (!map.pairs) return undefined;
+  for (const p of map.pairs) if (String(p.key.v) === name) return p;
+  return undefined;
+}
+
+export interface PathAt {
+  path: PathSegment[];
+  /** The innermost node at the offset. */
+  node: YNode | undefined;
+  /** True when the offset sits on a key rather than a value. */
+  onKey: boolean;
+  /** The map that holds the key or value at the offset. */
+  map?: YNode;
+}
+
+/** The JSON path of the node under `offset` (offsets at the very end of a node still count). */
+export function pathAt(root: YNode | undefined, offset: number): PathAt {
+  const path: PathSegment[] = [];
+  let node = root;
+  let map: YNode | undefined;
+  const onKey = false;
+  while (node) {
+    if (node.k === 'map' && node.pairs) {
+      let next: YNode | undefined;
+      for (const p of node.pairs) {
+        if (offset >= p.key.s && offset <= p.key.e) {
+          path.push(String(p.key.v));
+          return { path, node: p.key, onKey: true, map: node };
+        }
+        if (p.value && offset >= p.value.s && offset <= p.value.e) {
+          path.push(String(p.key.v));
+          map = node;
+          next = p.value;
+          break;
+        }
+      }
+      if (!next) break;
+      node = next;
+    } else if (node.k === 'seq' && node.items) {
+      const idx = node.items.findIndex((it) => offset >= it.s && offset <= it.e);
+      if (idx < 0) break;
+      path.push(idx);
+      node = node.items[idx];
+    } else break;
+  }
+  return { path, node, onKey, map };
+}

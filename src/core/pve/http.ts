@@ -1,0 +1,191 @@
+/**
+ * The wire: one HTTPS exchange with node's https module, and the mapping from a PVE answer (status, reason
+ * phrase, optional JSON body) to the typed errors in errors.ts. No retries and no auth here (client.ts).
+ */
+import * as https from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import {
+  AgentNotConfiguredError,
+  AgentNotRunningError,
+  AgentTimeoutError,
+  ApiError,
+  AuthenticationError,
+  CancelledError,
+  ConnectionError,
+  GuestLockedError,
+  GuestNotFoundError,
+  GuestNotRunningError,
+  InvalidResponseError,
+  LockTimeoutError,
+  NodeUnreachableError,
+  ParameterError,
+  PermissionError,
+  PveError,
+  TimeoutError,
+  UntrustedCertificateError,
+  type PveErrorDetails,
+} from './errors';
+
+export interface WireRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface WireResponse {
+  readonly status: number;
+  /** HTTP reason phrase: PVE puts the first line of its error message here. */
+  readonly statusText: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** Sends one request; rejects only with PveError subclasses. Replaceable in tests. */
+export type Transport = (req: WireRequest) => Promise<WireResponse>;
+
+const TLS_VERIFY_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function transportError(err: unknown, req: WireRequest): PveError {
+  if (err instanceof PveError) return err;
+  const e = err as NodeJS.ErrnoException;
+  const code = e?.code;
+  if (e?.name === 'AbortError' || code === 'ABORT_ERR') return new CancelledError();
+  if (code && TLS_VERIFY_CODES.has(code)) return new UntrustedCertificateError(code);
+  const details = { request: `${req.method} ${req.url.pathname}` };
+  const reason =
+    code === 'ECONNREFUSED'
+      ? 'connection refused'
+      : code === 'ECONNRESET' || code === 'EPIPE'
+        ? 'connection reset'
+        : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? 'host name not found'
+          : code === 'EHOSTUNREACH' || code === 'ENETUNREACH'
+            ? 'host unreachable'
+            : (code ?? 'network error');
+  return new ConnectionError(reason, code, details);
+}
+
+/** The default transport over node's https module with the given agent (pinned or verifying). */
+export function httpsTransport(agent: https.Agent): Transport {
+  return (req) =>
+    new Promise<WireResponse>((resolve, reject) => {
+      if (req.signal?.aborted) {
+        reject(new CancelledError());
+        return;
+      }
+      let settled = false;
+      const fail = (err: unknown): void => {
+        if (settled) return;
+        settled = true;
+        reject(transportError(err, req));
+      };
+      const headers: Record<string, string | number> = { ...req.headers };
+      if (req.body !== undefined) headers['Content-Length'] = Buffer.byteLength(req.body);
+      const r = https.request(req.url, { method: req.method, headers, agent, ...(req.signal ? { signal: req.signal } : {}) }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', fail);
+        res.on('aborted', () => fail(Object.assign(new Error('reset'), { code: 'ECONNRESET' })));
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve({
+            status: res.statusCode ?? 0,
+            statusText: res.statusMessage ?? '',
+            headers: res.headers,
+            body: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+      });
+      const timer = setTimeout(() => {
+        fail(new TimeoutError(req.timeoutMs, { request: `${req.method} ${req.url.pathname}` }));
+        r.destroy();
+      }, req.timeoutMs);
+      r.on('error', (err) => {
+        clearTimeout(timer);
+        fail(err);
+      });
+      r.on('close', () => clearTimeout(timer));
+      r.end(req.body);
+    });
+}
+
+/** The error text of a failed answer: JSON `message` (PVE ≥ 8.4) or else the reason phrase. */
+function serverText(res: WireResponse, body: Record<string, unknown> | undefined): string {
+  const m = body && typeof body.message === 'string' ? body.message : '';
+  return (m || res.statusText || '').trim();
+}
+
+function tryJson(text: string): Record<string, unknown> | undefined {
+  if (text === '') return undefined;
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Principal {
+  readonly user: string;
+  readonly auth: 'token' | 'password';
+}
+
+/** Maps a non-2xx answer to the most specific typed error. */
+export function errorFromResponse(res: WireResponse, request: string, principal: Principal | undefined): PveError {
+  const body = tryJson(res.body);
+  const text = serverText(res, body);
+  const details: PveErrorDetails = { status: res.status, request, serverMessage: text };
+  const s = res.status;
+  if (s === 401) return new AuthenticationError(text || 'authentication failed', details);
+  if (s === 403) return new PermissionError(text, principal, details);
+  if (s === 400) {
+    const errors = body?.errors;
+    if (errors && typeof errors === 'object') {
+      const map: Record<string, string> = {};
+      for (const [k, v] of Object.entries(errors as Record<string, unknown>)) map[k] = String(v).trim();
+      return new ParameterError(map, details);
+    }
+    return new ApiError(text, details);
+  }
+  if (s === 595 || s === 596 || s === 597 || s === 599) return new NodeUnreachableError(text, details);
+  if (s === 500) {
+    let m: RegExpExecArray | null;
+    if ((m = /^(VM|CT) is locked \(([^)]+)\)/.exec(text))) return new GuestLockedError(m[2], m[1] as 'VM' | 'CT', details);
+    if (/can't lock file .* got timeout/.test(text)) return new LockTimeoutError(text, details);
+    if (text.startsWith('No QEMU guest agent configured')) return new AgentNotConfiguredError(details);
+    if ((m = /^VM (\d+) is not running/.exec(text))) return new GuestNotRunningError(Number(m[1]), details);
+    if (text.startsWith('QEMU guest agent is not running')) return new AgentNotRunningError(details);
+    if ((m = /(?:qga|qmp) command '([^']+)' failed - got timeout/.exec(text))) return new AgentTimeoutError(m[1], details);
+    if (/^Configuration file '.*' does not exist/.test(text)) return new GuestNotFoundError(text, details);
+  }
+  return new ApiError(text, details);
+}
+
+/** The `data` of a 2xx answer (plus `total` where PVE adds it). */
+export function envelope(res: WireResponse, request: string): { data: unknown; total?: number } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(res.body);
+  } catch {
+    const ct = String(res.headers['content-type'] ?? 'no content type');
+    throw new InvalidResponseError(`${ct} instead of JSON`, { status: res.status, request });
+  }
+  if (parsed === null || typeof parsed !== 'object' || !('data' in parsed)) {
+    throw new InvalidResponseError('JSON without the "data" envelope', { status: res.status, request });
+  }
+  const p = parsed as { data: unknown; total?: unknown };
+  return typeof p.total === 'number' ? { data: p.data, total: p.total } : { data: p.data };
+}

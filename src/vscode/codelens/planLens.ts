@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import type { LensTarget } from '../../core/validate/api';
+import type { Services } from '../services';
+import { onConfigChange } from '../util/config';
+import { Disposable } from '../util/dispose';
+import { toRange } from '../language/convert';
+import type { LazyLanguageService } from '../language/serviceHost';
+import { PLAN_NODE_COMMAND } from './planCommand';
+
+export const CODE_LENS_SETTING = 'codeLens.enabled';
+
+/**
+ * "Plan manifest" above a manifest and "Plan this node" above each node. Lenses come complete from one
+ * `lensTargets` call (no resolveCodeLens), so they appear together and the text does not jump as they fill in.
+ */
+export class PlanCodeLensProvider extends Disposable implements vscode.CodeLensProvider {
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly lastTargets = new Map<string, readonly LensTarget[]>();
+
+  constructor(
+    private readonly services: Services,
+    private readonly host: LazyLanguageService,
+  ) {
+    super();
+    this._register(onConfigChange([CODE_LENS_SETTING], () => this.changed.fire()));
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => this.lastTargets.delete(d.uri.toString())));
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
+    if (!this.services.config.get(CODE_LENS_SETTING, true)) return [];
+    if ((await this.host.formatOf(document.uri)) === undefined || token.isCancellationRequested) return [];
+    const service = await this.host.get();
+    const targets = this.stabilise(document, service.lensTargets(document.uri.fsPath, document.getText()));
+    return targets.flatMap((t) => toLens(document.uri.fsPath, t));
+  }
+
+  /**
+   * While the user types, the YAML is often briefly unparsable (an open `[`, a half-typed key) and yields no
+   * targets. Dropping every lens then and re-adding it a keystroke later would make the text jump twice, so
+   * an edited document keeps its last lenses until it parses again.
+   */
+  private stabilise(document: vscode.TextDocument, targets: LensTarget[]): readonly LensTarget[] {
+    const key = document.uri.toString();
+    if (targets.length > 0 || !document.isDirty) {
+      this.lastTargets.set(key, targets);
+      return targets;
+    }
+    const previous = this.lastTargets.get(key) ?? [];
+    return previous.filter((t) => t.range.start.line < document.lineCount);
+  }
+}
+
+function toLens(path: string, target: LensTarget): vscode.CodeLens[] {
+  const range = toRange(target.range);
+  switch (target.kind) {
+    case 'manifest':
+      return [new vscode.CodeLens(range, { title: 'Plan manifest', tooltip: `Show the resolved configuration of every node of ${target.name}`, command: PLAN_NODE_COMMAND, arguments: [path] })];
+    case 'manifest-node':
+      return [new vscode.CodeLens(range, { title: 'Plan this node', tooltip: `Show the resolved configuration of ${target.name}`, command: PLAN_NODE_COMMAND, arguments: [path, target.name] })];
+    default:
+      // hosts.nix hosts and talos nodes have no dry-run command yet; a lens that cannot run would only mislead.
+      return [];
+  }
+}

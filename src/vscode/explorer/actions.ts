@@ -1,0 +1,429 @@
+import * as vscode from 'vscode';
+import { hostOf, nodeWebUiUrl, pickGuestAddress, readonlyMessage, sshArgv, webUiUrl } from '../../core/explorer';
+import type { GuestRef } from '../../core/pve/api';
+import type { Guest, PowerAction } from '../../core/pve/types';
+import type { Config } from '../util/config';
+import { errorMessage } from '../util/log';
+import { configUri } from './configDocument';
+import type { Element, ExplorerProvider } from './provider';
+import type { TaskRunner } from './tasks';
+
+type Target = NonNullable<ReturnType<ExplorerProvider['guestOf']>>;
+
+const POWER: Record<PowerAction, { title: string; verb: string; done: string }> = {
+  start: { title: 'Start', verb: 'Starting', done: 'started' },
+  shutdown: { title: 'Shut Down', verb: 'Shutting down', done: 'shut down' },
+  stop: { title: 'Stop', verb: 'Stopping', done: 'stopped' },
+  reboot: { title: 'Reboot', verb: 'Rebooting', done: 'rebooted' },
+  suspend: { title: 'Suspend', verb: 'Suspending', done: 'suspended' },
+  resume: { title: 'Resume', verb: 'Resuming', done: 'resumed' },
+};
+
+function refOf(g: Guest): GuestRef {
+  return { node: g.node, type: g.type, vmid: g.vmid };
+}
+
+function who(g: Guest): string {
+  return g.name ? `${g.name} (VMID ${g.vmid})` : `VMID ${g.vmid}`;
+}
+
+/** Every guest, node and snapshot action: a command each, used by context menus and inline buttons. */
+export class ExplorerActions {
+  constructor(
+    private readonly provider: ExplorerProvider,
+    private readonly tasks: TaskRunner,
+    private readonly config: Config,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly reveal: (el: Element) => Thenable<void>,
+  ) {}
+
+  register(): vscode.Disposable[] {
+    const cmd = (id: string, fn: (el?: Element) => unknown): vscode.Disposable =>
+      vscode.commands.registerCommand(id, async (el?: Element) => {
+        try {
+          await fn(el);
+        } catch (err) {
+          this.log.error(`${id} failed`, err instanceof Error ? (err.stack ?? err.message) : err);
+          void vscode.window.showErrorMessage(errorMessage(err));
+        }
+      });
+    const power = (action: PowerAction): vscode.Disposable => cmd(`proxmoxIac.guest.${action}`, (el) => this.power(action, el));
+    return [
+      power('start'),
+      power('shutdown'),
+      power('stop'),
+      power('reboot'),
+      power('suspend'),
+      power('resume'),
+      cmd('proxmoxIac.guest.clone', (el) => this.clone(el)),
+      cmd('proxmoxIac.guest.convertToTemplate', (el) => this.convertToTemplate(el)),
+      cmd('proxmoxIac.guest.delete', (el) => this.destroy(el)),
+      cmd('proxmoxIac.guest.createSnapshot', (el) => this.createSnapshot(el)),
+      cmd('proxmoxIac.snapshot.rollback', (el) => this.rollbackSnapshot(el)),
+      cmd('proxmoxIac.snapshot.delete', (el) => this.deleteSnapshot(el)),
+      cmd('proxmoxIac.guest.openWebUi', (el) => this.openWebUi(el)),
+      cmd('proxmoxIac.node.openWebUi', (el) => this.openNodeWebUi(el)),
+      cmd('proxmoxIac.guest.ssh', (el) => this.sshToGuest(el)),
+      cmd('proxmoxIac.node.ssh', (el) => this.sshToNode(el)),
+      cmd('proxmoxIac.guest.copyVmid', (el) => this.copy(el, (g) => String(g.vmid))),
+      cmd('proxmoxIac.guest.copyName', (el) => this.copy(el, (g) => g.name)),
+      cmd('proxmoxIac.guest.copyIp', (el) => this.copyIp(el)),
+      cmd('proxmoxIac.guest.showConfig', (el) => this.showConfig(el)),
+      cmd('proxmoxIac.guest.revealInIac', (el) => this.revealInIac(el)),
+      cmd('proxmoxIac.explorer.revealGuest', (el) => this.revealGuest(el)),
+    ];
+  }
+
+  // ---- picking the guest -----------------------------------------------------------------------------
+
+  /** The guest behind a tree element, or (from the command palette) one the user picks. */
+  private async target(el: Element | undefined, filter: (g: Guest) => boolean = () => true): Promise<Target | undefined> {
+    if (el) {
+      const t = this.provider.guestOf(el.id);
+      if (!t) void vscode.window.showWarningMessage('That row is no longer in the explorer. Refresh and try again.');
+      return t;
+    }
+    const candidates: (vscode.QuickPickItem & { id: string })[] = [];
+    for (const s of this.provider.connectionStates()) {
+      if (!s.subtree) continue;
+      for (const [rowId, row] of s.subtree.rows) {
+        const g = row.kind === 'guest' && row.guestId ? s.subtree.guests.get(row.guestId) : undefined;
+        if (g && filter(g) && !candidates.some((c) => this.provider.guestOf(c.id)?.guest.id === g.id && this.provider.stateOf(c.id) === s)) {
+          candidates.push({ id: rowId, label: g.name || String(g.vmid), description: `${g.vmid} · ${g.node} · ${g.template ? 'template' : g.status}`, detail: s.settings.name });
+        }
+      }
+    }
+    if (candidates.length === 0) {
+      void vscode.window.showInformationMessage('No guest to choose: open the Proxmox explorer and connect to a cluster first.');
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(candidates, { placeHolder: 'Choose a guest', matchOnDescription: true });
+    return picked ? this.provider.guestOf(picked.id) : undefined;
+  }
+
+  /** Mutating actions stop here for read-only guests and untrusted workspaces, with the reason. */
+  private mayModify(t: Target, action: string): boolean {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage(`"${action}" is not available in an untrusted workspace. Trust the workspace (Manage Workspace Trust) to act on the cluster.`);
+      return false;
+    }
+    const source = this.provider.readonlySourceOf(t.state, t.guest);
+    if (source) {
+      void vscode.window.showWarningMessage(readonlyMessage(t.guest, action, { source }));
+      return false;
+    }
+    return true;
+  }
+
+  private async afterAction(t: Target): Promise<void> {
+    t.state.ips.delete(t.guest.id);
+    await this.provider.requestRefresh(0);
+  }
+
+  // ---- power, clone, template, delete ----------------------------------------------------------------
+
+  async power(action: PowerAction, el?: Element): Promise<void> {
+    const p = POWER[action];
+    const t = await this.target(el, (g) => !g.template);
+    if (!t || !this.mayModify(t, p.title)) return;
+    if (t.guest.template) {
+      void vscode.window.showWarningMessage(`${who(t.guest)} is a template; templates cannot be started or stopped. Clone it to get a guest you can run.`);
+      return;
+    }
+    if (action === 'stop') {
+      const ok = await vscode.window.showWarningMessage(
+        `Stop ${who(t.guest)} immediately?`,
+        { modal: true, detail: 'Stop is like pulling the power cord; unsaved data in the guest is lost. Use Shut Down for a clean shutdown.' },
+        'Stop',
+      );
+      if (ok !== 'Stop') return;
+    }
+    const api = await this.provider.api(t.state);
+    await this.tasks.run(api, `${p.verb} ${who(t.guest)}`, (signal) => api.power(refOf(t.guest), action, { signal }), `${who(t.guest)} ${p.done}.`);
+    await this.afterAction(t);
+  }
+
+  async clone(el?: Element): Promise<void> {
+    const t = await this.target(el);
+    if (!t || !this.mayModify(t, 'Clone')) return;
+    const api = await this.provider.api(t.state);
+    const title = `Clone ${who(t.guest)}`;
+    const suggested = await api.nextId();
+    const taken = new Set([...t.state.subtree!.guests.values()].map((g) => g.vmid));
+    const vmidText = await vscode.window.showInputBox({
+      title,
+      prompt: 'VMID of the new guest (the next free one is suggested)',
+      value: String(suggested),
+      validateInput: (v) =>
+        !/^\d+$/.test(v) || Number(v) < 100 || Number(v) > 999_999_999
+          ? 'Enter a number from 100 to 999999999.'
+          : taken.has(Number(v))
+            ? `VMID ${v} is already in use.`
+            : undefined,
+    });
+    if (!vmidText) return;
+    const name = await vscode.window.showInputBox({
+      title,
+      prompt: 'Name of the new guest',
+      value: `${t.guest.name || t.guest.vmid}-clone`,
+      validateInput: (v) => (/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(v) ? undefined : 'Use letters, digits, dots and hyphens (a DNS name).'),
+    });
+    if (!name) return;
+    let full = true;
+    if (t.guest.template) {
+      const mode = await vscode.window.showQuickPick(
+        [
+          { label: 'Linked clone', description: 'fast, shares the template’s disks', full: false },
+          { label: 'Full clone', description: 'independent copy of every disk', full: true },
+        ],
+        { title, placeHolder: 'Clone mode' },
+      );
+      if (!mode) return;
+      full = mode.full;
+    }
+    const nodes = t.state.snapshot?.nodes.filter((n) => n.status === 'online').map((n) => n.node) ?? [t.guest.node];
+    const target = await vscode.window.showQuickPick(
+      nodes.map((n) => ({ label: n, description: n === t.guest.node ? 'same node' : undefined })),
+      { title, placeHolder: 'Target node' },
+    );
+    if (!target) return;
+    const newid = Number(vmidText);
+    await this.tasks.run(
+      api,
+      `Cloning ${who(t.guest)} to ${name} (VMID ${newid})`,
+      (signal) => api.clone(refOf(t.guest), { newid, name, full, ...(target.label !== t.guest.node ? { target: target.label } : {}) }, { signal }),
+      `Cloned ${who(t.guest)} to ${name} (VMID ${newid}) on ${target.label}.`,
+    );
+    await this.afterAction(t);
+  }
+
+  async convertToTemplate(el?: Element): Promise<void> {
+    const t = await this.target(el, (g) => !g.template);
+    if (!t || !this.mayModify(t, 'Convert to Template')) return;
+    if (t.guest.status === 'running') {
+      void vscode.window.showWarningMessage(`${who(t.guest)} is running. Shut it down first; only stopped guests can become templates.`);
+      return;
+    }
+    const ok = await vscode.window.showWarningMessage(
+      `Convert ${who(t.guest)} to a template?`,
+      { modal: true, detail: 'A template cannot be started again; it can only be cloned. This cannot be undone.' },
+      'Convert to Template',
+    );
+    if (ok !== 'Convert to Template') return;
+    const api = await this.provider.api(t.state);
+    await this.tasks.run(api, `Converting ${who(t.guest)} to a template`, (signal) => api.template(refOf(t.guest), { signal }), `${who(t.guest)} is now a template.`);
+    await this.afterAction(t);
+  }
+
+  async destroy(el?: Element): Promise<void> {
+    const t = await this.target(el);
+    if (!t || !this.mayModify(t, 'Delete')) return;
+    if (t.guest.status === 'running') {
+      void vscode.window.showWarningMessage(`${who(t.guest)} is running. Stop it first, then delete it.`);
+      return;
+    }
+    const ok = await vscode.window.showWarningMessage(
+      `Delete ${who(t.guest)} on ${t.guest.node}?`,
+      { modal: true, detail: 'This destroys the guest and its disks on the cluster. It cannot be undone.' },
+      'Delete…',
+    );
+    if (ok !== 'Delete…') return;
+    const typed = await vscode.window.showInputBox({
+      title: `Delete ${who(t.guest)}`,
+      prompt: `Type ${t.guest.vmid} to confirm deleting ${who(t.guest)}`,
+      validateInput: (v) => (v === '' || v === String(t.guest.vmid) ? undefined : `Type exactly ${t.guest.vmid}.`),
+    });
+    if (typed !== String(t.guest.vmid)) return;
+    const api = await this.provider.api(t.state);
+    await this.tasks.run(api, `Deleting ${who(t.guest)}`, (signal) => api.destroy(refOf(t.guest), { signal }), `${who(t.guest)} was deleted.`);
+    await this.afterAction(t);
+  }
+
+  // ---- snapshots ------------------------------------------------------------------------------------
+
+  async createSnapshot(el?: Element): Promise<void> {
+    const t = await this.target(el, (g) => !g.template);
+    if (!t || !this.mayModify(t, 'Create Snapshot')) return;
+    const name = await vscode.window.showInputBox({
+      title: `Snapshot ${who(t.guest)}`,
+      prompt: 'Snapshot name',
+      value: `snap-${new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')}`,
+      validateInput: (v) => (/^[A-Za-z][A-Za-z0-9_-]{1,39}$/.test(v) ? undefined : 'Start with a letter; use letters, digits, - and _ (2–40 characters).'),
+    });
+    if (!name) return;
+    let vmstate = false;
+    if (t.guest.type === 'qemu' && t.guest.status === 'running') {
+      const ram = await vscode.window.showQuickPick(
+        [
+          { label: 'Without RAM', description: 'disk state only, quick', vmstate: false },
+          { label: 'Include RAM', description: 'resume exactly where it was', vmstate: true },
+        ],
+        { title: `Snapshot ${who(t.guest)}` },
+      );
+      if (!ram) return;
+      vmstate = ram.vmstate;
+    }
+    const api = await this.provider.api(t.state);
+    await this.tasks.run(api, `Snapshotting ${who(t.guest)} as ${name}`, (signal) => api.createSnapshot(refOf(t.guest), name, { vmstate }, { signal }), `Snapshot ${name} of ${who(t.guest)} created.`);
+    this.provider.invalidateSnapshots(t.row.id);
+    await this.afterAction(t);
+  }
+
+  private snapshotTarget(el?: Element): { t: Target; name: string } | undefined {
+    const row = el ? this.provider.row(el.id) : undefined;
+    if (!row || row.kind !== 'snapshot' || !row.snapshotName || !row.parentId) {
+      void vscode.window.showInformationMessage('Choose a snapshot in the Proxmox explorer (expand a guest to see them).');
+      return undefined;
+    }
+    const t = this.provider.guestOf(row.parentId);
+    return t ? { t, name: row.snapshotName } : undefined;
+  }
+
+  async rollbackSnapshot(el?: Element): Promise<void> {
+    const st = this.snapshotTarget(el);
+    if (!st || !this.mayModify(st.t, 'Roll Back Snapshot')) return;
+    const { t, name } = st;
+    const ok = await vscode.window.showWarningMessage(
+      `Roll ${who(t.guest)} back to snapshot ${name}?`,
+      { modal: true, detail: 'Everything since the snapshot is lost. A running guest is stopped first.' },
+      'Roll Back',
+    );
+    if (ok !== 'Roll Back') return;
+    const api = await this.provider.api(t.state);
+    await this.tasks.run(api, `Rolling ${who(t.guest)} back to ${name}`, (signal) => api.rollbackSnapshot(refOf(t.guest), name, { signal }), `${who(t.guest)} rolled back to ${name}.`);
+    await this.afterAction(t);
+  }
+
+  async deleteSnapshot(el?: Element): Promise<void> {
+    const st = this.snapshotTarget(el);
+    if (!st || !this.mayModify(st.t, 'Delete Snapshot')) return;
+    const { t, name } = st;
+    const ok = await vscode.window.showWarningMessage(`Delete snapshot ${name} of ${who(t.guest)}?`, { modal: true, detail: 'This cannot be undone.' }, 'Delete Snapshot');
+    if (ok !== 'Delete Snapshot') return;
+    const api = await this.provider.api(t.state);
+    await this.tasks.run(api, `Deleting snapshot ${name} of ${who(t.guest)}`, (signal) => api.deleteSnapshot(refOf(t.guest), name, { signal }), `Snapshot ${name} of ${who(t.guest)} deleted.`);
+    this.provider.invalidateSnapshots(t.row.id);
+    await this.afterAction(t);
+  }
+
+  // ---- links, terminals, clipboard, config --------------------------------------------------------
+
+  async openWebUi(el?: Element): Promise<void> {
+    const t = await this.target(el);
+    if (!t) return;
+    await vscode.env.openExternal(vscode.Uri.parse(webUiUrl(t.state.settings.url, t.guest)));
+  }
+
+  async openNodeWebUi(el?: Element): Promise<void> {
+    const row = el ? this.provider.row(el.id) : undefined;
+    const s = el ? this.provider.stateOf(el.id) : undefined;
+    if (!row?.node || !s) return;
+    await vscode.env.openExternal(vscode.Uri.parse(nodeWebUiUrl(s.settings.url, row.node)));
+  }
+
+  private openSsh(name: string, host: string): void {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Opening an SSH terminal is not available in an untrusted workspace. Trust the workspace first.');
+      return;
+    }
+    const user = this.config.get<string>('explorer.sshUser', 'root');
+    // An argv array for `ssh` itself: nothing is typed into a shell, so no name or address becomes shell syntax.
+    const terminal = vscode.window.createTerminal({ name: `SSH ${name}`, shellPath: 'ssh', shellArgs: sshArgv({ user: user || undefined, host }) });
+    terminal.show();
+  }
+
+  async sshToGuest(el?: Element): Promise<void> {
+    const t = await this.target(el, (g) => g.status === 'running' && !g.template);
+    if (!t) return;
+    const ips = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Asking the guest agent of ${who(t.guest)} for its address…` }, () =>
+      this.provider.agentAddresses(t.state, t.guest),
+    );
+    const host = ips?.length ? pickGuestAddress([{ name: 'any', addresses: ips.map((a) => ({ address: a, family: a.includes(':') ? 'ipv6' : 'ipv4' })) }]) : undefined;
+    if (!host) {
+      void vscode.window.showWarningMessage(
+        `The guest agent of ${who(t.guest)} reported no address. Start qemu-guest-agent in the guest (and enable the agent option), or use "SSH to Node".`,
+      );
+      return;
+    }
+    this.openSsh(t.guest.name || String(t.guest.vmid), host);
+  }
+
+  sshToNode(el?: Element): void {
+    const row = el ? this.provider.row(el.id) : undefined;
+    const s = el ? this.provider.stateOf(el.id) : undefined;
+    if (!s || !row?.node) {
+      void vscode.window.showInformationMessage('Choose a node in the Proxmox explorer to open an SSH terminal to it.');
+      return;
+    }
+    // The API host is the only address of a node the cluster listing gives; other nodes by their name.
+    const host = s.snapshot && s.snapshot.nodes.length === 1 ? hostOf(s.settings.url) : row.node;
+    this.openSsh(row.node, host);
+  }
+
+  async copy(el: Element | undefined, pick: (g: Guest) => string): Promise<void> {
+    const t = await this.target(el);
+    if (!t) return;
+    const text = pick(t.guest);
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(`Copied ${text}`, 3000);
+  }
+
+  async copyIp(el?: Element): Promise<void> {
+    const t = await this.target(el, (g) => g.status === 'running');
+    if (!t) return;
+    const ips = await this.provider.agentAddresses(t.state, t.guest);
+    if (!ips?.length) {
+      void vscode.window.showWarningMessage(`The guest agent of ${who(t.guest)} reported no address. Is qemu-guest-agent running in the guest?`);
+      return;
+    }
+    const ip = ips.length === 1 ? ips[0] : (await vscode.window.showQuickPick(ips, { placeHolder: 'Which address?' }));
+    if (!ip) return;
+    await vscode.env.clipboard.writeText(ip);
+    vscode.window.setStatusBarMessage(`Copied ${ip}`, 3000);
+  }
+
+  async showConfig(el?: Element): Promise<void> {
+    const t = await this.target(el);
+    if (!t) return;
+    const doc = await vscode.workspace.openTextDocument(configUri(t.state.settings.id, refOf(t.guest), t.guest.name));
+    await vscode.window.showTextDocument(doc, { preview: true });
+  }
+
+  async revealInIac(el?: Element): Promise<void> {
+    const row = el ? this.provider.row(el.id) : undefined;
+    let declarations = row?.declaration ? [row.declaration] : [];
+    if (!row?.declaration) {
+      const t = await this.target(el);
+      if (!t) return;
+      declarations = [...this.provider.declarationsOf(t.state, t.guest)];
+      if (declarations.length === 0) {
+        void vscode.window.showInformationMessage(`No IaC file in this workspace declares ${who(t.guest)}.`);
+        return;
+      }
+    }
+    const chosen =
+      declarations.length === 1
+        ? declarations[0]
+        : (
+            await vscode.window.showQuickPick(
+              declarations.map((d) => ({ label: vscode.workspace.asRelativePath(d.file), description: `line ${d.range.start.line + 1}`, d })),
+              { placeHolder: 'Declared in several files' },
+            )
+          )?.d;
+    if (!chosen) return;
+    const range = new vscode.Range(chosen.range.start.line, chosen.range.start.character, chosen.range.end.line, chosen.range.end.character);
+    await vscode.window.showTextDocument(vscode.Uri.file(chosen.file), { selection: range, preview: true });
+  }
+
+  async revealGuest(el?: Element): Promise<void> {
+    const row = el ? this.provider.row(el.id) : undefined;
+    const s = el ? this.provider.stateOf(el.id) : undefined;
+    if (!row?.guestId || !s?.subtree) return;
+    for (const [id, r] of s.subtree.rows) {
+      if (r.kind === 'guest' && r.guestId === row.guestId) {
+        await this.reveal({ id });
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import * as vscode from 'vscode';
+import type { DeclaredGuest } from '../../core/iac/types';
+import { ClientPool } from '../connections/clients';
+import { registerConnectionCommands } from '../connections/commands';
+import { ConnectionStore } from '../connections/store';
+import type { Services } from '../services';
+import { ExplorerActions } from './actions';
+import { CONFIG_SCHEME, ConfigDocumentProvider } from './configDocument';
+import { type Element, ExplorerProvider } from './provider';
+import { ConnectionStatusBar } from './statusBar';
+import { TaskRunner } from './tasks';
+
+export const VIEW_ID = 'proxmoxIac.explorer';
+
+/** What integration tests reach through the extension's API (`api.explorer`). */
+export interface ExplorerApi {
+  readonly provider: ExplorerProvider;
+  readonly store: ConnectionStore;
+  readonly pool: ClientPool;
+  readonly tasks: TaskRunner;
+  readonly statusBar: ConnectionStatusBar;
+  readonly treeView: vscode.TreeView<Element>;
+}
+
+/**
+ * Registers connections, the live tree, its actions and the status bar. Nothing talks to the network
+ * here: the first request happens when the view asks for the active connection's children.
+ */
+export function registerExplorer(services: Services, declaredSource?: () => Promise<readonly DeclaredGuest[] | undefined>): ExplorerApi {
+  const { context, log, config } = services;
+  const subs = context.subscriptions;
+  const store = new ConnectionStore(context, config);
+  subs.push(store);
+  void store.importSecretsFile(log);
+  void vscode.commands.executeCommand('setContext', 'proxmoxIac.hasConnections', store.list().length > 0);
+  const pool = new ClientPool(store);
+  subs.push(pool);
+  const declared = declaredSource ?? defaultDeclaredSource(services);
+  const provider = new ExplorerProvider(store, pool, config, log, declared);
+  subs.push(provider);
+  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: false });
+  subs.push(treeView);
+  subs.push(treeView.onDidChangeVisibility((e) => provider.setVisible(e.visible)));
+  if (treeView.visible) provider.setVisible(true);
+  const tasks = new TaskRunner(log);
+  subs.push(tasks);
+  const statusBar = new ConnectionStatusBar(store, tasks);
+  subs.push(statusBar);
+  const actions = new ExplorerActions(provider, tasks, config, log, (el) => treeView.reveal(provider.element(el.id), { select: true, focus: true, expand: false }));
+  subs.push(...actions.register(), ...registerConnectionCommands(store, log));
+  subs.push(
+    vscode.workspace.registerTextDocumentContentProvider(
+      CONFIG_SCHEME,
+      new ConfigDocumentProvider(async (id) => {
+        const c = store.get(id);
+        return c ? pool.get(c) : undefined;
+      }),
+    ),
+  );
+  const updateMessage = (): void => {
+    treeView.message = provider.filterText ? `Filter: ${provider.filterText}` : undefined;
+  };
+  subs.push(
+    vscode.commands.registerCommand('proxmoxIac.explorer.refresh', () => provider.refreshAll(true)),
+    vscode.commands.registerCommand('proxmoxIac.explorer.filter', async () => {
+      const text = await vscode.window.showInputBox({
+        title: 'Filter the Proxmox explorer',
+        prompt: 'Words match name, VMID or tag; narrow with name: vmid: (100-199) tag: status: node: type: pool:',
+        value: provider.filterText,
+        placeHolder: 'e.g. tag:prod status:running',
+      });
+      if (text === undefined) return;
+      provider.setFilter(text);
+      updateMessage();
+    }),
+    vscode.commands.registerCommand('proxmoxIac.explorer.clearFilter', () => {
+      provider.setFilter('');
+      updateMessage();
+    }),
+    vscode.commands.registerCommand('proxmoxIac.explorer.groupBy', async () => {
+      const current = provider.options().groupBy;
+      const picked = await vscode.window.showQuickPick(
+        (['node', 'tag', 'pool', 'type'] as const).map((g) => ({ label: `Group by ${g}`, description: g === current ? 'current' : undefined, g })),
+        { placeHolder: 'Group the explorer by' },
+      );
+      if (picked) await config.update('explorer.groupBy', picked.g);
+    }),
+    vscode.commands.registerCommand('proxmoxIac.explorer.sortBy', async () => {
+      const current = provider.options().sortBy;
+      const picked = await vscode.window.showQuickPick(
+        (['vmid', 'name', 'status'] as const).map((g) => ({ label: `Sort by ${g === 'vmid' ? 'VMID' : g}`, description: g === current ? 'current' : undefined, g })),
+        { placeHolder: 'Sort guests by' },
+      );
+      if (picked) await config.update('explorer.sortBy', picked.g);
+    }),
+  );
+  // IaC files changed: correlate again from the last cluster snapshot, without a new request.
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,nix}');
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  const onIacChange = (): void => {
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(() => provider.invalidateDeclarations(), 500);
+  };
+  subs.push(watcher, watcher.onDidChange(onIacChange), watcher.onDidCreate(onIacChange), watcher.onDidDelete(onIacChange), { dispose: () => pending && clearTimeout(pending) });
+  subs.push(vscode.workspace.onDidGrantWorkspaceTrust(() => provider.rebuildAll()));
+  return { provider, store, pool, tasks, statusBar, treeView };
+}
+
+/** Declared guests from the IaC language service, loaded on first use (it compiles schemas). */
+function defaultDeclaredSource(services: Services): () => Promise<readonly DeclaredGuest[] | undefined> {
+  let host: Promise<{ get(): Promise<{ declaredGuests(roots: readonly string[]): Promise<DeclaredGuest[]> }> }> | undefined;
+  return async () => {
+    const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    if (roots.length === 0) return undefined;
+    const shared = (services as Services & { language?: { get(): Promise<{ declaredGuests(roots: readonly string[]): Promise<DeclaredGuest[]> }> } }).language;
+    if (shared) return (await shared.get()).declaredGuests(roots);
+    host ??= import('../language/serviceHost.js').then((m) => new m.LazyLanguageService());
+    return (await (await host).get()).declaredGuests(roots);
+  };
+}

@@ -1,0 +1,60 @@
+// The explorer suite: a simulated PVE 9.1 cluster (demo seed) in a child process, and connections to it
+// given to the extension the way a user's settings would, with the token secrets through the development
+// hook PROXMOX_IAC_SECRETS_FILE (never in settings or on a command line).
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const workspace = 'test/fixtures/explorer';
+export const timeoutMs = 240_000;
+
+/** A well-formed SHA-256 fingerprint that is not the simulator's: the "certificate changed" case. */
+const WRONG_FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 1).toString(16).padStart(2, '0').toUpperCase()).join(':');
+
+export async function setup({ repoRoot, tmpDir }) {
+  const infoFile = join(tmpDir, 'sim-info.json');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/integration/explorer/sim-host.ts'), infoFile], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const until = Date.now() + 30_000;
+  while (!existsSync(infoFile)) {
+    if (child.exitCode !== null) throw new Error(`the simulator exited early (code ${child.exitCode})`);
+    if (Date.now() > until) {
+      child.kill('SIGTERM');
+      throw new Error('the simulator did not start within 30 s');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const info = JSON.parse(readFileSync(infoFile, 'utf8'));
+  const secretsFile = join(tmpDir, 'explorer-secrets.json');
+  writeFileSync(
+    secretsFile,
+    JSON.stringify({ demo: info.tokens.admin.secret, tampered: info.tokens.admin.secret, auditor: info.tokens.auditor.secret }),
+    { mode: 0o600 },
+  );
+  return {
+    env: {
+      PROXMOX_IAC_SECRETS_FILE: secretsFile,
+      PROXMOX_IAC_TEST_SIM_CONTROL: info.control,
+    },
+    settings: {
+      'proxmoxIac.connections': [
+        { id: 'demo', name: 'Demo cluster', url: info.url, auth: 'token', tokenId: info.tokens.admin.id, fingerprint: info.fingerprint },
+        { id: 'auditor', name: 'Auditor view', url: info.url, auth: 'token', tokenId: info.tokens.auditor.id, fingerprint: info.fingerprint },
+        { id: 'tampered', name: 'Tampered certificate', url: info.url, auth: 'token', tokenId: info.tokens.admin.id, fingerprint: WRONG_FINGERPRINT },
+      ],
+      'proxmoxIac.readonlyVmids': [151],
+      // Tests refresh on demand; one test turns polling on to see it run only while the view is visible.
+      'proxmoxIac.explorer.refreshInterval': 0,
+      'workbench.startupEditor': 'none',
+    },
+    teardown: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}

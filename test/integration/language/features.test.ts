@@ -1,0 +1,156 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, screenshot, sleep, waitForDomText } from '../harness';
+import { fileText, hoverText, isError, positionOf, siteFile, siteUri, waitForDiagnostics } from './util';
+
+const CODE_LENS_SETTING = 'codeLens.enabled';
+
+async function codeLenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
+  return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+}
+
+/** Polls the code lenses until `predicate` holds (a settings change reaches the provider asynchronously). */
+async function waitForLenses(uri: vscode.Uri, predicate: (lenses: vscode.CodeLens[]) => boolean, what: string): Promise<vscode.CodeLens[]> {
+  const until = Date.now() + 10_000;
+  let lenses: vscode.CodeLens[] = [];
+  while (Date.now() < until) {
+    lenses = await codeLenses(uri);
+    if (predicate(lenses)) return lenses;
+    await sleep(100);
+  }
+  assert.fail(`${what}; lenses were: ${lenses.map((l) => `${l.range.start.line + 1}: ${l.command?.title ?? '(unresolved)'}`).join(', ') || '(none)'}`);
+}
+
+describe('Hover, completion, definition and plan lenses', () => {
+  before(async () => {
+    await activateExtension();
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('proxmoxIac').update(CODE_LENS_SETTING, undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('shows the resolved configuration when hovering a node name', async () => {
+    const rel = 'manifests/n2-push.yaml';
+    const at = positionOf(fileText(rel), 'name: edge').translate(0, 'name: '.length + 1);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', siteUri(rel), at);
+    const text = hoverText(hovers);
+    // edge uses preset vm-small (cores 2, memory 2048, disk 10): the hover says so and where it came from.
+    assert.match(text, /vm-small/, `hover: ${text}`);
+    assert.match(text, /2048/, `hover: ${text}`);
+    assert.match(text, /cores/i, `hover: ${text}`);
+  });
+
+  it('shows the target preset when hovering a preset reference', async () => {
+    const rel = 'manifests/n1-push.yaml';
+    const at = positionOf(fileText(rel), 'vm-small').translate(0, 2);
+    const text = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', siteUri(rel), at));
+    assert.match(text, /2048/, `hover: ${text}`);
+  });
+
+  it('offers the existing preset names after "preset: "', async () => {
+    const uri = siteUri('manifests/typing.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = positionOf(doc.getText(), 'preset: vm-small').line;
+    const original = doc.lineAt(line).text;
+    const keyEnd = original.indexOf('preset:') + 'preset:'.length;
+    try {
+      // The user has just typed "preset: " and waits for suggestions.
+      await editor.edit((e) => e.replace(new vscode.Range(line, keyEnd, line, original.length), ' '));
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(line, keyEnd + 1), ' ');
+      const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+      for (const preset of ['vm-small', 'vm-medium', 'vm-large']) assert.ok(labels.includes(preset), `${preset} missing from ${labels.join(', ')}`);
+      assert.ok(!labels.includes('base'), 'spec names are not offered as presets');
+    } finally {
+      await editor.edit((e) => e.replace(doc.lineAt(line).range, original));
+      await doc.save();
+    }
+  });
+
+  it('goes from a preset reference to the preset file', async () => {
+    const rel = 'manifests/n1-push.yaml';
+    const at = positionOf(fileText(rel), 'vm-small').translate(0, 3);
+    const targets = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', siteUri(rel), at);
+    const files = targets.map((t) => ('targetUri' in t ? t.targetUri : t.uri).fsPath);
+    assert.ok(files.includes(siteFile('presets/vm-small.yaml')), `definition went to: ${files.join(', ') || '(nowhere)'}`);
+  });
+
+  it('puts "Plan manifest" and one "Plan this node" per node above a manifest, and none when switched off', async () => {
+    const rel = 'manifests/n2-push.yaml';
+    const uri = siteUri(rel);
+    const text = fileText(rel);
+    const lenses = await waitForLenses(uri, (ls) => ls.length >= 3, 'expected three lenses');
+    const titles = lenses.map((l) => l.command?.title);
+    assert.equal(titles.filter((t) => t === 'Plan manifest').length, 1, `titles: ${titles.join(', ')}`);
+    const nodeLenses = lenses.filter((l) => l.command?.title === 'Plan this node');
+    assert.deepEqual(nodeLenses.map((l) => l.command?.arguments?.[1] as string).sort(), ['edge', 'root-pve']);
+    // Each node lens sits on its node's line, so it reads as belonging to that node.
+    const edgeLens = nodeLenses.find((l) => l.command?.arguments?.[1] === 'edge')!;
+    assert.equal(edgeLens.range.start.line, positionOf(text, '- name: edge').line);
+    assert.equal(edgeLens.command?.command, 'proxmoxIac.planNode');
+    assert.equal(edgeLens.command?.arguments?.[0], siteFile(rel));
+
+    await vscode.workspace.getConfiguration('proxmoxIac').update(CODE_LENS_SETTING, false, vscode.ConfigurationTarget.Global);
+    await waitForLenses(uri, (ls) => ls.length === 0, 'lenses still shown after proxmoxIac.codeLens.enabled was set to false');
+    await vscode.workspace.getConfiguration('proxmoxIac').update(CODE_LENS_SETTING, undefined, vscode.ConfigurationTarget.Global);
+    await waitForLenses(uri, (ls) => ls.length >= 3, 'lenses back after the setting was reset');
+  });
+
+  it('keeps the lenses where they are while a half-typed edit leaves the YAML unparsable', async () => {
+    const uri = siteUri('manifests/typing.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const before = await waitForLenses(uri, (ls) => ls.length === 3, 'expected three lenses on typing.yaml');
+    const lines = (ls: vscode.CodeLens[]) => ls.map((l) => `${l.range.start.line}:${l.command?.title ?? ''}`);
+    const typeLine = positionOf(doc.getText(), 'type: vm').line;
+    const valueAt = new vscode.Position(typeLine, doc.lineAt(typeLine).text.indexOf('vm'));
+    try {
+      // The user starts a flow sequence: `type: [vm` does not parse until the `]` is typed.
+      await editor.edit((e) => e.insert(valueAt, '['));
+      await waitForDiagnostics(uri, (ds) => ds.some((d) => d.code === 'yaml-syntax' || /syntax/i.test(d.message)), 'a syntax error while the edit is half done', 10_000);
+      assert.deepEqual(lines(await codeLenses(uri)), lines(before));
+    } finally {
+      await editor.edit((e) => e.delete(new vscode.Range(valueAt, valueAt.translate(0, 1))));
+      await doc.save();
+    }
+    assert.deepEqual(lines(await codeLenses(uri)), lines(before));
+  });
+
+  it('"Plan this node" runs the resolve task and it succeeds', async () => {
+    const manifest = siteFile('manifests/n2-push.yaml');
+    const ended = new Promise<number | undefined>((resolve) => {
+      const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+        if (e.execution.task.definition.type !== 'proxmoxIac-plan') return;
+        sub.dispose();
+        resolve(e.exitCode);
+      });
+    });
+    const execution = await vscode.commands.executeCommand<vscode.TaskExecution | undefined>('proxmoxIac.planNode', manifest, 'edge');
+    assert.ok(execution, 'the command started a task');
+    assert.equal(execution.task.definition.node, 'edge');
+    assert.equal(execution.task.definition.manifest, 'n2-push');
+    const timeout = sleep(20_000).then(() => 'timeout' as const);
+    const exitCode = await Promise.race([ended, timeout]);
+    assert.equal(exitCode, 0, 'proxmox-iac resolve exited with 0');
+  });
+
+  it('shows squiggles, the Problems panel and a hover in the editor (screenshot)', async () => {
+    const rel = 'manifests/seeded-unknown-parent.yaml';
+    const uri = siteUri(rel);
+    await waitForDiagnostics(uri, (ds) => ds.some(isError), 'the unknown parent error');
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preserveFocus: false });
+    const at = positionOf(fileText(rel), 'name: edge').translate(0, 'name: '.length + 1);
+    editor.selection = new vscode.Selection(at, at);
+    editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenter);
+    // The lenses render above the nodes (the line the cursor is on must not move when they arrive).
+    await waitForDomText('.monaco-editor .codelens-decoration', /Plan this node/);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    // What the user sees: the hover with the resolved configuration, and the problem listed in the panel.
+    await waitForDomText('.monaco-hover', /vm-small/);
+    await waitForDomText('.markers-panel .monaco-list-row', /root-pv/);
+    const png = await screenshot('diagnostics-and-hover');
+    assert.ok(png, 'a screenshot was written');
+  });
+});

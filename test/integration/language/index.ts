@@ -1,0 +1,5 @@
+// Mocha's describe/it are installed by the harness before the test files below load.
+export { run } from '../harness';
+import './diagnostics.test';
+import './features.test';
+import './schemas.test';
