@@ -28,6 +28,8 @@ function fail(what) {
   process.exit(1);
 }
 
+// Installs what the tests need on a fresh machine (Nix, OpenSSH server) or says what to install.
+if (run('tools', 'node', ['scripts/ensure-tools.mjs']).code !== 0) fail('installing test tools');
 if (run('build', 'node', ['scripts/build.mjs']).code !== 0) fail('build');
 if (run('type-check', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']).code !== 0) fail('type-check');
 if (hasWebviewSources() && run('type-check webviews', 'npx', ['tsc', '--noEmit', '-p', 'webview/tsconfig.json']).code !== 0) fail('webview type-check');

@@ -62,7 +62,13 @@ export async function runSuite({ suite, install, chromium, onEvent = () => {}, r
     server = await startCodeServer({
       install,
       tmpDir,
-      env: { ...setup.env, PROXMOX_IAC_TEST_CHANNEL: channelDir },
+      env: {
+        ...setup.env,
+        PROXMOX_IAC_TEST_CHANNEL: channelDir,
+        // The smoke-test driver (needed by 1.139) suppresses notification toasts; the harness then reads the
+        // Notifications center at once instead of waiting for a toast first.
+        ...((install.serverArgs ?? []).includes('enable-smoke-test-driver') ? { PROXMOX_IAC_TEST_TOASTS_HIDDEN: '1' } : {}),
+      },
       settings: setup.settings ?? {},
       logFile: join(resultsDir, 'server.log'),
     });

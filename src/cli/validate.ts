@@ -2,13 +2,15 @@ import { stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import type { IacDiagnostic } from '../core/iac/types';
 import { createLanguageService } from '../core/validate/service';
+import { declaredGuestsFromNix, validateNixFile } from '../core/iac/nix/index';
 import { nodeFileSource } from '../core/validate/nodeFiles';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from './command';
 
 const usage = `Usage: proxmox-iac validate [PATH…] [--format text|json]
 
 Checks iac-driver manifests, site-config files (site, secrets, specs, presets, postures, nodes, hosts, envs,
-vms) and talos-cluster cluster.yaml / nodes.yaml. Folders are searched recursively; the default is the
+vms), talos-cluster cluster.yaml / nodes.yaml, and NixOS hosts.nix / vms/definitions.nix (evaluated with
+nix-instantiate when Nix is installed). Folders are searched recursively; the default is the
 current folder. Files the tool does not recognise are skipped.
 
   --format text   one line per problem: file:line:col severity message (default)
@@ -46,7 +48,15 @@ export const validateCommand: CliCommand = {
     }
     if (!paths.length) paths.push('.');
     const files = nodeFileSource();
-    const service = createLanguageService(files, { env: io.env, workspaceRoots: [io.cwd] });
+    const service = createLanguageService(files, {
+      env: io.env,
+      workspaceRoots: [io.cwd],
+      // hosts.nix / vms/definitions.nix through the Nix module (real nix-instantiate, restricted, with a timeout).
+      nix: {
+        validate: (p, t, o) => validateNixFile(p, t, { readFile: (f) => files.readFile(f), ...(o?.vmidRanges ? { vmidRanges: o.vmidRanges } : {}) }),
+        declaredGuests: (p, t) => declaredGuestsFromNix(p, t),
+      },
+    });
     const targets: string[] = [];
     for (const p of paths) {
       const abs = nodePath.resolve(io.cwd, p);
@@ -71,11 +81,11 @@ export const validateCommand: CliCommand = {
     const errors = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'error').length, 0);
     const warnings = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);
     if (format === 'json') {
-      io.out(JSON.stringify({ files: results.map((r) => ({ file: nodePath.relative(io.cwd, r.file) || r.file, diagnostics: r.diagnostics })), errors, warnings }, null, 2));
+      io.out(JSON.stringify({ files: results.map((r) => ({ file: display(io.cwd, r.file), diagnostics: r.diagnostics })), errors, warnings }, null, 2));
     } else {
       const lines: string[] = [];
       for (const r of results) {
-        const shown = nodePath.relative(io.cwd, r.file) || r.file;
+        const shown = display(io.cwd, r.file);
         for (const d of r.diagnostics) lines.push(`${shown}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.message} [${d.code}]`);
       }
       lines.push(`${results.length} file${results.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`);
@@ -84,6 +94,12 @@ export const validateCommand: CliCommand = {
     return errors > 0 ? EXIT_FAILED : EXIT_OK;
   },
 };
+
+/** Paths under the current folder print relative (as compilers do); others absolute. */
+function display(cwd: string, file: string): string {
+  const rel = nodePath.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !nodePath.isAbsolute(rel) ? rel : file;
+}
 
 async function collect(dir: string, out: string[], files: ReturnType<typeof nodeFileSource>, detect: (p: string) => unknown, depth = 0): Promise<void> {
   if (depth > 12) return;

@@ -26,6 +26,8 @@ export interface SimulatorOptions {
   readonly taskDurationMs?: number;
   /** Delay before a 401 answer (real PVE: about 3000 ms; default 50 ms). */
   readonly authFailureDelayMs?: number;
+  /** Idle keep-alive timeout of the server's connections (default: Node's 5 s). */
+  readonly keepAliveTimeoutMs?: number;
 }
 
 export interface RunningSimulator {
@@ -59,7 +61,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const state = buildState(spec, options.taskDurationMs ?? 300);
   const credentials = addCredentials(state);
   const { key, cert, fingerprint } = generateSelfSignedCert();
-  const server = new SimServer({ state, key, cert, authFailureDelayMs: options.authFailureDelayMs ?? 50, ...(options.port ? { port: options.port } : {}) });
+  const server = new SimServer({ state, key, cert, authFailureDelayMs: options.authFailureDelayMs ?? 50,
+    ...(options.port ? { port: options.port } : {}),
+    ...(options.keepAliveTimeoutMs !== undefined ? { keepAliveTimeoutMs: options.keepAliveTimeoutMs } : {}),
+  });
   const port = await server.listen();
   return {
     url: `https://127.0.0.1:${port}`,

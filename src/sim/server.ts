@@ -64,6 +64,8 @@ export interface ServerOptions {
   readonly port?: number;
   /** Delay before a 401 (real PVE: ~3 s). */
   readonly authFailureDelayMs: number;
+  /** How long an idle keep-alive connection stays open (Node's default: 5 s). */
+  readonly keepAliveTimeoutMs?: number;
 }
 
 export class SimServer {
@@ -87,6 +89,7 @@ export class SimServer {
         if (!res.headersSent) this.sendError(res, 500, err instanceof Error ? err.message : String(err));
       });
     });
+    if (options.keepAliveTimeoutMs !== undefined) this.server.keepAliveTimeout = options.keepAliveTimeoutMs;
     this.server.on('secureConnection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));

@@ -105,7 +105,7 @@ export async function looksLikeSiteConfig(files: FileSource, dir: string): Promi
   return entries.some((e) => MARKERS.includes(e));
 }
 
-function ownRoot(filePath: string): string | undefined {
+export function ownRoot(filePath: string): string | undefined {
   const dir = entityDirOf(filePath);
   if (dir) return nodePath.resolve(nodePath.dirname(filePath), dir === 'vms/presets' ? '../..' : '..');
   if (/(^|[\\/])(site|secrets)\.yaml(\.example)?$/.test(filePath)) return nodePath.dirname(filePath);

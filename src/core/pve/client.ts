@@ -24,7 +24,7 @@ import {
   parseTaskStatus,
   parseUpidResult,
 } from './parse';
-import { PinnedAgent, normalizeFingerprint } from './tls';
+import { IDLE_SOCKET_MS, PinnedAgent, normalizeFingerprint } from './tls';
 import type {
   AgentInterface,
   AgentOsInfo,
@@ -132,7 +132,7 @@ export class PveClient implements PveApi {
           if (!normalizeFingerprint(target.fingerprint)) throw new Error(`'${target.fingerprint}' is not a SHA-256 fingerprint (AA:BB:… with 32 bytes).`);
           agent = new PinnedAgent(target.fingerprint);
         } else {
-          agent = new https.Agent({ keepAlive: true, maxSockets: 6 });
+          agent = new https.Agent({ keepAlive: true, maxSockets: 6, timeout: IDLE_SOCKET_MS });
         }
       }
       transport = httpsTransport(agent);

@@ -20,6 +20,13 @@ export function normalizeFingerprint(fp: string): string | undefined {
   return hex.match(/../g)!.join(':');
 }
 
+/**
+ * Idle keep-alive sockets are dropped after this long, before a server's own idle timeout (Node's 5 s,
+ * pveproxy's) can close them under us: a write sent on a socket the server just closed fails with a reset
+ * and, being a write, must not be retried. Active requests are not affected (client.ts has its own timer).
+ */
+export const IDLE_SOCKET_MS = 2000;
+
 type CreateConnectionCallback = (err: Error | null, socket: Duplex) => void;
 
 /** An https.Agent that accepts exactly one certificate, identified by its SHA-256 fingerprint. */
@@ -28,7 +35,7 @@ export class PinnedAgent extends https.Agent {
 
   constructor(fingerprint: string, options: https.AgentOptions = {}) {
     // Session resumption would skip the certificate exchange; every connection must show its certificate.
-    super({ keepAlive: true, maxSockets: 6, ...options, maxCachedSessions: 0 });
+    super({ keepAlive: true, maxSockets: 6, timeout: IDLE_SOCKET_MS, ...options, maxCachedSessions: 0 });
     const normalized = normalizeFingerprint(fingerprint);
     if (!normalized) throw new Error(`'${fingerprint}' is not a SHA-256 fingerprint (32 hex bytes, e.g. AA:BB:…).`);
     this.fingerprint = normalized;

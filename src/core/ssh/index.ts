@@ -1,4 +1,16 @@
-// SSH transport: connections with host-key verification, safely quoted commands, SFTP uploads.
+/**
+ * SSH transport: connections with host-key verification, safely quoted commands, SFTP uploads.
+ *
+ *   const ssh = await SshSession.connect({
+ *     host: 'pve1.lab', username: 'root',
+ *     confirmHostKey: (k) => askUser(`Trust ${k.keyType} ${k.fingerprint}?`),   // unknown hosts only
+ *     knownHostsWriteFile: join(homedir(), '.ssh', 'known_hosts'),             // remember accepted keys
+ *     passphrase: (file) => askPassword(file),
+ *   });
+ *   const { stdout } = await ssh.runChecked(qm.status(100), { signal });      // builders: src/core/pve/commands.ts
+ *   await ssh.upload('nixos.qcow2', '/var/lib/vz/images/nixos.qcow2', { onProgress, signal });
+ *   ssh.close();
+ */
 export * from './errors';
 export * from './quote';
 export { fingerprintSha256, normalizeFingerprint, parseKnownHosts, formatKnownHostsLine, checkHostKey } from './knownHosts';

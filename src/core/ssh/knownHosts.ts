@@ -16,6 +16,8 @@ export interface KnownHostEntry {
   readonly key: Buffer;
   /** 1-based line number, for messages. */
   readonly line: number;
+  /** The file it came from, when read from one. */
+  readonly source?: string;
 }
 
 /** Reads the algorithm name at the start of an SSH public key blob ("ssh-ed25519", "ecdsa-sha2-nistp256", …). */

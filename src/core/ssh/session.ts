@@ -226,7 +226,7 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH'
 /**
  * Sends an SSH "signal" request for SIGKILL. ssh2's `channel.signal()` silently does nothing once our side has
  * sent EOF (which we do at once for commands without stdin), although RFC 4254 allows the request after EOF and
- * sshd honours it (killpg of the command's process group). So we send it through the channel's protocol object
+ * sshd honours it for non-root logins (killpg of the command's process group). So we send it through the channel's protocol object
  * when that is reachable, and fall back to the public method otherwise.
  */
 function sendKillSignal(channel: ClientChannel): void {
@@ -353,7 +353,7 @@ export class SshSession {
           return false;
         }
         const check = checkHostKey(knownEntries, host, port, blob);
-        const sourceOf = (e: KnownHostEntry) => `${(e as KnownHostEntry & { source?: string }).source ?? 'known_hosts'} line ${e.line}`;
+        const sourceOf = (e: KnownHostEntry) => `${e.source ?? 'known_hosts'} line ${e.line}`;
         switch (check.status) {
           case 'known':
             verified = presented;

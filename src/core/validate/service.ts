@@ -23,7 +23,7 @@ import { checkManifestV1, checkManifestV2, convertV1ToV2, manifestNodes, manifes
 import { resolveNode } from '../iac/resolve';
 import { checkSchema, schemaAt, type SchemaKey, type SchemaNode } from '../iac/schemas';
 import { checkEntityRefs, checkIdMatchesFile, ruleAt } from '../iac/siteChecks';
-import { discoverSiteConfig, isRecord, SiteConfig, type DiscoveryOptions } from '../iac/siteConfig';
+import { discoverSiteConfig, isRecord, ownRoot, SiteConfig, type DiscoveryOptions } from '../iac/siteConfig';
 import { checkTalosNodes, talosNodes } from '../iac/talos';
 import { LineIndex, rangesOverlap } from '../iac/text';
 import { locate, parseYaml, pathAt, type PathSegment, type YamlTree, type YNode } from '../iac/yaml/parse';
@@ -104,10 +104,13 @@ class YamlLanguageService implements IacLanguageService {
 
     const sample = isSampleFile(path);
     const site = await this.siteFor(path, format);
+    // Folder names like hosts/ or nodes/ are common elsewhere (Ansible, Kubernetes): entity files are checked
+    // only inside a real site-config tree.
+    if (ENTITY_FORMATS.has(format) && site?.root !== ownRoot(path)) return out;
     for (let d = 0; d < tree.docs.length; d++) {
       const doc = tree.docs[d];
       if (doc.data === undefined || doc.data === null) continue;
-      if (isKubernetesObject(doc.data)) continue; // a `manifests/` folder of some other tool
+      if (!looksLikeFormat(format, doc.data)) continue;
       const issues = await this.check(format, path, doc.data, site, options);
       for (const issue of issues) {
         const severity = sample && issue.severity === 'error' ? 'warning' : issue.severity;

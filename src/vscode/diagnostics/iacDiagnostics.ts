@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { IacDiagnostic, IacFormat } from '../../core/iac/types';
+import { basename, dirname } from 'node:path';
+import type { DeclaredGuest, IacDiagnostic, IacFormat } from '../../core/iac/types';
 import type { Services } from '../services';
 import { onConfigChange } from '../util/config';
 import { Disposable, toDisposable } from '../util/dispose';
@@ -43,6 +44,9 @@ export class IacDiagnostics extends Disposable {
   private readonly known = new Set<string>();
   private dependentsTimer: ReturnType<typeof setTimeout> | undefined;
   private untrustedAnnounced = false;
+  /** Read-only guests that hosts.nix / vms/definitions.nix declare; manifests must not touch their VMIDs. */
+  private nixReadonly: readonly DeclaredGuest[] = [];
+  private nixReadonlyRun = 0;
   private scanDone: Promise<void> | undefined;
 
   constructor(
@@ -83,14 +87,22 @@ export class IacDiagnostics extends Disposable {
         else this.clearAll();
       }),
     );
-    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.revalidateAll(isNixPath)));
+    this._register(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        void this.revalidateAll(isNixPath);
+        this.refreshNixReadonly();
+      }),
+    );
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.scanWorkspace()));
   }
 
   /** Validates the open documents now and the rest of the workspace a moment later, off the activation path. */
   start(): void {
     for (const doc of vscode.workspace.textDocuments) this.schedule(doc.uri, 0);
-    const timer = setTimeout(() => void this.scanWorkspace(), 250);
+    const timer = setTimeout(() => {
+      void this.scanWorkspace();
+      this.refreshNixReadonly();
+    }, 250);
     this._register(toDisposable(() => clearTimeout(timer)));
   }
 
@@ -127,6 +139,7 @@ export class IacDiagnostics extends Disposable {
     this.host.ifLoaded?.invalidate(uri.fsPath);
     this.schedule(uri, 0);
     this.scheduleDependents(uri.fsPath);
+    if (isNixPath(uri.fsPath)) this.refreshNixReadonly();
   }
 
   private fileDeleted(uri: vscode.Uri): void {
@@ -137,6 +150,7 @@ export class IacDiagnostics extends Disposable {
     this.results.delete(uri.toString());
     this.collection.delete(uri);
     this.scheduleDependents(uri.fsPath);
+    if (isNixPath(uri.fsPath)) this.refreshNixReadonly();
   }
 
   /** Rechecks every other known IaC file shortly: any of them may refer to the changed one. */
@@ -226,6 +240,7 @@ export class IacDiagnostics extends Disposable {
         }
         diagnostics = await service.validate(path, text, {
           ...validationOptions(this.services.config),
+          ...(format === 'manifest' ? { declaredGuests: this.nixReadonly } : {}),
           signal: controller.signal,
         });
       }
@@ -246,6 +261,33 @@ export class IacDiagnostics extends Disposable {
     } finally {
       if (this.runs.get(key) === controller) this.runs.delete(key);
     }
+  }
+
+  /**
+   * Re-reads which guests the NixOS fleet files declare read-only, in the background (evaluating them takes
+   * about a second), then re-checks the manifests if that changed. Trusted workspaces only: it runs Nix.
+   */
+  private refreshNixReadonly(): void {
+    const run = ++this.nixReadonlyRun;
+    const work = async (): Promise<void> => {
+      let next: readonly DeclaredGuest[] = [];
+      if (vscode.workspace.isTrusted && validationEnabled(this.services.config)) {
+        const service = await this.host.get();
+        const nixFiles = (await vscode.workspace.findFiles('**/*.nix', IAC_SCAN_EXCLUDE, 200)).filter((u) => service.detectFormat(u.fsPath) !== undefined);
+        const roots = [...new Set(nixFiles.map((u) => fleetRootOf(u.fsPath)))];
+        const guests = roots.length ? await service.declaredGuests(roots) : [];
+        next = guests.filter((g) => g.readonly && NIX_FORMATS.has(g.format));
+      }
+      if (run !== this.nixReadonlyRun || this.isDisposed) return;
+      const key = (gs: readonly DeclaredGuest[]) => gs.map((g) => `${g.vmid}@${g.readonlySource ?? g.file}`).sort().join(',');
+      const changed = key(next) !== key(this.nixReadonly);
+      this.nixReadonly = next;
+      if (changed) {
+        const service = await this.host.get();
+        await this.revalidateAll((p) => service.detectFormat(p) === 'manifest');
+      }
+    };
+    work().catch((err: unknown) => this.services.log.error('Reading read-only guests from the Nix fleet files failed', err));
   }
 
   private setResult(uri: vscode.Uri, iac: readonly IacDiagnostic[]): void {
@@ -288,6 +330,12 @@ export class IacDiagnostics extends Disposable {
   }
 }
 
+/** The folder a fleet file belongs to: hosts.nix's own folder, or the parent of `vms/` for definitions.nix. */
+function fleetRootOf(path: string): string {
+  const dir = dirname(path);
+  return basename(path) === 'definitions.nix' && basename(dir) === 'vms' ? dirname(dir) : dir;
+}
+
 function untrustedNixDiagnostic(): IacDiagnostic {
   return {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
@@ -298,13 +346,17 @@ function untrustedNixDiagnostic(): IacDiagnostic {
   };
 }
 
-/** Runs `fn` over `items` with at most `limit` calls in flight. */
+/**
+ * Runs `fn` over `items` with at most `limit` calls in flight. Parsing is CPU work on the extension host's
+ * one thread, so each worker yields between files to let other extensions' requests through.
+ */
 async function runBounded<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const item = items[next++];
       await fn(item);
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

@@ -82,6 +82,8 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
   private readonly elements = new Map<string, Element>();
   private filter: GuestFilter | undefined;
   private declared: Promise<readonly DeclaredGuest[] | undefined> | undefined;
+  /** The settled value of `declared`, so a rebuild (filter, grouping) can run synchronously. */
+  private declaredNow: { readonly value: readonly DeclaredGuest[] | undefined } | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private visible = false;
@@ -410,9 +412,13 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
 
   private declaredGuests(): Promise<readonly DeclaredGuest[] | undefined> {
     if (!this.declared) {
-      this.declared = this.declaredSource().catch((err: unknown) => {
+      const loading = this.declaredSource().catch((err: unknown) => {
         this.log.warn(`IaC correlation unavailable: ${errorMessage(err)}`);
         return undefined;
+      });
+      this.declared = loading;
+      void loading.then((value) => {
+        if (this.declared === loading) this.declaredNow = { value };
       });
     }
     return this.declared;
@@ -421,6 +427,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
   /** The workspace's IaC files changed: correlate again (no new request to the cluster). */
   invalidateDeclarations(): void {
     this.declared = undefined;
+    this.declaredNow = undefined;
     this.rebuildAll();
   }
 
@@ -495,7 +502,8 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
   rebuildAll(): void {
     for (const s of this.states.values()) {
       if (!s.snapshot) continue;
-      void this.declaredGuests().then((declared) => this.apply(s, declared, false));
+      if (this.declaredNow) this.apply(s, this.declaredNow.value, false);
+      else void this.declaredGuests().then((declared) => this.apply(s, declared, false));
     }
   }
 
@@ -514,6 +522,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     const opened = [...this.states.values()].filter((s) => s.opened);
     if (clearCaches) {
       this.declared = undefined;
+      this.declaredNow = undefined;
       for (const s of opened) {
         s.snapshots.clear();
         s.ips.clear();

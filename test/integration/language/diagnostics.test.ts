@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { activateExtension } from '../harness';
+import { activateExtension, workspaceDir } from '../harness';
 import { describeDiagnostics, fileText, isError, ourDiagnostics, positionOf, siteFile, siteUri, startsAt, waitForDiagnostics } from './util';
 
 describe('Diagnostics in the Problems panel', () => {
@@ -103,9 +103,17 @@ describe('Diagnostics in the Problems panel', () => {
     const seeded = /seeded-|typing\.yaml/;
     const falseErrors = vscode.languages
       .getDiagnostics()
-      .filter(([uri]) => uri.fsPath.includes('/site-config/') && !seeded.test(uri.fsPath))
-      .flatMap(([uri, ds]) => ds.filter((d) => d.source === 'Proxmox IaC' && isError(d)).map((d) => `${uri.fsPath.split('/site-config/')[1]}: ${describeDiagnostics([d])}`));
+      .filter(([uri]) => uri.fsPath.startsWith(workspaceDir()) && !seeded.test(uri.fsPath))
+      .flatMap(([uri, ds]) => ds.filter((d) => d.source === 'Proxmox IaC' && isError(d)).map((d) => `${uri.fsPath.slice(workspaceDir().length + 1)}: ${describeDiagnostics([d])}`));
     assert.deepEqual(falseErrors, []);
+  });
+
+  it('reports a manifest VMID that the NixOS fleet declares read-only, naming where', async () => {
+    const rel = 'manifests/seeded-readonly-vmid.yaml';
+    const at = positionOf(fileText(rel), 'vmid: 104').translate(0, 'vmid: '.length);
+    // The fleet files are evaluated with nix-instantiate in the background after start-up.
+    const ds = await waitForDiagnostics(siteUri(rel), (all) => all.some((d) => startsAt(d, at) && isError(d)), 'a read-only error on VMID 104', 30_000);
+    assert.match(ds.find((d) => startsAt(d, at))!.message, /read-only.*definitions\.nix:\d+/);
   });
 
   it('re-checks closed manifests when a preset file they refer to is added or deleted on disk', async () => {

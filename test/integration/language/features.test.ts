@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, screenshot, sleep, waitForDomText } from '../harness';
+import { activateExtension, screenshot, sleep, waitForDomText, workspaceDir } from '../harness';
 import { fileText, hoverText, isError, positionOf, siteFile, siteUri, waitForDiagnostics } from './util';
 
 const CODE_LENS_SETTING = 'codeLens.enabled';
@@ -74,6 +76,28 @@ describe('Hover, completion, definition and plan lenses', () => {
     const targets = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', siteUri(rel), at);
     const files = targets.map((t) => ('targetUri' in t ? t.targetUri : t.uri).fsPath);
     assert.ok(files.includes(siteFile('presets/vm-small.yaml')), `definition went to: ${files.join(', ') || '(nowhere)'}`);
+  });
+
+  it('goes from a parent value to the parent node in the same manifest', async () => {
+    const rel = 'manifests/n2-push.yaml';
+    const text = fileText(rel);
+    const at = positionOf(text, 'parent: root-pve').translate(0, 'parent: '.length + 2);
+    const targets = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', siteUri(rel), at);
+    const target = targets[0];
+    assert.ok(target, 'a definition was found');
+    const [uri, range] = 'targetUri' in target ? [target.targetUri, target.targetSelectionRange ?? target.targetRange] : [target.uri, target.range];
+    assert.equal(uri.fsPath, siteFile(rel));
+    assert.equal(range.start.line, positionOf(text, '- name: root-pve').line, 'it lands on the root-pve node');
+  });
+
+  it('shows a fleet VM\'s settings when hovering its proxmox attribute in hosts.nix', async () => {
+    const file = path.join(workspaceDir(), 'nixos-fleet', 'hosts.nix');
+    const text = fs.readFileSync(file, 'utf8');
+    const at = positionOf(text, '    proxmox = {').translate(0, 6);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', vscode.Uri.file(file), at);
+    const shown = hoverText(hovers);
+    assert.match(shown, /vmid/, `hover: ${shown}`);
+    assert.match(shown, /104/, `hover: ${shown}`);
   });
 
   it('puts "Plan manifest" and one "Plan this node" per node above a manifest, and none when switched off', async () => {

@@ -207,3 +207,33 @@ test('without definitions.nix, VMID ranges from the settings apply to hosts.nix'
     lone.remove();
   }
 });
+
+test('_proxmox: wrong types, an empty node and a template VMID that a host also uses', async () => {
+  let text = edit(REAL_HOSTS, '_proxmox = {', 'host = "192.168.1.12";', 'host = 12;');
+  text = edit(text, '_proxmox = {', 'node = "prom";', 'node = "";');
+  text = edit(text, '_proxmox = {', 'defaultStorage = "nvmeprom";', 'defaultStorage = ["nvmeprom"];');
+  text = edit(text, '  cache = {', 'vmid = 112;', 'vmid = 9003;');
+  const diags = await hosts(text);
+  const host = onLine(diags, lineOf(text, 'host = 12;'), 'nix-type');
+  assert.match(host.message, /_proxmox: host must be a string, not the number 12/);
+  assert.equal(host.data?.replacement, '"12"');
+  onLine(diags, lineOf(text, 'node = "";'), 'nix-empty');
+  onLine(diags, lineOf(text, 'defaultStorage = ["nvmeprom"];'), 'nix-type');
+  const tpl = onLine(diags, lineOf(text, 'templateVmid = 9003;'), 'duplicate-vmid');
+  assert.match(tpl.message, /_proxmox\.templateVmid is also used by host cache/);
+  onLine(diags, lineOf(text, 'vmid = 9003;', '  cache = {'), 'duplicate-vmid');
+
+  const quoted = edit(REAL_HOSTS, '_proxmox = {', 'templateVmid = 9003;', 'templateVmid = "9003";');
+  const [q] = await hosts(quoted);
+  assert.equal(q.code, 'nix-type');
+  assert.equal(q.data?.replacement, '9003');
+});
+
+test('hovering a definitions.nix entry shows its specs and that it is read-only', async () => {
+  const line = lineOf(REAL_DEFINITIONS, 'igp = {');
+  const hover = await nixHover(fleet.definitionsPath, REAL_DEFINITIONS, { line, character: 5 });
+  assert.ok(hover);
+  assert.match(hover.markdown, /\*\*igp\*\* \(imported\) — VMID 109/);
+  assert.match(hover.markdown, /\| memory \| 8096 MB \|/);
+  assert.match(hover.markdown, /Imported VM: documented only/);
+});

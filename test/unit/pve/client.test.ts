@@ -180,3 +180,17 @@ test('ticket auth with a wrong password → AuthenticationError', async () => {
   const pw = new PveClient({ url: s.url, user: 'root@pam', auth: 'password', fingerprint: s.fingerprint }, 'wrong');
   await assert.rejects(pw.version(), (err: Error) => err.name === 'AuthenticationError' && /authentication failure/.test(err.message));
 });
+
+test('a write after an idle pause does not hit a keep-alive socket the server already closed', async () => {
+  // The server drops idle connections after 2.5 s; the client must not reuse one for a (never retried) POST.
+  const short = await sim({ keepAliveTimeoutMs: 2500 });
+  try {
+    const c = clientFor(short);
+    await c.version();
+    await new Promise((r) => setTimeout(r, 3000));
+    const upid = await c.power(VM(105), 'reboot');
+    assert.match(upid, /^UPID:prom:/);
+  } finally {
+    await short.stop();
+  }
+});

@@ -197,7 +197,10 @@ test('an unknown host the user rejects is refused and nothing is saved; without 
   writeFileSync(empty, '');
   let asked = 0;
   await assert.rejects(
-    connect({ knownHostsFiles: [empty], knownHostsWriteFile: saved, confirmHostKey: () => Promise.resolve(asked++ > 99) }),
+    connect({ knownHostsFiles: [empty], knownHostsWriteFile: saved, confirmHostKey: () => {
+        asked++;
+        return Promise.resolve(false);
+      } }),
     (e: unknown) => e instanceof SshHostKeyRejectedError && e.message.includes(sshd.hostKeys[0].fingerprint) && /chose not to trust/.test(e.message),
   );
   assert.equal(asked, 1);
@@ -300,7 +303,7 @@ test('keep-alives notice a connection that stopped answering: the command fails 
     let closedWith: unknown = 'not called';
     const s = await connect({ port, knownHostsFiles: [file], keepaliveIntervalMs: 100, keepaliveCountMax: 2, onClose: (e) => (closedWith = e) });
     assert.equal((await s.run(['true'])).code, 0);
-    const running = s.exec(['sleep', '30']);
+    const running = s.exec(['sleep', '30'], { signal: new AbortController().signal });
     frozen = true;
     const t0 = Date.now();
     await assert.rejects(running, (e: unknown) => e instanceof SshTimeoutError && e.phase === 'keepalive');
@@ -382,14 +385,17 @@ test('a command that exceeds timeoutMs is killed and rejects with SshTimeoutErro
   assert.ok(await waitGone(await readPid(pidFile)));
 });
 
-test('closing the session fails a running command with SshConnectionLostError', async () => {
+test('closing the session fails a running command with SshConnectionLostError and ends it remotely', async () => {
   const s = await connect();
-  const running = s.exec(['sleep', '30']);
-  await new Promise((r) => setTimeout(r, 200));
+  const pidFile = join(sshd.dir, 'close.pid');
+  // A cancellable command (signal given) runs under the kill-on-close wrapper, so it also ends when the connection does.
+  const running = s.exec(['sh', '-c', `echo $$ > ${pidFile}; exec sleep 30`], { signal: new AbortController().signal });
+  const pid = await readPid(pidFile);
   s.close();
   await assert.rejects(running, SshConnectionLostError);
   assert.ok(s.isClosed);
   assert.throws(() => s.exec(['true']), SshConnectionLostError);
+  assert.ok(await waitGone(pid), 'the remote command ended with the connection');
 });
 
 test('SFTP upload of a few MB reports progress up to the total and lands intact', async () => {
@@ -442,17 +448,14 @@ test('ssh2 is not loaded until a connection is made (the extension bundle stays 
   assert.equal(out, 'false');
 });
 
-test('stopping the test server leaves no sshd process behind', async () => {
-  for (const s of open) s.close();
-  const other = await startSshd();
-  const kh = join(sshd.dir, 'kh_other');
-  writeFileSync(kh, `${other.knownHostsLine()}\n`);
-  const s = await SshSession.connect({ ...options({ port: other.port, knownHostsFiles: [kh] }), identityFiles: [other.clientKey.path] });
+// Runs last: it stops the shared server (after() then has nothing left to stop).
+test('stopping the test server leaves no sshd process behind, even with a connection open', async () => {
+  const s = await connect();
   assert.equal((await s.run(['true'])).code, 0);
-  const perConnection = descendants(other.pid);
-  assert.ok(perConnection.length > 0, 'the open connection has its own sshd process');
-  await other.stop();
-  for (const pid of [other.pid, ...perConnection]) assert.ok(await waitGone(pid), `process ${pid} ended`);
-  assert.ok(!existsSync(other.dir));
-  s.close();
+  const perConnection = descendants(sshd.pid);
+  assert.ok(perConnection.length > 0, 'open connections have their own sshd processes');
+  const dir = sshd.dir;
+  await sshd.stop();
+  for (const pid of [sshd.pid, ...perConnection]) assert.ok(await waitGone(pid), `process ${pid} ended`);
+  assert.ok(!existsSync(dir), 'the temp dir is removed');
 });

@@ -57,11 +57,6 @@ export function parseYaml(text: string): YamlTree {
 // ---------------------------------------------------------------------------------------------------------
 // Fast path
 
-interface Frame {
-  start: number;
-  kids: YNode[];
-}
-
 class Mismatch extends Error {}
 
 function isBlank(c: number): boolean {
@@ -105,55 +100,59 @@ function trimEnd(text: string, s: number, e: number): number {
 
 function tryFast(text: string): YamlTree | undefined {
   const docs: YamlDoc[] = [];
-  const stack: Frame[] = [];
-  let top: Frame = { start: 0, kids: [] };
+  // Flat stacks rather than a frame object per event: the listener runs for every node of a 5,000-node file.
+  const nodes: YNodeWithResult[] = [];
+  const marks: number[] = [];
+  const starts: number[] = [];
   const listener = function (this: jsyaml.State, event: jsyaml.EventType, state: jsyaml.State): void {
     if (event === 'open') {
-      stack.push(top);
-      top = { start: state.position, kids: [] };
+      marks.push(nodes.length);
+      starts.push(state.position);
       return;
     }
-    const frame = top;
-    top = stack.pop()!;
+    const mark = marks.pop()!;
+    const start = starts.pop()!;
+    const count = nodes.length - mark;
     const result: unknown = state.result;
-    const kids = frame.kids;
-    // js-yaml opens nested frames for the same node (block items); keep one.
-    if (kids.length === 1 && kids[0].v === result && kids[0].k === 'scalar') {
-      top.kids.push(kids[0]);
-      return;
+    const kind = state.kind;
+    if (count === 1) {
+      // js-yaml opens nested frames for the same node (block items): keep the inner one.
+      const only = nodes[mark];
+      if (only.k === 'scalar' ? only.v === result : kind !== 'scalar' && result !== null && only.r === result) return;
     }
-    if (kids.length === 1 && state.kind !== 'scalar' && (kids[0] as YNodeWithResult).r === result && result !== null) {
-      top.kids.push(kids[0]);
-      return;
-    }
-    const s = skipProps(text, skipToContent(text, frame.start, state.position), state.position);
+    const s = skipProps(text, skipToContent(text, start, state.position), state.position);
     let node: YNodeWithResult;
-    if (state.kind === 'mapping' && result !== null && typeof result === 'object' && !Array.isArray(result)) {
-      if (kids.length % 2 !== 0) throw new Mismatch();
-      const pairs: { key: YNode; value: YNode | undefined }[] = [];
-      for (let i = 0; i < kids.length; i += 2) pairs.push({ key: kids[i], value: kids[i + 1] });
-      if (pairs.length !== Object.keys(result).length) throw new Mismatch();
+    if (kind === 'mapping' && result !== null && typeof result === 'object' && !Array.isArray(result)) {
+      if (count % 2 !== 0) throw new Mismatch();
+      const pairs: { key: YNode; value: YNode | undefined }[] = new Array<{ key: YNode; value: YNode | undefined }>(count / 2);
+      for (let i = 0; i < count; i += 2) pairs[i / 2] = { key: nodes[mark + i], value: nodes[mark + i + 1] };
+      let keys = 0;
+      for (const _ in result) keys++;
+      if (pairs.length !== keys) throw new Mismatch();
+      nodes.length = mark;
       const flow = text.charCodeAt(s) === 123; /* { */
       const e = flow || pairs.length === 0 ? trimEnd(text, s, state.position) : lastEnd(pairs[pairs.length - 1]);
       node = { s, e, k: 'map', pairs, r: result };
-    } else if (state.kind === 'sequence' && Array.isArray(result)) {
-      if (kids.length !== result.length) throw new Mismatch();
+    } else if (kind === 'sequence' && Array.isArray(result)) {
+      if (count !== result.length) throw new Mismatch();
+      const items = nodes.slice(mark);
+      nodes.length = mark;
       const flow = text.charCodeAt(s) === 91; /* [ */
-      const e = flow || kids.length === 0 ? trimEnd(text, s, state.position) : kids[kids.length - 1].e;
-      node = { s, e, k: 'seq', items: kids, r: result };
+      const e = flow || items.length === 0 ? trimEnd(text, s, state.position) : items[items.length - 1].e;
+      node = { s, e, k: 'seq', items, r: result };
     } else {
-      if (kids.length > 0) throw new Mismatch();
+      if (count > 0) throw new Mismatch();
       const e = trimEnd(text, s, state.position);
       // An empty value sits where `yaml` puts it: right after the `:` and its spaces, before the line break.
-      const at = e > s ? s : skipSpaces(text, frame.start);
+      const at = e > s ? s : skipSpaces(text, start);
       node = { s: at, e: e > s ? e : at, k: 'scalar', v: result };
     }
-    top.kids.push(node);
+    nodes.push(node);
   };
   try {
     // loadAll parses every document before it returns; the roots are the top-level frames, in order.
     const datas = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA, listener });
-    const roots = top.kids;
+    const roots = nodes;
     if (roots.length !== datas.length) return undefined;
     datas.forEach((data, i) => {
       const r = roots[i];
