@@ -51,6 +51,8 @@ export async function setup({ repoRoot, tmpDir }) {
   console.log(`demo: simulated Proxmox VE cluster at ${sim.url} (token ${sim.tokenId})`);
   return {
     env: { PROXMOX_IAC_SECRETS_FILE: secretsFile },
+    // `npm run demo -- --screenshot F` waits for the cluster's guests in the tree before taking the picture.
+    readySelector: '.part.sidebar .monaco-list-row[aria-label*="Doc1"]',
     settings: {
       'proxmoxIac.connections': [
         { id: CONNECTION_ID, name: 'Demo cluster (simulated)', url: sim.url, auth: 'token', tokenId: sim.tokenId, fingerprint: sim.fingerprint },

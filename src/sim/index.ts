@@ -44,6 +44,8 @@ export interface RunningSimulator {
   readonly state: SimState;
   /** Every request so far (method, path, params, status); tests may clear it with `requests.length = 0`. */
   readonly requests: LoggedRequest[];
+  /** TLS connections accepted so far. */
+  readonly connections: number;
   /** Makes requests whose API path matches (`*` wildcards or a RegExp) slow, fail or reset. */
   injectFault(pathPattern: string | RegExp, fault: Fault): void;
   clearFaults(): void;
@@ -75,6 +77,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     users: credentials.users,
     state,
     requests: server.requests,
+    get connections() {
+      return server.connections;
+    },
     injectFault: (p, f) => server.injectFault(p, f),
     clearFaults: () => server.clearFaults(),
     expireTickets: () => server.expireTickets(),

@@ -269,7 +269,7 @@ export function addCredentials(state: SimState): SimCredentials {
     admin: { id: 'root@pam!proxmox-iac', acl: aclFromRoles([{ path: '/', role: 'Administrator' }]) },
     auditor: { id: 'auditor@pve!readonly', acl: aclFromRoles([{ path: '/', role: 'PVEAuditor' }]) },
     operator: {
-      id: 'ci@pve!deploy',
+      id: 'terraform@pve!opentofu',
       acl: aclFromRoles([
         { path: '/', role: 'PVEAuditor' },
         { path: '/vms', role: 'PVEVMAdmin' },

@@ -70,6 +70,8 @@ export interface ServerOptions {
 
 export class SimServer {
   readonly requests: LoggedRequest[] = [];
+  /** TLS connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
+  connections = 0;
   private readonly routes: Route[];
   private readonly handlers = handlers();
   private readonly faults: { pattern: RegExp; fault: Fault; remaining: number }[] = [];
@@ -91,6 +93,7 @@ export class SimServer {
     });
     if (options.keepAliveTimeoutMs !== undefined) this.server.keepAliveTimeout = options.keepAliveTimeoutMs;
     this.server.on('secureConnection', (s) => {
+      this.connections++;
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });

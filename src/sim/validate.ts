@@ -17,6 +17,8 @@ export interface PveSchema {
   maxLength?: number;
   default_key?: number;
   alias?: string;
+  /** With `alias`: the key itself is the value of this other key (`virtio=MAC` sets model=virtio). */
+  keyAlias?: string;
   requires?: string;
   properties?: Record<string, PveSchema>;
   additionalProperties?: number | boolean | PveSchema;
@@ -80,12 +82,14 @@ function isOptional(s: PveSchema): boolean {
 }
 
 /** Checks one scalar. Returns the PVE error text or undefined. */
-export function checkValue(schema: PveSchema, raw: Value): string | undefined {
+export function checkValue(schema: PveSchema, raw: Value, inPropertyString = false): string | undefined {
   const type = schema.type ?? 'string';
   // JSON bodies may carry real booleans/numbers; Perl sees them as 1/0 and numbers.
   const value = typeof raw === 'boolean' ? (raw ? '1' : '0') : String(raw);
   if (type === 'boolean') {
-    if (value !== '0' && value !== '1') return `type check ('boolean') failed - got '${value}'`;
+    // Parameters take only 0/1; inside property strings parse_boolean also knows on/off, yes/no, true/false.
+    const ok = inPropertyString ? /^(?:1|on|yes|true|0|off|no|false)$/i.test(value) : value === '0' || value === '1';
+    if (!ok) return `type check ('boolean') failed - got '${value}'`;
     return undefined;
   }
   if (type === 'integer' || type === 'number') {
@@ -135,13 +139,17 @@ export function checkPropertyString(format: Record<string, PveSchema>, value: st
     }
     let s = format[key];
     if (s?.alias) {
+      if (s.keyAlias) {
+        if (seen.has(s.keyAlias)) return `duplicate key in comma-separated list property: ${s.keyAlias}`;
+        seen.add(s.keyAlias);
+      }
       key = s.alias;
       s = format[key];
     }
     if (!s) return `invalid key in comma-separated list property: ${key}`;
     if (seen.has(key)) return `duplicate key in comma-separated list property: ${key}`;
     seen.add(key);
-    const e = checkValue(s, v);
+    const e = checkValue(s, v, true);
     if (e) return `format error\n${key}: ${e}`;
   }
   for (const [k, s] of Object.entries(format)) {
@@ -150,16 +158,34 @@ export function checkPropertyString(format: Record<string, PveSchema>, value: st
   return undefined;
 }
 
+/**
+ * The apidoc collapses indexed parameters (`net0` … `net31`) into one `net[n]` entry. Highest index per
+ * name as qemu-server / pve-container define them; names not listed take any index.
+ */
+const MAX_INDEX: Record<string, number> = {
+  net: 31, ipconfig: 31, scsi: 30, virtio: 15, sata: 5, ide: 3, serial: 3, parallel: 2, usb: 14, hostpci: 15, numa: 7, virtiofs: 9, unused: 255, mp: 255, dev: 255,
+};
+
+function indexedSchema(props: Record<string, PveSchema>, name: string): PveSchema | undefined {
+  const m = /^([a-z]+)(\d+)$/.exec(name);
+  if (!m) return undefined;
+  const s = props[`${m[1]!}[n]`];
+  if (!s) return undefined;
+  const max = MAX_INDEX[m[1]!];
+  return max === undefined || Number(m[2]) <= max ? s : undefined;
+}
+
 /** Validates an API call's merged parameters; returns the errors map (empty when valid). */
 export function validateParameters(schema: PveSchema, params: Record<string, Value>): Errors {
   const errors: Errors = {};
   const props = schema.properties ?? {};
   for (const [name, s] of Object.entries(props)) {
+    if (name.endsWith('[n]')) continue;
     if (!(name in params) && !isOptional(s)) errors[name] = 'property is missing and it is not optional';
   }
   const closed = schema.additionalProperties === 0 || schema.additionalProperties === false;
   for (const [name, value] of Object.entries(params)) {
-    const s = props[name];
+    const s = props[name] ?? indexedSchema(props, name);
     if (!s) {
       if (closed) errors[name] = 'property is not defined in schema and the schema does not allow additional properties';
       continue;

@@ -1,4 +1,4 @@
-import type { Row } from './rows';
+import { sameAppearance, type Row } from './rows';
 
 export interface TreeShape {
   readonly rows: ReadonlyMap<string, Row>;
@@ -6,8 +6,8 @@ export interface TreeShape {
 }
 
 /**
- * The rows whose appearance changed between two builds, reduced to what VS Code must be told: a row whose
- * signature changed, and a parent whose list of children changed (a row was added, removed or moved).
+ * The rows whose appearance changed between two builds, reduced to what VS Code must be told: a row that
+ * renders differently, and a parent whose list of children changed (a row was added, removed or moved).
  * A row below another reported row is dropped, since refreshing a row re-reads its subtree.
  * `rootId` is reported when the top-level list itself changed.
  */
@@ -16,7 +16,7 @@ export function changedRows(prev: TreeShape | undefined, next: TreeShape, rootId
   const changed = new Set<string>();
   for (const [id, row] of next.rows) {
     const before = prev.rows.get(id);
-    if (before && before.signature !== row.signature) changed.add(id);
+    if (before && !sameAppearance(before, row)) changed.add(id);
   }
   const parents = new Set<string>([...prev.children.keys(), ...next.children.keys()]);
   for (const parent of parents) {

@@ -110,7 +110,6 @@ export function buildSubTree(input: TreeInput): SubTree {
     const contextValue = guestContext(g, iac);
     // Templates cannot hold snapshots; other guests expand to their snapshot list.
     const collapsible = g.template ? 'none' : 'collapsed';
-    // Built by hand rather than through makeRow: thousands per refresh, and the spread costs.
     add({
       id,
       kind: 'guest',
@@ -122,7 +121,6 @@ export function buildSubTree(input: TreeInput): SubTree {
       collapsible,
       guestId: g.id,
       node: g.node,
-      signature: `${label}\u0000${description}\u0000${icon.id}\u0000${icon.color ?? ''}\u0000${contextValue}\u0000${collapsible}\u0000`,
     });
   };
 

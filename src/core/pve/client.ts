@@ -119,6 +119,9 @@ export class PveClient implements PveApi {
     this.#secret = secret;
     const base = new URL(target.url);
     if (base.protocol !== 'https:') throw new Error(`The Proxmox URL must start with https:// (got ${base.protocol}//).`);
+    if (target.auth === 'token' && !/^[^@\s]+@[^!\s]+![^\s=]+$/.test(target.user)) {
+      throw new Error(`The API token ID '${target.user}' must look like user@realm!tokenid (for example root@pam!explorer).`);
+    }
     if (!base.port) base.port = '8006';
     base.pathname = '/api2/json';
     base.search = '';

@@ -14,13 +14,13 @@ export interface PveErrorDetails {
 }
 
 export class PveError extends Error {
+  override name = 'PveError';
   readonly status?: number;
   readonly request?: string;
   readonly serverMessage?: string;
 
   constructor(message: string, details: PveErrorDetails = {}) {
     super(message);
-    this.name = new.target.name;
     if (details.status !== undefined) this.status = details.status;
     if (details.request !== undefined) this.request = details.request;
     if (details.serverMessage !== undefined) this.serverMessage = details.serverMessage;
@@ -34,6 +34,8 @@ export class PveError extends Error {
 
 /** 401: no ticket, a bad or revoked token, an expired ticket. */
 export class AuthenticationError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'AuthenticationError';
   constructor(reason: string, details: PveErrorDetails = {}) {
     super(
       `Proxmox rejected the credentials (${reason}). Re-enter the API token (or password) for this connection; ` +
@@ -65,6 +67,8 @@ const ROLE_FOR_PRIVILEGE: Readonly<Record<string, string>> = {
 
 /** 403 "Permission check failed (/vms/104, VM.Audit)". */
 export class PermissionError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'PermissionError';
   /** ACL path, e.g. `/vms/104`; undefined when the server did not name it. */
   readonly path?: string;
   /** Any one of these would have been enough (`VM.Audit|VM.Console` → two entries). */
@@ -107,6 +111,8 @@ function permissionMessage(
 
 /** 500 "VM is locked (clone)" / "CT is locked (backup)". */
 export class GuestLockedError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'GuestLockedError';
   readonly lock: string;
   constructor(lock: string, guestKind: 'VM' | 'CT', details: PveErrorDetails = {}) {
     super(
@@ -120,6 +126,8 @@ export class GuestLockedError extends PveError {
 
 /** 500 "can't lock file '/var/lock/qemu-server/lock-100.conf' - got timeout". */
 export class LockTimeoutError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'LockTimeoutError';
   constructor(serverText: string, details: PveErrorDetails = {}) {
     super(`Proxmox could not lock the guest configuration in time (${serverText.trim()}). Another operation holds it; try again in a moment.`, details);
   }
@@ -127,6 +135,8 @@ export class LockTimeoutError extends PveError {
 
 /** 500 "No QEMU guest agent configured". */
 export class AgentNotConfiguredError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'AgentNotConfiguredError';
   constructor(details: PveErrorDetails = {}) {
     super('The QEMU guest agent is not enabled for this VM. Enable it in the VM options (agent: 1) and install qemu-guest-agent in the guest.', details);
   }
@@ -134,6 +144,8 @@ export class AgentNotConfiguredError extends PveError {
 
 /** 500 "VM 100 is not running" (agent and console calls on a stopped guest). */
 export class GuestNotRunningError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'GuestNotRunningError';
   readonly vmid?: number;
   constructor(vmid: number | undefined, details: PveErrorDetails = {}) {
     super(`${vmid === undefined ? 'The VM' : `VM ${vmid}`} is not running, so its guest agent cannot answer. Start the VM and try again.`, details);
@@ -143,6 +155,8 @@ export class GuestNotRunningError extends PveError {
 
 /** 500 "QEMU guest agent is not running". */
 export class AgentNotRunningError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'AgentNotRunningError';
   constructor(details: PveErrorDetails = {}) {
     super('The QEMU guest agent is configured but not answering. Install and start qemu-guest-agent inside the guest (it may still be booting).', details);
   }
@@ -150,6 +164,8 @@ export class AgentNotRunningError extends PveError {
 
 /** 500 "VM 100 qga command 'guest-…' failed - got timeout". */
 export class AgentTimeoutError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'AgentTimeoutError';
   readonly command?: string;
   constructor(command: string | undefined, details: PveErrorDetails = {}) {
     super(`The guest agent did not answer ${command ? `'${command}' ` : ''}in time. The guest may be busy or the agent hung; try again or restart qemu-guest-agent in the guest.`, details);
@@ -159,6 +175,8 @@ export class AgentTimeoutError extends PveError {
 
 /** 500 "Configuration file 'nodes/pve/qemu-server/999.conf' does not exist". */
 export class GuestNotFoundError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'GuestNotFoundError';
   constructor(serverText: string, details: PveErrorDetails = {}) {
     super(`Proxmox has no such guest on that node (${serverText.trim()}). Refresh the explorer: the guest may have been deleted or migrated.`, details);
   }
@@ -166,6 +184,8 @@ export class GuestNotFoundError extends PveError {
 
 /** 595/596 (pveproxy could not reach the node that owns the resource). */
 export class NodeUnreachableError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'NodeUnreachableError';
   constructor(reason: string, details: PveErrorDetails = {}) {
     super(`The Proxmox node that owns this resource is unreachable (${reason || 'no answer'}). Check that the node is online and the cluster is quorate.`, details);
   }
@@ -176,6 +196,8 @@ export class NodeUnreachableError extends PveError {
 
 /** No answer within the request timeout. */
 export class TimeoutError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'TimeoutError';
   constructor(ms: number, details: PveErrorDetails = {}) {
     super(`Proxmox did not answer within ${Math.round(ms / 100) / 10} s. Check the network and the server's load, or raise the timeout.`, details);
   }
@@ -186,6 +208,8 @@ export class TimeoutError extends PveError {
 
 /** Connection refused, reset, DNS failure … */
 export class ConnectionError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'ConnectionError';
   readonly code?: string;
   constructor(reason: string, code: string | undefined, details: PveErrorDetails = {}) {
     super(`Could not talk to Proxmox (${reason}). Check the URL and port (usually https://HOST:8006) and that the server is reachable.`, details);
@@ -198,6 +222,8 @@ export class ConnectionError extends PveError {
 
 /** The body was not the JSON envelope PVE sends. */
 export class InvalidResponseError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'InvalidResponseError';
   constructor(what: string, details: PveErrorDetails = {}) {
     super(`Proxmox sent an answer the extension does not understand (${what}). Check that the URL points at the Proxmox VE API (port 8006), not a proxy or another service.`, details);
   }
@@ -205,6 +231,8 @@ export class InvalidResponseError extends PveError {
 
 /** 400 "Parameter verification failed." with a per-parameter errors map. */
 export class ParameterError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'ParameterError';
   readonly errors: Readonly<Record<string, string>>;
   constructor(errors: Record<string, string>, details: PveErrorDetails = {}) {
     const list = Object.entries(errors)
@@ -217,6 +245,8 @@ export class ParameterError extends PveError {
 
 /** 501 or any other status without a better class. */
 export class ApiError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'ApiError';
   constructor(serverText: string, details: PveErrorDetails = {}) {
     super(`Proxmox answered ${details.status ?? 'with an error'}: ${serverText.trim() || 'no details'}.`, details);
   }
@@ -227,6 +257,8 @@ export class ApiError extends PveError {
 
 /** A task ended with an error exit status. */
 export class TaskFailedError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'TaskFailedError';
   readonly upid: string;
   readonly exitstatus: string;
   readonly log: readonly string[];
@@ -240,6 +272,8 @@ export class TaskFailedError extends PveError {
 
 /** The pinned fingerprint no longer matches what the server presents. */
 export class CertificateChangedError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'CertificateChangedError';
   readonly expected: string;
   readonly actual: string;
   constructor(expected: string, actual: string) {
@@ -254,6 +288,8 @@ export class CertificateChangedError extends PveError {
 
 /** Normal verification failed (self-signed …) and no fingerprint is trusted yet. */
 export class UntrustedCertificateError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'UntrustedCertificateError';
   readonly reason: string;
   constructor(reason: string) {
     super(
@@ -266,6 +302,8 @@ export class UntrustedCertificateError extends PveError {
 
 /** The caller's AbortSignal fired. */
 export class CancelledError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'CancelledError';
   constructor() {
     super('The request was cancelled.');
   }

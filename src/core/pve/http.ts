@@ -96,7 +96,10 @@ export function httpsTransport(agent: https.Agent): Transport {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', fail);
-        res.on('aborted', () => fail(Object.assign(new Error('reset'), { code: 'ECONNRESET' })));
+        // The server closed the connection mid-body.
+        res.on('close', () => {
+          if (!res.complete) fail(Object.assign(new Error('reset'), { code: 'ECONNRESET' }));
+        });
         res.on('end', () => {
           if (settled) return;
           settled = true;

@@ -26,7 +26,7 @@ import { checkEntityRefs, checkIdMatchesFile, ruleAt } from '../iac/siteChecks';
 import { discoverSiteConfig, isRecord, ownRoot, SiteConfig, type DiscoveryOptions } from '../iac/siteConfig';
 import { checkTalosNodes, talosNodes } from '../iac/talos';
 import { LineIndex, rangesOverlap } from '../iac/text';
-import { locate, parseYaml, pathAt, type PathSegment, type YamlTree, type YNode } from '../iac/yaml/parse';
+import { loadData, locate, parseYaml, pathAt, type PathSegment, type YamlTree, type YNode } from '../iac/yaml/parse';
 
 /** Nix support from the nix module (hosts.nix, vms/definitions.nix), plugged in by the composition root. */
 export interface NixSupport {
@@ -96,26 +96,41 @@ class YamlLanguageService implements IacLanguageService {
     if (text.includes('\u0000')) {
       return [diag(zero(), 'error', 'binary', 'This file contains NUL bytes and looks binary, not YAML; the IaC tools cannot read it.')];
     }
-    const parsed = this.parse(path, text);
-    const { tree, lines } = parsed;
+    // Positions are needed only when something is wrong: valid text is checked on plain data from js-yaml
+    // alone (the listener and the tree cost about as much as the parse itself), and the position-aware
+    // parse runs only when there are issues to place.
+    const cached = this.parses.get(path);
+    let datas = cached?.text === text ? cached.tree.docs.map((d) => d.data) : loadData(text);
     const out: IacDiagnostic[] = [];
-    for (const e of tree.errors) out.push(diag(lines.range(e.start, e.end), 'error', 'yaml-syntax', e.message));
-    if (tree.errors.length) return out;
+    if (!datas) {
+      // js-yaml refused the text: the error-tolerant parse decides (it accepts a few things js-yaml does not).
+      const full = this.parse(path, text);
+      if (full.tree.errors.length) return this.syntaxErrors(path, text);
+      datas = full.tree.docs.map((d) => d.data);
+    }
 
     const sample = isSampleFile(path);
     const site = await this.siteFor(path, format);
     // Folder names like hosts/ or nodes/ are common elsewhere (Ansible, Kubernetes): entity files are checked
     // only inside a real site-config tree.
     if (ENTITY_FORMATS.has(format) && site?.root !== ownRoot(path)) return out;
-    for (let d = 0; d < tree.docs.length; d++) {
-      const doc = tree.docs[d];
-      if (doc.data === undefined || doc.data === null) continue;
-      if (!looksLikeFormat(format, doc.data)) continue;
-      const issues = await this.check(format, path, doc.data, site, options);
+    const found: { doc: number; issues: Issue[] }[] = [];
+    for (let d = 0; d < datas.length; d++) {
+      const data = datas[d];
+      if (data === undefined || data === null) continue;
+      if (!looksLikeFormat(format, data)) continue;
+      const issues = await this.check(format, path, data, site, options);
+      if (issues.length) found.push({ doc: d, issues });
+    }
+    if (!found.length) return out;
+    const { tree, lines } = this.parse(path, text);
+    if (tree.errors.length) return this.syntaxErrors(path, text);
+    for (const { doc, issues } of found) {
+      const root = tree.docs[doc]?.root;
       for (const issue of issues) {
         const severity = sample && issue.severity === 'error' ? 'warning' : issue.severity;
         out.push({
-          range: issueRange(doc.root, issue, lines),
+          range: issueRange(root, issue, lines),
           severity,
           code: issue.code,
           message: issue.message,
@@ -124,6 +139,11 @@ class YamlLanguageService implements IacLanguageService {
       }
     }
     return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  }
+
+  private syntaxErrors(path: string, text: string): IacDiagnostic[] {
+    const { tree, lines } = this.parse(path, text);
+    return tree.errors.map((e) => diag(lines.range(e.start, e.end), 'error', 'yaml-syntax', e.message));
   }
 
   private async check(format: IacFormat, path: string, data: unknown, site: SiteConfig | undefined, options: ValidationOptions): Promise<Issue[]> {

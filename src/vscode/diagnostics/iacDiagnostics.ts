@@ -17,6 +17,9 @@ const SCAN_MAX_FILES = 5000;
 /** Delay before dependents are rechecked, so a burst of file events (git checkout) costs one pass. */
 const DEPENDENTS_DELAY_MS = 300;
 
+/** Minimum pause in typing before a Nix file is evaluated again. */
+const NIX_DEBOUNCE_MS = 750;
+
 const NIX_FORMATS: ReadonlySet<IacFormat> = new Set<IacFormat>(['hosts-nix', 'vm-definitions-nix']);
 
 export interface WorkspaceValidationSummary {
@@ -43,6 +46,7 @@ export class IacDiagnostics extends Disposable {
   /** Paths of every IaC file seen, open or not: the candidates for rechecking dependents. */
   private readonly known = new Set<string>();
   private dependentsTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly dependentsChanged = new Set<string>();
   private untrustedAnnounced = false;
   /** Read-only guests that hosts.nix / vms/definitions.nix declare; manifests must not touch their VMIDs. */
   private nixReadonly: readonly DeclaredGuest[] = [];
@@ -63,7 +67,9 @@ export class IacDiagnostics extends Disposable {
         if (e.contentChanges.length === 0 || !this.isCandidate(e.document.uri)) return;
         // The service may cache this file's parsed content (a preset used by manifests); drop it.
         this.host.ifLoaded?.invalidate(e.document.uri.fsPath);
-        this.schedule(e.document.uri, debounceMs(this.services.config));
+        // Each Nix check starts nix-instantiate (about half a second): wait for a real pause in typing.
+        const delay = debounceMs(this.services.config);
+        this.schedule(e.document.uri, isNixPath(e.document.uri.fsPath) ? Math.max(delay, NIX_DEBOUNCE_MS) : delay);
       }),
     );
     this._register(vscode.workspace.onDidSaveTextDocument((doc) => this.fileChanged(doc.uri)));
@@ -104,11 +110,6 @@ export class IacDiagnostics extends Disposable {
       this.refreshNixReadonly();
     }, 250);
     this._register(toDisposable(() => clearTimeout(timer)));
-  }
-
-  /** The last core diagnostics of a file (for quick fixes, which need their `data`). */
-  iacDiagnostics(uri: vscode.Uri): readonly IacDiagnostic[] {
-    return this.results.get(uri.toString())?.iac ?? [];
   }
 
   /** Our core diagnostic behind a VS Code diagnostic (VS Code hands code actions copies, not our objects). */
@@ -153,12 +154,21 @@ export class IacDiagnostics extends Disposable {
     if (isNixPath(uri.fsPath)) this.refreshNixReadonly();
   }
 
-  /** Rechecks every other known IaC file shortly: any of them may refer to the changed one. */
+  /**
+   * Rechecks the other known IaC files of the same kind shortly: any of them may refer to the changed one.
+   * YAML files refer only to YAML files and Nix files only to their companion, so a saved preset does not
+   * re-run Nix (manifests that depend on Nix read-only flags are handled by `refreshNixReadonly`).
+   */
   private scheduleDependents(changedPath: string): void {
+    this.dependentsChanged.add(changedPath);
     if (this.dependentsTimer) clearTimeout(this.dependentsTimer);
     this.dependentsTimer = setTimeout(() => {
       this.dependentsTimer = undefined;
-      void this.revalidateAll((p) => p !== changedPath);
+      // The changed files themselves were already rechecked by `schedule`.
+      const changed = new Set(this.dependentsChanged);
+      this.dependentsChanged.clear();
+      const kinds = new Set([...changed].map(isNixPath));
+      void this.revalidateAll((p) => !changed.has(p) && kinds.has(isNixPath(p)));
     }, DEPENDENTS_DELAY_MS);
   }
 

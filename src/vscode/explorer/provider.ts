@@ -53,6 +53,8 @@ interface ConnectionState {
   again?: boolean;
   failures: number;
   lastDurationMs: number;
+  /** When the last refresh ended (ms since epoch), for the per-connection poll pace. */
+  lastRefreshAt?: number;
   /** The tree has asked for this connection's children: it is shown, so it is polled. */
   opened: boolean;
   /** Snapshot rows per guest row id, fetched when the guest is expanded. */
@@ -459,6 +461,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
         if (changed && !silent) this.fire([this.element(s.rootId)]);
       } finally {
         s.lastDurationMs = performance.now() - started;
+        s.lastRefreshAt = Date.now();
         this.stats.refreshes++;
         s.refreshing = undefined;
         this._onDidRefresh.fire(s.settings.id);
@@ -539,6 +542,11 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     else this.stopTimers();
   }
 
+  /**
+   * Arms the poll timer for the connection due first. Each connection keeps its own pace: the interval
+   * plus twice its last response time, doubled per consecutive failure, so one offline cluster backs off
+   * without slowing the others.
+   */
   private schedule(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -546,14 +554,13 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     if (!this.visible || seconds <= 0 || this.isDisposed) return;
     const opened = [...this.states.values()].filter((s) => s.opened);
     if (opened.length === 0) return;
-    const delay = nextPollDelay(
-      seconds * 1000,
-      Math.max(...opened.map((s) => s.lastDurationMs)),
-      Math.min(...opened.map((s) => s.failures)),
-    );
+    const dueAt = (s: ConnectionState): number => (s.lastRefreshAt ?? 0) + nextPollDelay(seconds * 1000, s.lastDurationMs, s.failures);
+    const delay = Math.max(0, Math.min(...opened.map(dueAt)) - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.refreshAll();
+      const now = Date.now();
+      const due = opened.filter((s) => this.states.get(s.settings.id) === s && dueAt(s) <= now + 50);
+      void Promise.all(due.map((s) => this.refreshConnection(s))).then(() => this.schedule());
     }, delay);
   }
 

@@ -89,6 +89,7 @@ describe('explorer', function () {
     explorer = api.explorer;
     await vscode.commands.executeCommand('workbench.view.extension.proxmoxIac');
     // A wider side bar, so the screenshots show the descriptions (VMID, CPU, memory, IaC state).
+    await vscode.commands.executeCommand('workbench.action.focusSideBar');
     for (let i = 0; i < 4; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
   });
 
@@ -96,7 +97,7 @@ describe('explorer', function () {
     const roots = await children();
     assert.deepEqual(
       roots.map((r) => r.label),
-      ['Demo cluster', 'Auditor view', 'Tampered certificate'],
+      ['Demo cluster', 'Auditor view', 'Tampered certificate', 'Revoked token', 'No secret yet'],
     );
     assert.match(roots[0].description, /active/);
     const nodes = (await children(roots[0].el)).filter((r) => r.contextValue.startsWith('node '));
@@ -278,6 +279,7 @@ describe('explorer', function () {
     const history = explorer.tasks.history.length;
     await vscode.commands.executeCommand('proxmoxIac.guest.shutdown', scratch.el);
     await waitForDomText(selectors.notificationMessages, /scratch \(VMID 151\) is read-only \(set in the setting proxmoxIac\.readonlyVmids\), so "Shut Down" was not run/);
+    await screenshot('explorer-readonly-refused');
     for (const action of ['shutdown', 'reboot', 'suspend', 'stop', 'clone', 'delete', 'convertToTemplate', 'createSnapshot']) {
       await vscode.commands.executeCommand(`proxmoxIac.guest.${action}`, igpu.el);
     }
@@ -293,7 +295,6 @@ describe('explorer', function () {
         `no refusal for ${title}: ${JSON.stringify(all)}`,
       );
     }
-    await screenshot('explorer-readonly-refused');
     await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('notifications.hideList');
   });
@@ -335,6 +336,20 @@ describe('explorer', function () {
     assert.match(rows[0].tooltip, /pvenode cert info/);
     assert.equal(explorer.provider.getTreeItem(explorer.provider.element('conn:tampered')).iconPath instanceof vscode.ThemeIcon, true);
     assert.equal((explorer.provider.getTreeItem(explorer.provider.element('conn:tampered')).iconPath as vscode.ThemeIcon).id, 'debug-disconnect');
+  });
+
+  it('a rejected token (401) and a missing secret offer to enter the secret, in the tree', async () => {
+    const revoked = await children(explorer.provider.element('conn:revoked'));
+    assert.equal(revoked.length, 1);
+    assert.equal(revoked[0].label, 'Authentication failed (401)');
+    const item = explorer.provider.getTreeItem(revoked[0].el);
+    assert.equal(item.command?.command, 'proxmoxIac.connections.enterSecret');
+    assert.equal(item.command?.title, 'Re-enter Token');
+    const unset = await children(explorer.provider.element('conn:unset'));
+    assert.equal(unset[0].label, 'No secret stored for this connection');
+    assert.equal(explorer.provider.getTreeItem(unset[0].el).command?.command, 'proxmoxIac.connections.enterSecret');
+    // Nothing secret reaches the tree.
+    for (const row of [...revoked, ...unset]) assert.doesNotMatch(`${row.label} ${row.description} ${row.tooltip}`, /00000000-0000/);
   });
 
   it('shows a guest configuration read-only', async () => {

@@ -30,7 +30,8 @@ export async function setup({ repoRoot, tmpDir }) {
   const secretsFile = join(tmpDir, 'explorer-secrets.json');
   writeFileSync(
     secretsFile,
-    JSON.stringify({ demo: info.tokens.admin.secret, tampered: info.tokens.admin.secret, auditor: info.tokens.auditor.secret }),
+    // `revoked` gets a secret the server does not know (a 401); `unset` gets none at all.
+    JSON.stringify({ demo: info.tokens.admin.secret, tampered: info.tokens.admin.secret, auditor: info.tokens.auditor.secret, revoked: '00000000-0000-4000-8000-000000000000' }),
     { mode: 0o600 },
   );
   return {
@@ -43,6 +44,8 @@ export async function setup({ repoRoot, tmpDir }) {
         { id: 'demo', name: 'Demo cluster', url: info.url, auth: 'token', tokenId: info.tokens.admin.id, fingerprint: info.fingerprint },
         { id: 'auditor', name: 'Auditor view', url: info.url, auth: 'token', tokenId: info.tokens.auditor.id, fingerprint: info.fingerprint },
         { id: 'tampered', name: 'Tampered certificate', url: info.url, auth: 'token', tokenId: info.tokens.admin.id, fingerprint: WRONG_FINGERPRINT },
+        { id: 'revoked', name: 'Revoked token', url: info.url, auth: 'token', tokenId: info.tokens.admin.id, fingerprint: info.fingerprint },
+        { id: 'unset', name: 'No secret yet', url: info.url, auth: 'token', tokenId: info.tokens.admin.id, fingerprint: info.fingerprint },
       ],
       'proxmoxIac.readonlyVmids': [151],
       // Tests refresh on demand; one test turns polling on to see it run only while the view is visible.

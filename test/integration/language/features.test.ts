@@ -70,6 +70,29 @@ describe('Hover, completion, definition and plan lenses', () => {
     }
   });
 
+  it('completes right after "preset:" with the space YAML needs', async () => {
+    const uri = siteUri('manifests/typing.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = positionOf(doc.getText(), 'preset: vm-small').line;
+    const original = doc.lineAt(line).text;
+    const keyEnd = original.indexOf('preset:') + 'preset:'.length;
+    try {
+      await editor.edit((e) => e.replace(new vscode.Range(line, keyEnd, line, original.length), ''));
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(line, keyEnd), ':');
+      const item = list.items.find((i) => i.label === 'vm-small');
+      assert.ok(item, `vm-small offered after "preset:"; got ${list.items.map((i) => String(typeof i.label === 'string' ? i.label : i.label.label)).join(', ')}`);
+      // Accepting it as VS Code would: the item's text over the item's range.
+      const range = item.range instanceof vscode.Range ? item.range : (item.range?.replacing ?? new vscode.Range(line, keyEnd, line, keyEnd));
+      const insert = typeof item.insertText === 'string' ? item.insertText : (item.insertText?.value ?? String(item.label));
+      await editor.edit((e) => e.replace(range, insert));
+      assert.equal(doc.lineAt(line).text, original, 'the line reads "preset: vm-small" again');
+    } finally {
+      await editor.edit((e) => e.replace(doc.lineAt(line).range, original));
+      await doc.save();
+    }
+  });
+
   it('goes from a preset reference to the preset file', async () => {
     const rel = 'manifests/n1-push.yaml';
     const at = positionOf(fileText(rel), 'vm-small').translate(0, 3);
@@ -154,6 +177,10 @@ describe('Hover, completion, definition and plan lenses', () => {
     assert.ok(execution, 'the command started a task');
     assert.equal(execution.task.definition.node, 'edge');
     assert.equal(execution.task.definition.manifest, 'n2-push');
+    // An argv array (each argument quoted by VS Code), never one command string pasted together.
+    const shell = execution.task.execution as vscode.ShellExecution;
+    assert.ok(shell.args, 'the task runs with an argument array');
+    assert.deepEqual(shell.args.slice(1).map(String), ['resolve', '--site-config', siteFile(''), '--manifest', 'n2-push', '--node', 'edge'].map((a) => a.replace(/\/$/, '')));
     const timeout = sleep(20_000).then(() => 'timeout' as const);
     const exitCode = await Promise.race([ended, timeout]);
     assert.equal(exitCode, 0, 'proxmox-iac resolve exited with 0');

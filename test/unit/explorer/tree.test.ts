@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { changedRows, parseFilter, buildSubTree, DEFAULT_TREE_OPTIONS, signatureOf, type TreeOptions } from '../../../src/core/explorer';
+import { changedRows, parseFilter, buildSubTree, DEFAULT_TREE_OPTIONS, type TreeOptions } from '../../../src/core/explorer';
 import type { SubTree } from '../../../src/core/explorer';
 import { declared, guest, snapshot, storage } from './fixtures';
 
@@ -159,6 +159,3 @@ test('read-only guests say so and carry the token menus hide mutating actions on
   assert.doesNotMatch(t.rows.get(`${ROOT}/guest/lxc/200`)!.contextValue, /readonly/);
 });
 
-test('the hand-built guest rows carry the same signature makeRow would give them', () => {
-  for (const row of build().rows.values()) assert.equal(row.signature, signatureOf(row), row.id);
-});

@@ -168,3 +168,14 @@ test('UPIDs: parse and format round-trip, 9-digit pstart, empty id, token user',
   assert.equal(parseUpid('UPID:node:1:2:3:x:y:z'), undefined, 'short fields and no trailing colon are rejected');
   assert.equal(parseUpid(samples[0].slice(0, -1)), undefined);
 });
+
+test('every error class sets its name explicitly (bundles minify class names)', () => {
+  const classes = Object.entries(E).filter(([, v]) => typeof v === 'function' && (v === E.PveError || (v as { prototype: unknown }).prototype instanceof E.PveError));
+  assert.ok(classes.length >= 20);
+  const source = readFileSync(join(__dirname, '../../../src/core/pve/errors.ts'), 'utf8');
+  for (const [exportName] of classes) {
+    assert.ok(source.includes(`name: string = '${exportName}'`) || source.includes(`name = '${exportName}'`), `${exportName} sets no explicit name`);
+  }
+  const err = new E.PermissionError('Permission check failed (/vms/1, VM.Audit)', undefined);
+  assert.equal(err.name, 'PermissionError');
+});

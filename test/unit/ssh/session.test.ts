@@ -108,7 +108,8 @@ test('hostile names reach the remote program verbatim, as argument vectors, on b
 test('exit codes come back and stderr streams while the command still runs', async () => {
   const s = await session();
   const events: string[] = [];
-  const result = await s.exec(['sh', '-c', 'echo progress; echo warning >&2; sleep 0.3; echo done; exit 7'], {
+  // Pauses between the writes: stdout and stderr travel as separate streams whose relative order is not kept.
+  const result = await s.exec(['sh', '-c', 'echo progress; sleep 0.2; echo warning >&2; sleep 0.2; echo done; exit 7'], {
     onStdout: (d) => events.push(`out:${d.toString().trim()}`),
     onStderr: (d) => events.push(`err:${d.toString().trim()}`),
   });
@@ -368,6 +369,8 @@ test('aborting mid-command rejects with SshCancelledError and the remote process
   const running = s.exec(['sh', '-c', `echo $$ > ${pidFile}; echo started; exec sleep 60`], { signal: ac.signal, onStdout: (d) => (output += d.toString()) });
   const pid = await readPid(pidFile);
   assert.ok(processAlive(pid));
+  // Wait for the first output, so the assertion below shows output streamed before the cancel arrives.
+  for (const deadline = Date.now() + 5_000; !output && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
   const t0 = Date.now();
   ac.abort();
   await assert.rejects(running, SshCancelledError);

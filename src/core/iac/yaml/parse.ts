@@ -54,6 +54,18 @@ export function parseYaml(text: string): YamlTree {
   return parseSlow(text);
 }
 
+/**
+ * Plain data of every document, without positions: the cheapest way to check valid text. Undefined when
+ * js-yaml rejects the text (then `parseYaml` reports the errors with exact ranges).
+ */
+export function loadData(text: string): unknown[] | undefined {
+  try {
+    return jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Fast path
 
