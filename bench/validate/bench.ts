@@ -6,6 +6,7 @@
  *   node bench/validate/run.mjs [--quick]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { createLanguageService } from '../../src/core/validate/service';
 import { nodeFileSource } from '../../src/core/validate/nodeFiles';
@@ -37,6 +38,11 @@ const ITERATIONS: Record<number, number> = quick ? { 10: 20, 100: 10, 1000: 5, 5
 const file = nodePath.join(root, 'test/fixtures/examples/site-config/manifests/bench.yaml');
 const uri = 'file:///bench/site-config/manifests/bench.yaml';
 
+function cpuMs(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -66,7 +72,9 @@ async function main(): Promise<void> {
       await yls.doValidation(TextDocument.create(uri, 'yaml', version++, base), false);
     }
     const ours: number[] = [];
+    const oursCpu: number[] = [];
     const theirs: number[] = [];
+    const theirsCpu: number[] = [];
     let ourCount = 0;
     let theirCount = 0;
     for (let i = 0; i < ITERATIONS[size]; i++) {
@@ -74,14 +82,18 @@ async function main(): Promise<void> {
       const order = i % 2 === 0;
       for (const who of order ? ['ours', 'theirs'] : ['theirs', 'ours']) {
         if (who === 'ours') {
+          const c0 = process.cpuUsage();
           const t0 = performance.now();
           ourCount = (await service.validate(file, text)).length;
           ours.push(performance.now() - t0);
+          oursCpu.push(cpuMs(c0));
         } else {
           const doc = TextDocument.create(uri, 'yaml', version++, text);
+          const c0 = process.cpuUsage();
           const t0 = performance.now();
           theirCount = (await yls.doValidation(doc, false)).length;
           theirs.push(performance.now() - t0);
+          theirsCpu.push(cpuMs(c0));
         }
       }
     }
@@ -91,11 +103,14 @@ async function main(): Promise<void> {
       oursMs: Number(median(ours).toFixed(2)),
       yamlLanguageServerMs: Number(median(theirs).toFixed(2)),
       ratio: Number((median(theirs) / median(ours)).toFixed(2)),
+      // CPU time of the process during the call: less sensitive than wall time to other load on the machine.
+      oursCpuMs: Number(median(oursCpu).toFixed(2)),
+      yamlLanguageServerCpuMs: Number(median(theirsCpu).toFixed(2)),
       iterations: ITERATIONS[size],
       diagnostics: { ours: ourCount, yamlLanguageServer: theirCount },
     };
     results.push(row);
-    console.log(`${String(size).padStart(5)} nodes (${row.kb} KB): ours ${row.oursMs} ms, yaml-language-server ${row.yamlLanguageServerMs} ms, ratio ${row.ratio}×`);
+    console.log(`${String(size).padStart(5)} nodes (${row.kb} KB): ours ${row.oursMs} ms (cpu ${row.oursCpuMs}), yaml-language-server ${row.yamlLanguageServerMs} ms (cpu ${row.yamlLanguageServerCpuMs}), ratio ${row.ratio}×`);
   }
 
   // The same seeded mistakes found by both, at the same positions (checks the comparison is fair).
@@ -107,6 +122,8 @@ async function main(): Promise<void> {
     benchmark: 'validate',
     date: new Date().toISOString(),
     node: process.version,
+    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+    cpus: os.cpus().length,
     what: 'Median ms to validate a v2 manifest after an edit (text changes every iteration): proxmox-iac language service (schema + semantic + site-config references) vs yaml-language-server doValidation with the same schema, same process, alternating.',
     target: { ratioAtLeast: 5, ms1000NodesBelow: 20 },
     results,

@@ -607,16 +607,27 @@ function taskLog(ctx: HandlerContext): HandlerResult {
   return { data: page, total: lines.length };
 }
 
+function taskRow(t: SimTask): Record<string, unknown> {
+  return { upid: t.upid, node: t.node, pid: t.pid, pstart: t.pstart, starttime: t.starttime, type: t.type, id: t.id, user: t.user, ...(t.done ? { status: t.exitstatus, endtime: t.starttime + Math.ceil(t.durationMs / 1000) } : {}) };
+}
+
+/** Tasks the principal may see: its own, or all on nodes where it has Sys.Audit; newest first. */
+function visibleTasks(ctx: HandlerContext, node?: string): SimTask[] {
+  const me = ctx.principal.tokenid ?? ctx.principal.user;
+  return [...ctx.state.tasks.values()]
+    .filter((t) => (node === undefined || t.node === node) && ((t.tokenid ?? t.user) === me || ctx.principal.can(`/nodes/${t.node}`, 'Sys.Audit')))
+    .reverse();
+}
+
 function taskList(ctx: HandlerContext): HandlerResult {
   const node = requireNode(ctx);
-  const me = ctx.principal.tokenid ?? ctx.principal.user;
-  const audit = ctx.principal.can(`/nodes/${node}`, 'Sys.Audit');
-  const rows = [...ctx.state.tasks.values()]
-    .filter((t) => t.node === node && (audit || (t.tokenid ?? t.user) === me))
-    .reverse()
-    .slice(0, Number(ctx.params.limit ?? 50))
-    .map((t) => ({ upid: t.upid, node: t.node, pid: t.pid, pstart: t.pstart, starttime: t.starttime, type: t.type, id: t.id, user: t.user, ...(t.done ? { status: t.exitstatus, endtime: t.starttime + Math.ceil(t.durationMs / 1000) } : {}) }));
+  const rows = visibleTasks(ctx, node).slice(Number(ctx.params.start ?? 0), Number(ctx.params.start ?? 0) + Number(ctx.params.limit ?? 50)).map(taskRow);
   return { data: rows, total: rows.length };
+}
+
+/** The cluster-wide recent-task list the web UI shows at the bottom. */
+function clusterTasks(ctx: HandlerContext): HandlerResult {
+  return r(visibleTasks(ctx).slice(0, 50).map(taskRow));
 }
 
 function storageList(ctx: HandlerContext): HandlerResult {
@@ -656,6 +667,7 @@ export function handlers(): Map<string, Handler> {
   h.set('GET /nodes', nodesList);
   h.set('GET /nodes/{node}/storage', storageList);
   h.set('GET /nodes/{node}/tasks', taskList);
+  h.set('GET /cluster/tasks', clusterTasks);
   h.set('GET /nodes/{node}/tasks/{upid}/status', taskStatus);
   h.set('GET /nodes/{node}/tasks/{upid}/log', taskLog);
   h.set('GET /pools', pools);

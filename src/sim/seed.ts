@@ -140,7 +140,7 @@ export function buildState(spec: SeedSpec, taskDurationMs: number, shuffleSeed =
     if (agent !== 'none') config.agent = '1,fstrim_cloned_disks=1';
     if (g.tags?.length) config.tags = g.tags.join(';');
     if (g.template) config.template = 1;
-    if (g.os === 'ubuntu' || g.os === 'nixos') {
+    if (type === 'qemu' && (g.os === 'ubuntu' || g.os === 'nixos')) {
       config.ide2 = `local-zfs:vm-${g.vmid}-cloudinit,media=cdrom`;
       config.ciuser = g.os === 'nixos' ? 'nixos' : 'ubuntu';
       config.ipconfig0 = g.ip ? `ip=${g.ip}/24,gw=10.0.0.1` : 'ip=dhcp';

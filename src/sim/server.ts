@@ -28,7 +28,11 @@ export interface Fault {
   /** Only this HTTP method (default: all). */
   method?: string;
   latencyMs?: number;
-  status?: 500 | 595 | 596;
+  /**
+   * Answer with this status instead of running the handler. 401 comes bodiless after the auth delay,
+   * 595/596/597/599 bodiless like pveproxy's proxy errors, anything else as a PVE error body with `message`.
+   */
+  status?: number;
   message?: string;
   /** Destroy the connection without an answer. */
   reset?: boolean;
@@ -161,8 +165,11 @@ export class SimServer {
     }
     if (fault?.status) {
       log(fault.status, {}, 'none');
-      if (fault.status === 500) this.sendError(res, 500, fault.message ?? 'simulated internal error');
-      else this.sendBare(res, fault.status, fault.message ?? 'No route to host');
+      if (fault.status === 401) {
+        await delay(this.authFailureDelayMs);
+        this.sendBare(res, 401, fault.message || 'Authentication failed!');
+      } else if (fault.status >= 595) this.sendBare(res, fault.status, fault.message || 'No route to host');
+      else this.sendError(res, fault.status, fault.message || 'simulated internal error');
       return;
     }
 

@@ -169,9 +169,9 @@ const MAX_INDEX: Record<string, number> = {
 function indexedSchema(props: Record<string, PveSchema>, name: string): PveSchema | undefined {
   const m = /^([a-z]+)(\d+)$/.exec(name);
   if (!m) return undefined;
-  const s = props[`${m[1]!}[n]`];
+  const s = props[`${m[1]}[n]`];
   if (!s) return undefined;
-  const max = MAX_INDEX[m[1]!];
+  const max = MAX_INDEX[m[1]];
   return max === undefined || Number(m[2]) <= max ? s : undefined;
 }
 

@@ -113,11 +113,23 @@ export interface GuestIac {
   readonly readonlySource?: string;
 }
 
+/** `maxmem` repeats across guests (a few sizes), so its text is remembered; bounded so it cannot grow. */
+const maxmemText = new Map<number, string>();
+function formatMaxmem(bytes: number): string {
+  let text = maxmemText.get(bytes);
+  if (text === undefined) {
+    text = formatBytes(bytes);
+    if (maxmemText.size > 1000) maxmemText.clear();
+    maxmemText.set(bytes, text);
+  }
+  return text;
+}
+
 export function guestDescription(g: Guest, style: LabelStyle, iac: GuestIac): string {
   // String concatenation rather than array joins: this runs for every guest on every refresh.
   let d = style === 'vmid-name' ? '' : `${g.vmid} · `;
   if (g.template) d += 'template';
-  else if (g.status === 'running') d += g.maxmem > 0 ? `${formatCpu(g.cpu)} · ${formatBytes(g.mem)} / ${formatBytes(g.maxmem)}` : `${formatCpu(g.cpu)} · ${formatBytes(g.mem)}`;
+  else if (g.status === 'running') d += g.maxmem > 0 ? `${formatCpu(g.cpu)} · ${formatBytes(g.mem)} / ${formatMaxmem(g.maxmem)}` : `${formatCpu(g.cpu)} · ${formatBytes(g.mem)}`;
   else d += g.status;
   if (g.lock) d += ` · locked (${g.lock})`;
   if (g.hastate) d += ` · HA ${g.hastate}`;
@@ -127,9 +139,15 @@ export function guestDescription(g: Guest, style: LabelStyle, iac: GuestIac): st
   return d;
 }
 
+const CONTEXT_BY_STATUS: Record<Guest['type'], Partial<Record<string, string>>> = {
+  qemu: { running: 'guest qemu running', stopped: 'guest qemu stopped', paused: 'guest qemu paused', suspended: 'guest qemu suspended', unknown: 'guest qemu unknown' },
+  lxc: { running: 'guest lxc running', stopped: 'guest lxc stopped', paused: 'guest lxc paused', suspended: 'guest lxc suspended', unknown: 'guest lxc unknown' },
+};
+
 /** Menu tokens: kind, type, power state, template, and the IaC facts menus care about. */
 export function guestContext(g: Guest, iac: GuestIac): string {
-  let c = `guest ${g.type} ${g.template ? 'template' : g.status}`;
+  // The common strings are constants, so most guests allocate nothing here.
+  let c = g.template ? (g.type === 'lxc' ? 'guest lxc template' : 'guest qemu template') : (CONTEXT_BY_STATUS[g.type][g.status] ?? `guest ${g.type} ${g.status}`);
   if (g.lock) c += ' locked';
   if (iac.state) c += ` ${iac.state}`;
   if (iac.readonlySource) c += ' readonly';

@@ -45,7 +45,9 @@ export interface SubTree {
   readonly rootId: string;
   readonly rows: ReadonlyMap<string, Row>;
   readonly children: ReadonlyMap<string, readonly string[]>;
+  /** Guests by id (`qemu/100`); built on first use, since a refresh itself never needs it. */
   readonly guests: ReadonlyMap<string, Guest>;
+  readonly guestCount: number;
   readonly correlation?: Correlation;
   /** Guest ids that matched the filter. */
   readonly visibleGuests: number;
@@ -79,7 +81,6 @@ export function buildSubTree(input: TreeInput): SubTree {
   const { rootId, snapshot, options, filter } = input;
   const rows = new Map<string, Row>();
   const children = new Map<string, string[]>();
-  const guests = new Map<string, Guest>();
   const readonlyVmids = input.readonlyVmids ?? [];
   const correlation = input.declared && input.declared.length > 0 ? correlate(snapshot.guests, input.declared) : undefined;
 
@@ -124,13 +125,13 @@ export function buildSubTree(input: TreeInput): SubTree {
     });
   };
 
-  const visible: Guest[] = [];
-  for (const g of snapshot.guests) {
-    guests.set(g.id, g);
-    if (matchesFilter(g, filter)) visible.push(g);
-  }
-  visible.sort(compareGuests(options.sortBy));
   const filtering = filter !== undefined && filter.terms.length > 0;
+  const visible: Guest[] = filtering ? snapshot.guests.filter((g) => matchesFilter(g, filter)) : snapshot.guests.slice();
+  // PVE lists guests in VMID order already; checking costs far less than sorting 5,000 rows again.
+  const compare = compareGuests(options.sortBy);
+  let sorted = true;
+  for (let i = 1; i < visible.length && sorted; i++) if (compare(visible[i - 1], visible[i]) > 0) sorted = false;
+  if (!sorted) visible.sort(compare);
 
   if (options.groupBy === 'node') {
     const byNode = new Map<string, Guest[]>();
@@ -301,7 +302,19 @@ export function buildSubTree(input: TreeInput): SubTree {
 
   if (correlation) addIacGroups(add, rootId, correlation, options.label);
 
-  return { rootId, rows, children, guests, correlation, visibleGuests: visible.length };
+  let guests: Map<string, Guest> | undefined;
+  return {
+    rootId,
+    rows,
+    children,
+    get guests(): ReadonlyMap<string, Guest> {
+      guests ??= new Map(snapshot.guests.map((g) => [g.id, g]));
+      return guests;
+    },
+    guestCount: snapshot.guests.length,
+    correlation,
+    visibleGuests: visible.length,
+  };
 }
 
 function addIacGroups(add: (row: Row) => void, rootId: string, c: Correlation, label: LabelStyle): void {

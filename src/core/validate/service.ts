@@ -547,7 +547,14 @@ class YamlLanguageService implements IacLanguageService {
         const { tree, lines } = this.parse(file, text);
         const doc = tree.docs[0];
         if (!doc?.root) continue;
-        if (format === 'manifest') {
+        if (format === 'manifest' && isRecord(doc.data) && Array.isArray(doc.data.levels)) {
+          // Deprecated v1 manifests still name VMs: each level is one guest.
+          doc.data.levels.forEach((level: unknown, i) => {
+            if (!isRecord(level) || typeof level.name !== 'string') return;
+            const loc = locate(doc.root, ['levels', i, 'name']);
+            out.push({ name: level.name, ...(typeof level.vmid === 'number' ? { vmid: level.vmid } : {}), format: 'manifest', file, range: loc.node ? lines.range(loc.node.s, loc.node.e) : zero(), readonly: false });
+          });
+        } else if (format === 'manifest') {
           for (const n of manifestNodes(doc.data)) {
             if (!n.name) continue;
             const loc = locate(doc.root, ['nodes', n.index, 'name']);

@@ -287,7 +287,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     }
     const parts = [host];
     if (active) parts.push('active');
-    if (s.subtree) parts.push(`${s.subtree.guests.size} guests`);
+    if (s.subtree) parts.push(`${s.subtree.guestCount} guests`);
     if (this.filter) parts.push(`filter: ${this.filter.text}`);
     return makeRow({
       id: s.rootId,

@@ -8,6 +8,8 @@ import { fileText, hoverText, isError, positionOf, siteFile, siteUri, waitForDia
 const CODE_LENS_SETTING = 'codeLens.enabled';
 
 async function codeLenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
+  // Lenses are computed on an open text model, as for an editor showing the file.
+  await vscode.workspace.openTextDocument(uri);
   return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
 }
 
@@ -81,10 +83,10 @@ describe('Hover, completion, definition and plan lenses', () => {
       await editor.edit((e) => e.replace(new vscode.Range(line, keyEnd, line, original.length), ''));
       const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(line, keyEnd), ':');
       const item = list.items.find((i) => i.label === 'vm-small');
-      assert.ok(item, `vm-small offered after "preset:"; got ${list.items.map((i) => String(typeof i.label === 'string' ? i.label : i.label.label)).join(', ')}`);
+      assert.ok(item, `vm-small offered after "preset:"; got ${list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label)).join(', ')}`);
       // Accepting it as VS Code would: the item's text over the item's range.
       const range = item.range instanceof vscode.Range ? item.range : (item.range?.replacing ?? new vscode.Range(line, keyEnd, line, keyEnd));
-      const insert = typeof item.insertText === 'string' ? item.insertText : (item.insertText?.value ?? String(item.label));
+      const insert = typeof item.insertText === 'string' ? item.insertText : (item.insertText?.value ?? 'vm-small');
       await editor.edit((e) => e.replace(range, insert));
       assert.equal(doc.lineAt(line).text, original, 'the line reads "preset: vm-small" again');
     } finally {

@@ -177,3 +177,13 @@ test('a generated 5,000-guest / 20-node cluster answers /cluster/resources in on
     await big.stop();
   }
 });
+
+test('injected faults answer like the real layer for their status: 403 with a body, 401 bare and delayed', async () => {
+  const c = clientFor(s);
+  s.injectFault('/cluster/resources', { status: 403, message: 'Permission check failed (/vms/104, VM.Audit)', times: 1 });
+  await assert.rejects(c.clusterResources(), (err: PermissionError) => err instanceof PermissionError && err.path === '/vms/104');
+  s.injectFault('/version', { status: 401, times: 1 });
+  const r = await raw('GET', '/version', token());
+  assert.deepEqual([r.status, r.reason, r.body, r.headers['content-type']], [401, 'Authentication failed!', '', undefined]);
+  assert.ok(r.ms >= 100);
+});

@@ -88,6 +88,7 @@ test('every simulated answer validates against the schema\'s returns', async () 
     ['GET', '/nodes/prom/qemu/104/snapshot'],
     ['GET', '/nodes/prom/storage'],
     ['GET', '/nodes/prom/tasks'],
+    ['GET', '/cluster/tasks'],
     ['GET', `/nodes/prom/tasks/${encodeURIComponent(upid)}/status`],
     ['GET', `/nodes/prom/tasks/${encodeURIComponent(upid)}/log`],
     ['POST', '/nodes/prom/qemu/109/agent/ping'],

@@ -371,6 +371,18 @@ test('same-named files of other tools are left alone (Kubernetes manifests/, Ans
   assert.ok(talos.some((d) => d.code === 'missing-key'));
 });
 
+test('invalidate: a preset created after the first check is found on the next one', async () => {
+  const preset = nodePath.join(SITE, 'presets/vm-tiny.yaml');
+  const text = (await readFile(n2push, 'utf8')).replace('preset: vm-small', 'preset: vm-tiny');
+  const overrides: Record<string, string | undefined> = { [n2push]: text };
+  const service = createLanguageService(overlayFiles(overrides));
+  assert.deepEqual((await service.validate(n2push, text)).map((d) => d.code), ['unknown-reference']);
+  overrides[preset] = 'cores: 1\nmemory: 1024\ndisk: 8\n';
+  assert.deepEqual((await service.validate(n2push, text)).map((d) => d.code), ['unknown-reference'], 'cached until invalidated');
+  service.invalidate(preset);
+  assert.deepEqual(await service.validate(n2push, text), []);
+});
+
 function applyEdits(text: string, edits: readonly { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
   const offset = (p: { line: number; character: number }) => {
     const lines = text.split('\n');

@@ -294,10 +294,20 @@ function convert(Y: YamlModule, node: unknown, depth: number, text: string): YNo
   return undefined;
 }
 
+const HINTS: Record<string, string> = {
+  DUPLICATE_KEY: 'Remove or rename one of the duplicate keys.',
+  TAB_AS_INDENT: 'Indent with spaces, not tabs.',
+  BAD_INDENT: 'Align this line with its siblings above.',
+  MISSING_CHAR: 'Add the missing character, or align this line with its siblings above.',
+  MULTILINE_IMPLICIT_KEY: 'Put the key and its colon on one line.',
+  BLOCK_AS_IMPLICIT_KEY: 'Put the key and its colon on one line.',
+};
+
 function yamlError(e: { pos: [number, number]; message: string; code?: string }): YamlSyntaxError {
   const firstLine = e.message.split('\n')[0] ?? e.message;
-  const msg = firstLine.replace(/ at line \d+, column \d+:?$/, '');
-  return { start: e.pos[0], end: Math.max(e.pos[0], e.pos[1]), message: sentence(`YAML syntax error: ${msg}`) };
+  const msg = sentence(firstLine.replace(/ at line \d+, column \d+:?$/, ''));
+  const hint = (e.code && HINTS[e.code]) ?? 'Fix the YAML here; the rest of the file is checked once it parses.';
+  return { start: e.pos[0], end: Math.max(e.pos[0], e.pos[1]), message: `YAML syntax error: ${msg} ${hint}` };
 }
 
 function describeCrash(err: unknown): string {
