@@ -218,11 +218,84 @@ export function basename(path: string): string {
   return i >= 0 ? path.slice(i + 1) : path;
 }
 
+/** `formatCpu`'s outcome as a number (equal keys ⇔ equal text), without making the string. */
+function cpuKey(cpu: number): number {
+  if (!Number.isFinite(cpu) || cpu <= 0) return -2;
+  const pct = cpu * 100;
+  return pct < 1 ? -1 : Math.round(pct);
+}
+
+/** `formatBytes`'s outcome as a number (equal keys ⇔ equal text), without making the string. */
+function bytesKey(bytes: number): number {
+  if (!(bytes > 0) || bytes === Infinity) return -1;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < 5) {
+    value /= 1024;
+    unit++;
+  }
+  // Whole numbers key as ≥ 100 and tenths as ≤ 99 within a unit, as formatBytes shows them.
+  return unit * 1e6 + (unit === 0 || value >= 9.95 ? Math.round(value) * 10 : Math.round(value * 10));
+}
+
+/**
+ * A guest row whose description is formatted only when VS Code asks for it: a refresh compares the
+ * numbers behind the text instead (see `sameAppearance`), so an unchanged 5,000-guest refresh formats
+ * nothing.
+ */
+export class GuestRow implements Row {
+  readonly kind = 'guest' as const;
+  private text: string | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly parentId: string,
+    readonly guest: Guest,
+    readonly label: string,
+    readonly icon: RowIcon,
+    readonly contextValue: string,
+    readonly collapsible: 'none' | 'collapsed',
+    private readonly style: LabelStyle,
+    private readonly iac: GuestIac,
+  ) {}
+
+  get guestId(): string {
+    return this.guest.id;
+  }
+
+  get node(): string {
+    return this.guest.node;
+  }
+
+  get description(): string {
+    this.text ??= guestDescription(this.guest, this.style, this.iac);
+    return this.text;
+  }
+
+  /** Whether `other` shows the same description, decided on numbers (mirrors guestDescription). */
+  sameDescription(other: GuestRow): boolean {
+    const a = this.guest;
+    const b = other.guest;
+    if (this.style !== other.style || this.iac.state !== other.iac.state || this.iac.readonlySource !== other.iac.readonlySource) return false;
+    if (a.vmid !== b.vmid || a.template !== b.template || a.status !== b.status || a.lock !== b.lock || a.hastate !== b.hastate) return false;
+    if (a.template || a.status !== 'running') return true;
+    return (
+      cpuKey(a.cpu) === cpuKey(b.cpu) &&
+      bytesKey(a.mem) === bytesKey(b.mem) &&
+      (a.maxmem > 0) === (b.maxmem > 0) &&
+      (a.maxmem <= 0 || a.maxmem === b.maxmem || bytesKey(a.maxmem) === bytesKey(b.maxmem))
+    );
+  }
+}
+
 /**
  * Whether two builds of a row render the same, so no change event is needed. Compares the fields VS Code
  * shows instead of a joined signature string: a refresh of thousands of rows then allocates nothing here.
  */
 export function sameAppearance(a: Row, b: Row): boolean {
+  if (a instanceof GuestRow && b instanceof GuestRow) {
+    return a.label === b.label && a.icon === b.icon && a.contextValue === b.contextValue && a.collapsible === b.collapsible && a.sameDescription(b);
+  }
   return (
     a.label === b.label &&
     a.description === b.description &&

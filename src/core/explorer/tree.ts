@@ -5,13 +5,13 @@ import { matchesFilter, type GuestFilter } from './filter';
 import {
   basename,
   guestContext,
-  guestDescription,
   guestIcon,
   guestLabel,
   makeRow,
   nodeDescription,
   nodeIcon,
   storageDescription,
+  GuestRow,
   type GuestIac,
   type LabelStyle,
   type Row,
@@ -105,24 +105,8 @@ export function buildSubTree(input: TreeInput): SubTree {
 
   const addGuest = (g: Guest, id: string, parentId: string): void => {
     const iac = iacOf(g);
-    const label = guestLabel(g, options.label);
-    const description = guestDescription(g, options.label, iac);
-    const icon = guestIcon(g);
-    const contextValue = guestContext(g, iac);
     // Templates cannot hold snapshots; other guests expand to their snapshot list.
-    const collapsible = g.template ? 'none' : 'collapsed';
-    add({
-      id,
-      kind: 'guest',
-      parentId,
-      label,
-      description,
-      icon,
-      contextValue,
-      collapsible,
-      guestId: g.id,
-      node: g.node,
-    });
+    add(new GuestRow(id, parentId, g, guestLabel(g, options.label), guestIcon(g), guestContext(g, iac), g.template ? 'none' : 'collapsed', options.label, iac));
   };
 
   const filtering = filter !== undefined && filter.terms.length > 0;
