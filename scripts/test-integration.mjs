@@ -26,7 +26,11 @@
 //     setup({ repoRoot, tmpDir, workspaceDir })  async, returns { env?, settings?, teardown? }:
 //                  env is added to code-server's environment (and so the extension host's), settings are
 //                  merged into the run's User settings.json, teardown() runs after the session ends;
-//     timeoutMs    per-suite timeout.
+//     timeoutMs    per-suite timeout;
+//     workspaceTrust  `true` opens the workspace UNTRUSTED (Restricted Mode): code-server starts without
+//                  --disable-workspace-trust, with Workspace Trust on, no start-up prompt and no trusted
+//                  folders (UNTRUSTED_SETTINGS in scripts/vscode/session.mjs). Default false: trust is off and
+//                  every workspace counts as trusted. See test/integration/untrusted/.
 // Results: test-results/<version>/<suite>/ holds server.log, console.log (page console), result.json, the
 // screenshots tests asked for, and failure.png when the suite failed.
 import { spawnSync } from 'node:child_process';
@@ -92,7 +96,7 @@ async function runElectron(suites, versions) {
   const { runTests } = await import('@vscode/test-electron');
   const { loadSuiteConfig } = await import('./vscode/suite-runner.mjs');
   const { cpSync, mkdirSync, writeFileSync } = await import('node:fs');
-  const { CLEAN_SETTINGS } = await import('./vscode/session.mjs');
+  const { CLEAN_SETTINGS, UNTRUSTED_SETTINGS } = await import('./vscode/session.mjs');
   for (const version of versions) {
     for (const suite of suites) {
       const tmpDir = mkdtempSync(join(tmpdir(), `proxmox-iac-${suite}-`));
@@ -105,14 +109,14 @@ async function runElectron(suites, versions) {
         teardown = setup.teardown;
         const userDataDir = join(tmpDir, 'user-data');
         mkdirSync(join(userDataDir, 'User'), { recursive: true });
-        writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...CLEAN_SETTINGS, ...setup.settings }, null, 2));
+        writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...CLEAN_SETTINGS, ...(config.workspaceTrust ? UNTRUSTED_SETTINGS : {}), ...setup.settings }, null, 2));
         console.log(`\n${suite} (VS Code ${version}, test-electron)`);
         const code = await runTests({
           version,
           extensionDevelopmentPath: repoRoot,
           extensionTestsPath: join(repoRoot, 'out', 'test', 'integration', suite, 'index.js'),
           extensionTestsEnv: setup.env ?? {},
-          launchArgs: [workspaceDir, '--disable-extensions', '--disable-workspace-trust', `--user-data-dir=${userDataDir}`],
+          launchArgs: [workspaceDir, '--disable-extensions', ...(config.workspaceTrust ? [] : ['--disable-workspace-trust']), `--user-data-dir=${userDataDir}`],
         });
         if (code === 0) passed++;
         else failed++;

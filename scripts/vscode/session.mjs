@@ -28,6 +28,20 @@ export const CLEAN_SETTINGS = {
   'editor.minimap.enabled': false,
 };
 
+/**
+ * Settings that make the opened folder untrusted (Restricted Mode) for a suite that exports
+ * `workspaceTrust = true`: trust on, no start-up prompt to answer, files outside the workspace open without a
+ * question, and the Restricted Mode banner shown so screenshots say what mode the window is in. The profile is
+ * fresh per run, so no folder has been trusted before.
+ */
+export const UNTRUSTED_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.untrustedFiles': 'open',
+  'security.workspace.trust.emptyWindow': false,
+  'security.workspace.trust.banner': 'always',
+};
+
 /** Chromium flags that work on these machines (see REAL-VSCODE.md). */
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -89,14 +103,17 @@ function groupAlive(pgid) {
 /**
  * Starts code-server. `install` comes from ensureCodeServer(); `env` is added to the server's environment
  * (and so reaches the extension host); `settings` are merged over CLEAN_SETTINGS into User/settings.json.
+ * `workspaceTrust: true` keeps Workspace Trust on (no --disable-workspace-trust; UNTRUSTED_SETTINGS under
+ * `settings`), so the folder opens in Restricted Mode; by default trust is off and every folder is trusted.
  * Resolves to `{ port, origin, logFile, stop() }` once the server listens.
  */
-export async function startCodeServer({ install, tmpDir, env = {}, settings = {}, port = 0, logFile = join(tmpDir, 'server.log'), extensionsDir }) {
+export async function startCodeServer({ install, tmpDir, env = {}, settings = {}, port = 0, logFile = join(tmpDir, 'server.log'), extensionsDir, workspaceTrust = false }) {
   const userDataDir = join(tmpDir, 'user-data');
   const extDir = extensionsDir ?? join(tmpDir, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extDir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...CLEAN_SETTINGS, ...settings }, null, 2));
+  const userSettings = { ...CLEAN_SETTINGS, ...(workspaceTrust ? UNTRUSTED_SETTINGS : {}), ...settings };
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
   const config = join(tmpDir, 'code-server.yaml');
   writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = [
@@ -106,7 +123,7 @@ export async function startCodeServer({ install, tmpDir, env = {}, settings = {}
     '--extensions-dir', extDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     ...(install.serverArgs ?? []),

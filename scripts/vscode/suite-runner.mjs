@@ -11,7 +11,7 @@ import { launchBrowser, startCodeServer, workbenchUrl } from './session.mjs';
 const MARKER = /@@proxmox-iac-test:([A-Za-z0-9+/=]+)@@/g;
 export const DEFAULT_SUITE_TIMEOUT_MS = Number(process.env.PROXMOX_IAC_SUITE_TIMEOUT_MS ?? 150_000);
 
-/** Loads `test/integration/<suite>/suite.mjs` if present; returns `{ workspace, setup?, timeoutMs? }`. */
+/** Loads `test/integration/<suite>/suite.mjs` if present; returns `{ workspace, setup?, timeoutMs, workspaceTrust }`. */
 export async function loadSuiteConfig(suite) {
   const file = join(repoRoot, 'test', 'integration', suite, 'suite.mjs');
   const mod = existsSync(file) ? await import(pathToFileURL(file).href) : {};
@@ -19,6 +19,7 @@ export async function loadSuiteConfig(suite) {
     workspace: mod.workspace ?? `test/fixtures/${suite}`,
     setup: mod.setup,
     timeoutMs: mod.timeoutMs ?? DEFAULT_SUITE_TIMEOUT_MS,
+    workspaceTrust: mod.workspaceTrust === true,
   };
 }
 
@@ -70,6 +71,7 @@ export async function runSuite({ suite, install, chromium, onEvent = () => {}, r
         ...((install.serverArgs ?? []).includes('enable-smoke-test-driver') ? { PROXMOX_IAC_TEST_TOASTS_HIDDEN: '1' } : {}),
       },
       settings: setup.settings ?? {},
+      workspaceTrust: config.workspaceTrust,
       logFile: join(resultsDir, 'server.log'),
     });
     browser = await launchBrowser({ chromium, tmpDir });

@@ -30,6 +30,23 @@ function normaliseUrl(raw: string): string | undefined {
   }
 }
 
+/**
+ * What the user typed as a connection URL, normalised: `pve.lan`, `pve.lan:8006`, `https://pve.lan:8006/`
+ * → `https://pve.lan:8006`. Undefined for anything but an https URL with a host (the API is HTTPS only).
+ */
+export function normaliseConnectionUrl(text: string): string | undefined {
+  let t = text.trim();
+  if (!t) return undefined;
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(t)) t = `https://${t}`;
+  try {
+    const u = new URL(t);
+    if (u.protocol !== 'https:' || !u.hostname || u.username || u.password) return undefined;
+    return `https://${u.port ? u.host : `${u.host}:8006`}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Scans one file's text; `relPath` names the file in the offer. */
 export function findOfferedEndpoints(relPath: string, text: string): OfferedEndpoint[] {
   const offers: OfferedEndpoint[] = [];

@@ -181,6 +181,7 @@ export function checkManifestV2(data: unknown, ctx: ManifestCheckContext): Issue
   for (const g of ctx.readonlyGuests ?? []) {
     if (g.readonly && g.vmid !== undefined) readonly.set(g.vmid, `${g.name} in ${g.readonlySource ?? g.file}`);
   }
+  const liveByVmid = new Map((ctx.live?.guests ?? []).map((g) => [g.vmid, g] as const));
   for (const n of nodes) {
     if (n.vmid === undefined) continue;
     const source = readonly.get(n.vmid);
@@ -193,7 +194,7 @@ export function checkManifestV2(data: unknown, ctx: ManifestCheckContext): Issue
         message: `VM ${n.vmid} is declared read-only (${source}); this manifest would create, change or destroy it. Use another VMID.`,
       });
     }
-    const liveGuest = ctx.live?.guests.find((g) => g.vmid === n.vmid);
+    const liveGuest = liveByVmid.get(n.vmid);
     if (liveGuest && liveGuest.name !== n.name) {
       issues.push({
         path: at(n.index, 'vmid'),

@@ -74,11 +74,10 @@ export function ruleAt(format: IacFormat, path: readonly (string | number)[]): R
   );
 }
 
-export function checkEntityRefs(format: IacFormat, data: unknown, facts: EntityFacts, skipManifestNodes = false): Issue[] {
+/** Foreign-key errors of one site-config file (manifests have their own checks in manifest.ts). */
+export function checkEntityRefs(format: IacFormat, data: unknown, facts: EntityFacts): Issue[] {
   const issues: Issue[] = [];
   for (const rule of REF_RULES[format] ?? []) {
-    // Manifest v2 node references are checked with resolved sizes in manifest.ts.
-    if (skipManifestNodes && rule.path[0] === 'nodes') continue;
     for (const { path, value } of matchRule(data, rule.path)) {
       if (typeof value !== 'string') continue;
       if ('dir' in rule.target) {
@@ -99,10 +98,10 @@ export function checkEntityRefs(format: IacFormat, data: unknown, facts: EntityF
       }
     }
   }
-  // The file name is the id; a different `node:` / `host:` inside it confuses iac-driver's lookups.
   return issues;
 }
 
+/** The file name is the id; a different `node:` / `host:` inside it confuses iac-driver's lookups. */
 export function checkIdMatchesFile(format: IacFormat, data: unknown, id: string): Issue[] {
   const key = format === 'node' ? 'node' : format === 'host' ? 'host' : undefined;
   if (!key || !isRecord(data) || typeof data[key] !== 'string' || data[key] === id) return [];

@@ -53,3 +53,35 @@ export function checkTalosNodes(data: unknown): Issue[] {
   }
   return issues;
 }
+
+/** Keys a feature needs once it is switched on (the template's conditional requirements). */
+const FEATURES: readonly { readonly when: string; readonly what: string; readonly needs: readonly string[] }[] = [
+  { when: 'proxmox_api_url', what: 'OpenTofu VM provisioning (task infra:*)', needs: ['proxmox_node', 'proxmox_api_token_id', 'proxmox_api_token_secret'] },
+  { when: 'proxmox_node', what: 'OpenTofu VM provisioning (task infra:*)', needs: ['proxmox_api_url'] },
+  { when: 'proxmox_csi_enabled', what: 'Proxmox CSI', needs: ['proxmox_endpoint', 'proxmox_csi_token_id', 'proxmox_csi_token_secret', 'proxmox_csi_storage'] },
+  { when: 'proxmox_ccm_enabled', what: 'Proxmox CCM', needs: ['proxmox_endpoint', 'proxmox_ccm_token_id', 'proxmox_ccm_token_secret'] },
+];
+
+function isSet(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== '' && v !== false;
+}
+
+/** cluster.yaml: a switched-on Proxmox feature without the keys it needs (reported on the switch). */
+export function checkTalosCluster(data: unknown): Issue[] {
+  if (!isRecord(data)) return [];
+  const issues: Issue[] = [];
+  for (const f of FEATURES) {
+    if (!isSet(data[f.when])) continue;
+    const missing = f.needs.filter((k) => !isSet(data[k]));
+    if (!missing.length) continue;
+    issues.push({
+      path: [f.when],
+      on: 'key',
+      severity: 'error',
+      code: 'talos-incomplete',
+      message: `${f.what} is enabled by '${f.when}' but ${missing.map((k) => `'${k}'`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set; add ${missing.length === 1 ? 'it' : 'them'} to cluster.yaml.`,
+      data: { missing },
+    });
+  }
+  return issues;
+}

@@ -24,7 +24,7 @@ import { resolveNode } from '../iac/resolve';
 import { checkSchema, schemaAt, type SchemaKey, type SchemaNode } from '../iac/schemas';
 import { checkEntityRefs, checkIdMatchesFile, ruleAt } from '../iac/siteChecks';
 import { discoverSiteConfig, isRecord, ownRoot, SiteConfig, type DiscoveryOptions } from '../iac/siteConfig';
-import { checkTalosNodes, talosNodes } from '../iac/talos';
+import { checkTalosCluster, checkTalosNodes, talosNodes } from '../iac/talos';
 import { LineIndex, rangesOverlap } from '../iac/text';
 import { loadData, locate, parseYaml, pathAt, type PathSegment, type YamlTree, type YNode } from '../iac/yaml/parse';
 
@@ -122,6 +122,7 @@ class YamlLanguageService implements IacLanguageService {
       const issues = await this.check(format, path, data, site, options);
       if (issues.length) found.push({ doc: d, issues });
     }
+    if (format === 'posture' || format === 'host') out.push(...yaml11Booleans(text));
     if (!found.length) return out;
     const { tree, lines } = this.parse(path, text);
     if (tree.errors.length) return this.syntaxErrors(path, text);
@@ -164,6 +165,7 @@ class YamlLanguageService implements IacLanguageService {
     const key = schemaKeyFor(format, path);
     const issues = checkSchema(key, data, { sensitive });
     if (format === 'talos-nodes') issues.push(...checkTalosNodes(data));
+    if (format === 'talos-cluster') issues.push(...checkTalosCluster(data));
     if (site && format !== 'talos-cluster' && format !== 'talos-nodes') {
       const names = await this.allNames(site);
       issues.push(...checkEntityRefs(format, data, { names: (d) => names.get(d) ?? [], secretKeys: await site.secretKeys() }));
@@ -257,7 +259,7 @@ class YamlLanguageService implements IacLanguageService {
       return md ? { markdown: md, range } : undefined;
     }
     const site = await this.siteFor(path, format);
-    const rule = ruleAt(format, at.path) ?? (format === 'manifest' && at.path[0] === 'nodes' && at.path[2] === 'parent' && at.path.length === 3 ? undefined : undefined);
+    const rule = ruleAt(format, at.path);
     const value = at.node.v;
     if (rule && typeof value === 'string') {
       if ('secrets' in rule.target) {
@@ -326,7 +328,7 @@ class YamlLanguageService implements IacLanguageService {
     const line = lines.lineText(pos.line);
     const before = line.slice(0, pos.character);
     const m = /^(\s*)(-\s+)?([A-Za-z_][\w-]*)\s*:\s*(["']?)([^"'#]*)$/.exec(before);
-    if (!m) return [];
+    if (!m) return this.keyCompletions(path, format, text, lines, pos, before, line);
     const key = m[3];
     const typed = m[5];
     const valueStart = pos.character - typed.length;
@@ -341,6 +343,23 @@ class YamlLanguageService implements IacLanguageService {
       .map((c) => ({ ...c, range }));
   }
 
+  /** Keys the schema allows at the cursor (a new line in a mapping or list item), minus those already there. */
+  private keyCompletions(path: string, format: IacFormat, text: string, lines: LineIndex, pos: Pos, before: string, line: string): CompletionResult[] {
+    const km = /^(\s*)(-\s+)?([A-Za-z_][\w-]*)?$/.exec(before);
+    if (!km || (km[1] === '' && km[2] === undefined && pos.line > 0 && before === '' && line.trim() !== '')) return [];
+    const typed = km[3] ?? '';
+    const parent = indentPath(lines, pos.line, '\u0000').slice(0, -1).map((s) => (typeof s === 'number' ? 0 : s));
+    const schemaKey = format === 'manifest' ? (/^\s*levels\s*:/m.test(text) && !/^\s*nodes\s*:/m.test(text) ? 'manifest-v1' : 'manifest-v2') : schemaKeyFor(format, path);
+    const schema = schemaAt(schemaKey, parent);
+    if (!schema?.properties) return [];
+    const present = siblingKeys(lines, pos.line);
+    const restWord = /^[\w-]*/.exec(line.slice(pos.character))![0];
+    const range: Range = { start: { line: pos.line, character: pos.character - typed.length }, end: { line: pos.line, character: pos.character + restWord.length } };
+    return Object.entries(schema.properties)
+      .filter(([k]) => k.startsWith(typed) && !present.has(k))
+      .map(([k, p]) => ({ label: k, ...(p.title ? { detail: p.title } : {}), range, kind: 'key' as const }));
+  }
+
   /** The path of the key being completed: from the parse tree when it parses, else from indentation. */
   private keyPathAt(path: string, text: string, lines: LineIndex, pos: Pos, key: string): PathSegment[] {
     const { tree } = this.parse(path, text);
@@ -352,25 +371,7 @@ class YamlLanguageService implements IacLanguageService {
         if (at.path[at.path.length - 1] === key) return at.path;
       }
     }
-    // Fallback: the parent keys by indentation.
-    const segs: PathSegment[] = [key];
-    let indent = /^\s*(-\s+)?/.exec(lines.lineText(pos.line))![0].length;
-    for (let l = pos.line - 1; l >= 0 && indent > 0; l--) {
-      const t = lines.lineText(l);
-      const mm = /^(\s*)(-\s+)?([A-Za-z_][\w-]*)\s*:/.exec(t);
-      if (!mm) continue;
-      const ind = mm[1].length;
-      if (ind < indent) {
-        if (mm[2] !== undefined && ind + mm[2].length === indent) {
-          // A sibling key on a `- ` line: same item.
-          continue;
-        }
-        segs.unshift(0);
-        segs.unshift(mm[3]);
-        indent = ind;
-      }
-    }
-    return segs.filter((s, i, a) => !(typeof s === 'number' && typeof a[i - 1] === 'number'));
+    return indentPath(lines, pos.line, key);
   }
 
   private async candidates(format: IacFormat, keyPath: PathSegment[], key: string, text: string, path: string, site: SiteConfig | undefined): Promise<Omit<CompletionResult, 'range'>[]> {
@@ -466,7 +467,7 @@ class YamlLanguageService implements IacLanguageService {
         const current = text.slice(lines.offsetAt(d.range.start), lines.offsetAt(d.range.end));
         const quote = /^["']/.test(current) ? current[0] : '';
         fixes.push({
-          title: d.code === 'id-mismatch' ? `Change to '${replacement}' (the file name)` : `Did you mean ${replacement}?`,
+          title: d.code === 'id-mismatch' ? `Change to '${replacement}' (the file name)` : d.code === 'yaml11-boolean' ? `Quote it: ${replacement}` : `Did you mean ${replacement}?`,
           diagnosticCode: d.code,
           edits: [{ range: d.range, newText: quote && !replacement.startsWith(quote) ? `${quote}${replacement}${quote}` : replacement }],
           isPreferred: true,
@@ -589,6 +590,110 @@ class YamlLanguageService implements IacLanguageService {
 
 // ---------------------------------------------------------------------------------------------------------
 // Helpers
+
+/**
+ * iac-driver reads YAML with PyYAML (YAML 1.1), where an unquoted yes/no/on/off is a boolean: the SSH policy
+ * keys would then get True/False instead of the string sshd expects. site-config quotes them; say so when not.
+ */
+function yaml11Booleans(text: string): IacDiagnostic[] {
+  const out: IacDiagnostic[] = [];
+  const re = /^([ \t]*)(permit_root_login|password_authentication)[ \t]*:[ \t]*(yes|no|on|off|y|n|true|false)[ \t]*(?:#.*)?$/gim;
+  const lines = new LineIndex(text);
+  for (const m of text.matchAll(re)) {
+    const start = m.index + m[0].indexOf(m[3], m[1].length + m[2].length);
+    const word = m[3].toLowerCase();
+    const meant = ['yes', 'on', 'y', 'true'].includes(word) ? 'yes' : 'no';
+    out.push({
+      range: lines.range(start, start + m[3].length),
+      severity: 'warning',
+      code: 'yaml11-boolean',
+      message: `PyYAML (which iac-driver uses) reads an unquoted ${m[3]} as a boolean, not the string sshd expects; quote it: "${meant}".`,
+      data: { replacement: `"${meant}"` },
+    });
+  }
+  return out;
+}
+
+interface LineShape {
+  /** Column of the first character (the dash of an item, or the key). */
+  col: number;
+  dash: boolean;
+  key?: string;
+  keyCol: number;
+}
+
+function lineShape(text: string): LineShape | undefined {
+  const m = /^(\s*)(-\s+|-$)?(?:([A-Za-z_][\w.-]*|"[^"]*"|'[^']*')\s*:(?:\s|$))?/.exec(text);
+  if (!m) return undefined;
+  const rest = text.slice(m[0].length);
+  const dash = m[2] !== undefined;
+  if (!dash && m[3] === undefined && (rest.trim() === '' || rest.trimStart().startsWith('#'))) return undefined;
+  const col = m[1].length;
+  return { col, dash, ...(m[3] !== undefined ? { key: m[3].replace(/^["']|["']$/g, '') } : {}), keyCol: col + (m[2]?.length ?? 0) };
+}
+
+/**
+ * The JSON path of `key` on line `line` from indentation alone (list indexes as 0), for text that does not
+ * parse yet: walks up to each enclosing key, noting list items on the way.
+ */
+function indentPath(lines: LineIndex, line: number, key: string): PathSegment[] {
+  const cur = lineShape(lines.lineText(line)) ?? { col: /^\s*/.exec(lines.lineText(line))![0].length, dash: false, keyCol: /^\s*/.exec(lines.lineText(line))![0].length };
+  const segs: PathSegment[] = [key];
+  let mode: 'map' | 'seq' = cur.dash ? 'seq' : 'map';
+  let col = cur.dash ? cur.col : cur.keyCol;
+  if (cur.dash) segs.unshift(0);
+  for (let l = line - 1; l >= 0 && !(mode === 'map' && col === 0); l--) {
+    const i = lineShape(lines.lineText(l));
+    if (!i) continue;
+    if (mode === 'map') {
+      if (i.dash && i.keyCol === col) {
+        // The `- ` line that starts the list item our mapping belongs to.
+        segs.unshift(0);
+        mode = 'seq';
+        col = i.col;
+        continue;
+      }
+      if (i.keyCol >= col || i.key === undefined) continue;
+    } else {
+      if (i.col > col || (i.dash && i.col === col) || i.key === undefined) continue;
+    }
+    // A parent key.
+    segs.unshift(i.key);
+    if (i.dash) {
+      segs.unshift(0);
+      mode = 'seq';
+      col = i.col;
+    } else {
+      mode = 'map';
+      col = i.keyCol;
+    }
+  }
+  return segs;
+}
+
+/** Keys already present in the mapping the cursor line belongs to (same indentation, same block). */
+function siblingKeys(lines: LineIndex, line: number): Set<string> {
+  const keys = new Set<string>();
+  const cur = /^(\s*)(-\s+)?/.exec(lines.lineText(line))!;
+  const col = cur[0].length;
+  // Upwards to the start of this item (or mapping), downwards to the next item; deeper lines are nested values.
+  if (cur[2] === undefined) {
+    for (let l = line - 1; l >= 0; l--) {
+      const i = lineShape(lines.lineText(l));
+      if (!i || i.keyCol > col) continue;
+      if (i.keyCol < col) break;
+      if (i.key) keys.add(i.key);
+      if (i.dash) break;
+    }
+  }
+  for (let l = line + 1; l < lines.lineCount; l++) {
+    const i = lineShape(lines.lineText(l));
+    if (!i || i.keyCol > col) continue;
+    if (i.keyCol < col || i.dash) break;
+    if (i.key) keys.add(i.key);
+  }
+  return keys;
+}
 
 function zero(): Range {
   return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };

@@ -24,8 +24,10 @@ const ACTIVE_KEY = 'proxmoxIac.activeConnection';
 /** Development and test hook: a JSON file `{ "<connection id>": "<secret>" }` read once at activation. */
 export const SECRETS_FILE_ENV = 'PROXMOX_IAC_SECRETS_FILE';
 
+const SECRET_PREFIX = 'proxmoxIac.connection.';
+
 export function secretKey(id: string): string {
-  return `proxmoxIac.connection.${id}`;
+  return `${SECRET_PREFIX}${id}`;
 }
 
 export function targetOf(c: ConnectionSettings): ConnectionTarget {
@@ -51,14 +53,34 @@ export class ConnectionStore extends Disposable {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
   /** Fires when the list, a secret or the active connection changes. */
   readonly onDidChange = this._onDidChange.event;
+  private readonly _onDidChangeSecret = this._register(new vscode.EventEmitter<string>());
+  /** Fires with the connection id whose secret changed. */
+  readonly onDidChangeSecret = this._onDidChangeSecret.event;
+  private readonly _onDidChangeActive = this._register(new vscode.EventEmitter<void>());
+  /** Fires when another connection becomes the active one. */
+  readonly onDidChangeActive = this._onDidChangeActive.event;
+  private readonly _onDidChangeList = this._register(new vscode.EventEmitter<void>());
+  /** Fires when the `proxmoxIac.connections` setting changes. */
+  readonly onDidChangeList = this._onDidChangeList.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly config: Config,
   ) {
     super();
-    this._register(onConfigChange([CONNECTIONS_KEY], () => this._onDidChange.fire()));
-    this._register(context.secrets.onDidChange((e) => e.key.startsWith('proxmoxIac.connection.') && this._onDidChange.fire()));
+    this._register(
+      onConfigChange([CONNECTIONS_KEY], () => {
+        this._onDidChangeList.fire();
+        this._onDidChange.fire();
+      }),
+    );
+    this._register(
+      context.secrets.onDidChange((e) => {
+        if (!e.key.startsWith(SECRET_PREFIX)) return;
+        this._onDidChangeSecret.fire(e.key.slice(SECRET_PREFIX.length));
+        this._onDidChange.fire();
+      }),
+    );
   }
 
   list(): ConnectionSettings[] {
@@ -86,6 +108,7 @@ export class ConnectionStore extends Disposable {
 
   async setActive(id: string): Promise<void> {
     await this.context.globalState.update(ACTIVE_KEY, id);
+    this._onDidChangeActive.fire();
     this._onDidChange.fire();
   }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { findOfferedEndpoints, type OfferedEndpoint } from '../../core/explorer/offers';
+import { findOfferedEndpoints, normaliseConnectionUrl, type OfferedEndpoint } from '../../core/explorer/offers';
 import { errorMessage } from '../util/log';
 import { ClientPool } from './clients';
 import type { ConnectionSettings, ConnectionStore } from './store';
@@ -82,20 +82,6 @@ function pickStep<T>(title: string, step: number, placeholder: string, items: Pi
     );
     pick.show();
   });
-}
-
-/** `pve.lan`, `pve.lan:8006`, `https://pve.lan:8006/` → `https://pve.lan:8006`; undefined if not a URL. */
-export function normaliseConnectionUrl(text: string): string | undefined {
-  let t = text.trim();
-  if (!t) return undefined;
-  if (!/^[a-z]+:\/\//i.test(t)) t = `https://${t}`;
-  try {
-    const u = new URL(t);
-    if (u.protocol !== 'https:' || !u.hostname) return undefined;
-    return `https://${u.host.includes(':') ? u.host : `${u.host}:8006`}`;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Endpoints the workspace's IaC files mention, offered (never used) when adding a connection. */

@@ -35,7 +35,7 @@ export function registerExplorer(services: Services, declaredSource?: () => Prom
   void vscode.commands.executeCommand('setContext', 'proxmoxIac.hasConnections', store.list().length > 0);
   const pool = new ClientPool(store);
   subs.push(pool);
-  const declared = declaredSource ?? defaultDeclaredSource(services);
+  const declared = declaredSource ?? defaultDeclaredSource();
   const provider = new ExplorerProvider(store, pool, config, log, declared);
   subs.push(provider);
   const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true, canSelectMany: false });
@@ -102,18 +102,21 @@ export function registerExplorer(services: Services, declaredSource?: () => Prom
     pending = setTimeout(() => provider.invalidateDeclarations(), 500);
   };
   subs.push(watcher, watcher.onDidChange(onIacChange), watcher.onDidCreate(onIacChange), watcher.onDidDelete(onIacChange), { dispose: () => pending && clearTimeout(pending) });
-  subs.push(vscode.workspace.onDidGrantWorkspaceTrust(() => provider.rebuildAll()));
+  subs.push(vscode.workspace.onDidGrantWorkspaceTrust(() => provider.invalidateDeclarations()));
   return { provider, store, pool, tasks, statusBar, treeView };
 }
 
-/** Declared guests from the IaC language service, loaded on first use (it compiles schemas). */
-function defaultDeclaredSource(services: Services): () => Promise<readonly DeclaredGuest[] | undefined> {
+/**
+ * Declared guests from the IaC language service, loaded on first use (it compiles schemas). The explorer
+ * keeps its own lazy instance: the language features do not share theirs through Services (yet).
+ */
+function defaultDeclaredSource(): () => Promise<readonly DeclaredGuest[] | undefined> {
   let host: Promise<{ get(): Promise<{ declaredGuests(roots: readonly string[]): Promise<DeclaredGuest[]> }> }> | undefined;
   return async () => {
     const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-    if (roots.length === 0) return undefined;
-    const shared = (services as Services & { language?: { get(): Promise<{ declaredGuests(roots: readonly string[]): Promise<DeclaredGuest[]> }> } }).language;
-    if (shared) return (await shared.get()).declaredGuests(roots);
+    // Reading hosts.nix may evaluate Nix: not in an untrusted workspace (no correlation there, and every
+    // mutating action is refused anyway). Trusting the workspace correlates again.
+    if (roots.length === 0 || !vscode.workspace.isTrusted) return undefined;
     host ??= import('../language/serviceHost.js').then((m) => new m.LazyLanguageService());
     return (await (await host).get()).declaredGuests(roots);
   };

@@ -99,7 +99,10 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     private readonly declaredSource: DeclaredSource,
   ) {
     super();
-    this._register(store.onDidChange(() => this.onConnectionsChanged()));
+    this._register(store.onDidChangeList(() => this.onConnectionsChanged()));
+    this._register(store.onDidChangeSecret((id) => this.onSecretChanged(id)));
+    // Only the connection rows' "active" mark changes.
+    this._register(store.onDidChangeActive(() => this.fire(this.store.list().map((c) => this.element(this.state(c).rootId)))));
     this._register(
       onConfigChange(['explorer.groupBy', 'explorer.sortBy', 'explorer.label', 'explorer.showStorage', 'readonlyVmids'], () => this.rebuildAll()),
     );
@@ -569,20 +572,43 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     this.timer = undefined;
   }
 
+  /** The setting changed: drop removed connections and start over for the ones whose settings changed. */
   private onConnectionsChanged(): void {
-    const ids = new Set(this.store.list().map((c) => c.id));
+    const current = new Map(this.store.list().map((c) => [c.id, c]));
     for (const [id, s] of this.states) {
-      if (!ids.has(id)) {
+      const now = current.get(id);
+      if (!now) {
         this.states.delete(id);
-        for (const key of [...this.elements.keys()]) if (key === s.rootId || key.startsWith(`${s.rootId}/`)) this.elements.delete(key);
-      } else {
-        // Settings or secret changed: drop the error and data so the next expansion reconnects.
-        s.error = undefined;
-        s.subtree = undefined;
-        s.snapshot = undefined;
-        s.failures = 0;
+        this.forgetElements(s.rootId);
+      } else if (JSON.stringify(now) !== JSON.stringify(s.settings)) {
+        this.reset(s);
+        s.settings = now;
       }
     }
     this._onDidChangeTreeData.fire(undefined);
+  }
+
+  /** A new secret (re-entered token): reconnect that connection only. */
+  private onSecretChanged(id: string): void {
+    const s = this.states.get(id);
+    if (!s) return;
+    this.reset(s);
+    const el = this.elements.get(s.rootId);
+    if (el) this.fire([el]);
+  }
+
+  private reset(s: ConnectionState): void {
+    s.error = undefined;
+    s.rawError = undefined;
+    s.subtree = undefined;
+    s.snapshot = undefined;
+    s.failures = 0;
+    s.snapshots.clear();
+    s.ips.clear();
+    this.forgetElements(`${s.rootId}/`);
+  }
+
+  private forgetElements(prefix: string): void {
+    for (const key of [...this.elements.keys()]) if (key.startsWith(prefix)) this.elements.delete(key);
   }
 }

@@ -88,9 +88,6 @@ describe('explorer', function () {
     assert.ok(api?.explorer, 'the extension API has no explorer');
     explorer = api.explorer;
     await vscode.commands.executeCommand('workbench.view.extension.proxmoxIac');
-    // A wider side bar, so the screenshots show the descriptions (VMID, CPU, memory, IaC state).
-    await vscode.commands.executeCommand('workbench.action.focusSideBar');
-    for (let i = 0; i < 4; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
   });
 
   it('shows the demo cluster: connections, nodes, guests, templates and containers', async () => {
@@ -277,6 +274,9 @@ describe('explorer', function () {
       assert.match(row.contextValue, /\breadonly\b/);
     }
     const history = explorer.tasks.history.length;
+    // The notification centre lists every message (toasts show three at a time, and newer VS Code may not
+    // show toasts while a test drives it).
+    await vscode.commands.executeCommand('notifications.showList');
     await vscode.commands.executeCommand('proxmoxIac.guest.shutdown', scratch.el);
     await waitForDomText(selectors.notificationMessages, /scratch \(VMID 151\) is read-only \(set in the setting proxmoxIac\.readonlyVmids\), so "Shut Down" was not run/);
     await screenshot('explorer-readonly-refused');
@@ -286,8 +286,6 @@ describe('explorer', function () {
     assert.equal(explorer.tasks.history.length, history, 'a task ran on a read-only guest');
     assert.equal((await control<{ status: string }>('/guest/109')).status, 'running');
     assert.equal((await control<{ status: string }>('/guest/151')).status, 'running');
-    // VS Code shows three toasts at a time; the rest are in the notification centre.
-    await vscode.commands.executeCommand('notifications.showList');
     const all = await waitForDomText(selectors.notificationMessages, /"Create Snapshot" was not run/);
     for (const title of ['Shut Down', 'Stop', 'Clone', 'Delete', 'Convert to Template']) {
       assert.ok(
@@ -350,6 +348,24 @@ describe('explorer', function () {
     assert.equal(explorer.provider.getTreeItem(unset[0].el).command?.command, 'proxmoxIac.connections.enterSecret');
     // Nothing secret reaches the tree.
     for (const row of [...revoked, ...unset]) assert.doesNotMatch(`${row.label} ${row.description} ${row.tooltip}`, /00000000-0000/);
+  });
+
+  it('the tooltip and "Copy IP Address" use the guest agent; the tooltip is human-readable', async () => {
+    const doc1 = await guestRow('Doc1');
+    const item = explorer.provider.getTreeItem(doc1.el);
+    const source = new vscode.CancellationTokenSource();
+    const resolved = await explorer.provider.resolveTreeItem(item, doc1.el, source.token);
+    const md = (resolved.tooltip as vscode.MarkdownString).value;
+    assert.match(md, /Node: prom/);
+    assert.match(md, /Uptime: \d+ (s|min|h|d)/);
+    assert.match(md, /IP addresses: 10\\\.0\\\.1\\\.29/);
+    assert.match(md, /Declared in: /);
+    assert.match(md, /Read-only: set in /);
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('proxmoxIac.guest.copyIp', doc1.el);
+    assert.equal(await vscode.env.clipboard.readText(), '10.0.1.29');
+    await vscode.commands.executeCommand('proxmoxIac.guest.copyVmid', doc1.el);
+    assert.equal(await vscode.env.clipboard.readText(), '104');
   });
 
   it('shows a guest configuration read-only', async () => {

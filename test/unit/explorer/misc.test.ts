@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeTreeError, findOfferedEndpoints, guestAddresses, guestTooltip, nextPollDelay, pickGuestAddress, sshArgv, webUiUrl } from '../../../src/core/explorer';
+import { describeTreeError, findOfferedEndpoints, normaliseConnectionUrl, guestAddresses, guestTooltip, nextPollDelay, pickGuestAddress, sshArgv, webUiUrl } from '../../../src/core/explorer';
 import { AuthenticationError, CertificateChangedError, ConnectionError, PermissionError } from '../../../src/core/pve/errors';
 import { guest } from './fixtures';
 
@@ -64,4 +64,14 @@ test('endpoints offered from the example IaC files', () => {
   assert.deepEqual(findOfferedEndpoints('talos/cluster.yaml', 'proxmox_api_url: "https://pve.lan:8006/api2/json"\n# proxmox_api_url: ""\n'), [
     { url: 'https://pve.lan:8006', name: 'pve.lan', source: 'talos/cluster.yaml:1' },
   ]);
+});
+
+test('connection URLs are normalised to https://HOST:PORT and anything else is refused', () => {
+  assert.equal(normaliseConnectionUrl('pve.lan'), 'https://pve.lan:8006');
+  assert.equal(normaliseConnectionUrl(' https://pve.lan:8443/ '), 'https://pve.lan:8443');
+  assert.equal(normaliseConnectionUrl('https://pve.lan:8006/api2/json'), 'https://pve.lan:8006');
+  assert.equal(normaliseConnectionUrl('[fd00::1]'), 'https://[fd00::1]:8006');
+  assert.equal(normaliseConnectionUrl('http://pve.lan:8006'), undefined);
+  assert.equal(normaliseConnectionUrl('https://root:pw@pve.lan'), undefined);
+  assert.equal(normaliseConnectionUrl(''), undefined);
 });

@@ -159,3 +159,28 @@ test('read-only guests say so and carry the token menus hide mutating actions on
   assert.doesNotMatch(t.rows.get(`${ROOT}/guest/lxc/200`)!.contextValue, /readonly/);
 });
 
+
+test('a refresh decides "unchanged" on numbers exactly when the formatted description is unchanged', () => {
+  // Deterministic pseudo-random pairs around the rounding edges of CPU % and memory units.
+  let seed = 7;
+  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const mems = [0, 1000, 1023, 1024, 1536, 9.94 * 1024 ** 2, 9.96 * 1024 ** 2, 10 * 1024 ** 3, 1.25 * 1024 ** 3, 1.26 * 1024 ** 3, 1023.9 * 1024 ** 2];
+  const cpus = [0, 0.004, 0.0099, 0.01, 0.0149, 0.015, 0.12, 0.125, 1];
+  for (let i = 0; i < 3000; i++) {
+    const make = () =>
+      guest(100, {
+        status: pick(['running', 'stopped', 'paused'] as const),
+        cpu: pick(cpus),
+        mem: pick(mems) * (1 + (rnd() < 0.3 ? rnd() * 0.01 : 0)),
+        maxmem: pick([0, 4 * 1024 ** 3, 4.01 * 1024 ** 3]),
+        lock: rnd() < 0.1 ? 'backup' : undefined,
+      });
+    const a = buildSubTree({ rootId: ROOT, snapshot: snapshot([make()]), options: DEFAULT_TREE_OPTIONS });
+    const b = buildSubTree({ rootId: ROOT, snapshot: snapshot([make()]), options: DEFAULT_TREE_OPTIONS });
+    const ra = a.rows.get(`${ROOT}/guest/qemu/100`)!;
+    const rb = b.rows.get(`${ROOT}/guest/qemu/100`)!;
+    const rendersSame = ra.description === rb.description && ra.icon.id === rb.icon.id && ra.icon.color === rb.icon.color && ra.contextValue === rb.contextValue;
+    assert.equal(changedRows(a, b, ROOT).length === 0, rendersSame, `${ra.description} vs ${rb.description}`);
+  }
+});

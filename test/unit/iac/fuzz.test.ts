@@ -99,6 +99,13 @@ test('huge and deeply nested files give one clear message', async () => {
   const d2 = await service.validate(file, deep);
   assert.ok(d2.length >= 1);
   assert.ok(d2.every((d) => d.code !== 'internal'), d2.map((d) => d.message).join('\n'));
+  // "Billion laughs": nested aliases must not blow up the checks.
+  const laughs = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+  for (let i = 1; i < 12; i++) laughs.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+  const t1 = performance.now();
+  const d4 = await service.validate(file, laughs.join('\n'));
+  assert.ok(performance.now() - t1 < 2000);
+  assert.ok(d4.length >= 1 && d4.every((d) => d.code !== 'internal'), d4.map((d) => d.message).join('\n'));
   const flowDeep = '['.repeat(20000) + ']'.repeat(20000);
   const d3 = await service.validate(file, flowDeep);
   assert.ok(d3.length >= 1);

@@ -165,6 +165,13 @@ test('a leading comment block with --- and multi-document files keep exact posit
   assert.equal(d2[1].data?.replacement, 'memory');
 });
 
+test('unquoted yes/no SSH policies are flagged: PyYAML would read them as booleans', async () => {
+  const posture = nodePath.join(SITE, 'postures/dev.yaml');
+  const text = (await readFile(posture, 'utf8')).replace('permit_root_login: "yes"', 'permit_root_login: yes');
+  const diags = await createLanguageService(nodeFileSource()).validate(posture, text);
+  assert.deepEqual(diags.map((d) => `${at(d)} ${d.severity} ${d.code} ${d.data?.replacement}`), [`${lineColOf(text, 'yes\n')} warning yaml11-boolean "yes"`]);
+});
+
 test('site-config references: posture, host, preset, template, secrets keys (never their values)', async () => {
   const secrets = nodePath.join(SITE, 'secrets.yaml');
   const node = nodePath.join(SITE, 'nodes/father.yaml');
@@ -235,6 +242,27 @@ test('completion offers existing specs, presets, postures, parents and images', 
   const pl = specLines.findIndex((l) => l.includes('posture: '));
   const postures = await service.completions(spec, specText, { line: pl, character: specLines[pl].length });
   assert.deepEqual(postures.map((c) => c.label), ['dev', 'local', 'prod', 'stage']);
+});
+
+test('completion works while the file does not parse yet, and offers the keys a node may still have', async () => {
+  const service = createLanguageService(nodeFileSource());
+  // Line 6 is broken ("type: [vm"), so completion must find its place from indentation alone.
+  const broken = ['schema_version: 2', 'name: x', 'nodes:', '  - name: a', '    type: pve', '    spec: ', '  - name: b', '    type: [vm', ''].join('\n');
+  assert.deepEqual((await service.completions(n2push, broken, { line: 5, character: 10 })).map((c) => c.label), ['base', 'pve']);
+  const spec = nodePath.join(SITE, 'specs/base.yaml');
+  const specText = 'schema_version: 1\naccess:\n  users:\n    - name: x\n      sudo: [\n  posture: \n';
+  assert.deepEqual((await service.completions(spec, specText, { line: 5, character: 11 })).map((c) => c.label), ['dev', 'local', 'prod', 'stage']);
+
+  const keys = ['schema_version: 2', 'name: x', 'nodes:', '  - name: a', '    type: pve', '    pre', '    vmid: 100', ''].join('\n');
+  const k = await service.completions(n2push, keys, { line: 5, character: 7 });
+  assert.deepEqual(k.map((c) => c.label), ['preset']);
+  assert.equal(k[0].kind, 'key');
+  assert.deepEqual(k[0].range, { start: { line: 5, character: 4 }, end: { line: 5, character: 7 } });
+  const fresh = ['schema_version: 2', 'name: x', 'nodes:', '  - name: a', '    type: pve', '    ', ''].join('\n');
+  const all = (await service.completions(n2push, fresh, { line: 5, character: 4 })).map((c) => c.label);
+  assert.deepEqual(all, ['spec', 'preset', 'image', 'vmid', 'disk', 'parent', 'execution'], 'name and type are already there');
+  const top = (await service.completions(n2push, 'schema_version: 2\n\n', { line: 1, character: 0 })).map((c) => c.label);
+  assert.deepEqual(top, ['name', 'description', 'pattern', 'execution', 'nodes', 'settings']);
 });
 
 test('go to definition on spec, preset, parent and posture references', async () => {
@@ -321,6 +349,15 @@ test('declared guests: manifest nodes with VMIDs and talos nodes', async () => {
   assert.ok(names.includes('talos-nodes cp1 201'));
   const cp1 = guests.find((g) => g.name === 'cp1')!;
   assert.equal(cp1.range.start.line, 1);
+});
+
+test('talos cluster: a switched-on Proxmox feature without its keys is reported on the switch', async () => {
+  const file = nodePath.join(EXAMPLES, 'talos-cluster/cluster.yaml');
+  const text = 'node_cidr: "10.0.0.0/24"\nproxmox_api_url: "https://pve:8006/api2/json"\nproxmox_node: pve\nproxmox_csi_enabled: true\nproxmox_endpoint: "https://pve:8006"\n';
+  const diags = (await createLanguageService(nodeFileSource()).validate(file, text)).filter((d) => d.code === 'talos-incomplete');
+  assert.deepEqual(diags.map((d) => at(d)), ['2:1', '4:1']);
+  assert.match(diags[0].message, /'proxmox_api_token_id', 'proxmox_api_token_secret' are not set/);
+  assert.match(diags[1].message, /Proxmox CSI .* 'proxmox_csi_token_id', 'proxmox_csi_token_secret', 'proxmox_csi_storage'/);
 });
 
 test('talos nodes: uniqueness of name, address and MAC from the CUE schema', async () => {

@@ -48,8 +48,14 @@ export interface YamlTree {
 /** Files above this size get no slow-path parse: its CST for a huge broken file would take seconds. */
 const SLOW_PATH_LIMIT = 2_000_000;
 
+/**
+ * An alias (`*name`) anywhere: js-yaml shares aliased objects, so nested aliases ("billion laughs") make a
+ * small file a huge tree for the checks. Such files take the `yaml` path, which caps alias expansion.
+ */
+const ALIAS = /(?:^|[\s[{,:])\*[^\s,\]}]/;
+
 export function parseYaml(text: string): YamlTree {
-  const fast = tryFast(text);
+  const fast = ALIAS.test(text) ? undefined : tryFast(text);
   if (fast) return fast;
   return parseSlow(text);
 }
@@ -59,6 +65,7 @@ export function parseYaml(text: string): YamlTree {
  * js-yaml rejects the text (then `parseYaml` reports the errors with exact ranges).
  */
 export function loadData(text: string): unknown[] | undefined {
+  if (ALIAS.test(text)) return undefined;
   try {
     return jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA });
   } catch {
@@ -232,7 +239,7 @@ export function parseSlow(text: string): YamlTree {
     let root: YNode | undefined;
     try {
       root = doc.contents ? convert(Y, doc.contents, 0, text) : undefined;
-      data = doc.toJS({ maxAliasCount: 1000 });
+      data = doc.toJS({ maxAliasCount: 100 });
     } catch (err) {
       errors.push({ start: docStart, end: docStart, message: describeCrash(err) });
       data = undefined;
