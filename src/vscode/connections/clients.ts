@@ -25,7 +25,9 @@ export class ClientPool extends Disposable {
 
   constructor(private readonly store: ConnectionStore) {
     super();
-    this._register(store.onDidChange(() => this.clients.clear()));
+    // A client keeps its login (ticket) across refreshes; only new settings or a new secret replace it.
+    this._register(store.onDidChangeList(() => this.clients.clear()));
+    this._register(store.onDidChangeSecret((id) => this.clients.delete(id)));
   }
 
   requestCount(id: string): number {

@@ -579,7 +579,8 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
       const now = current.get(id);
       if (!now) {
         this.states.delete(id);
-        this.forgetElements(s.rootId);
+        this.elements.delete(s.rootId);
+        this.forgetElements(`${s.rootId}/`);
       } else if (JSON.stringify(now) !== JSON.stringify(s.settings)) {
         this.reset(s);
         s.settings = now;

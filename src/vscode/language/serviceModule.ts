@@ -5,7 +5,7 @@
  */
 import type { FileSource, IacLanguageService } from '../../core/validate/api';
 import { createLanguageService } from '../../core/validate/service';
-import { declaredGuestsFromNix, nixHover, validateNixFile } from '../../core/iac/nix/index';
+import { clearNixEvalCache, declaredGuestsFromNix, nixCodeFixes, nixHover, validateNixFile } from '../../core/iac/nix/index';
 
 export interface EditorServiceOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -22,7 +22,11 @@ export function createEditorLanguageService(files: FileSource, options: EditorSe
     workspaceRoots: options.workspaceRoots,
     nix: {
       validate: (path, text, opts) =>
-        validateNixFile(path, text, { readFile: (p) => files.readFile(p), ...(opts?.signal ? { signal: opts.signal } : {}) }),
+        validateNixFile(path, text, {
+          readFile: (p) => files.readFile(p),
+          ...(opts?.signal ? { signal: opts.signal } : {}),
+          ...(opts?.vmidRanges ? { vmidRanges: opts.vmidRanges } : {}),
+        }),
       declaredGuests: (path, text) => declaredGuestsFromNix(path, text),
     },
   });
@@ -33,9 +37,12 @@ export function createEditorLanguageService(files: FileSource, options: EditorSe
     hover: (p, t, pos) => (/\.nix$/i.test(p) ? nixHover(p, t, pos) : service.hover(p, t, pos)),
     completions: (p, t, pos) => service.completions(p, t, pos),
     definition: (p, t, pos) => service.definition(p, t, pos),
-    codeFixes: (p, t, r, d) => service.codeFixes(p, t, r, d),
+    codeFixes: (p, t, r, d) => (/\.nix$/i.test(p) ? Promise.resolve(nixCodeFixes(r, d)) : service.codeFixes(p, t, r, d)),
     lensTargets: (p, t) => service.lensTargets(p, t),
     declaredGuests: (roots) => service.declaredGuests(roots),
-    invalidate: (p) => service.invalidate(p),
+    invalidate: (p) => {
+      if (/\.nix$/i.test(p)) clearNixEvalCache();
+      service.invalidate(p);
+    },
   };
 }
