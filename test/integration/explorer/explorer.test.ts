@@ -170,6 +170,23 @@ describe('explorer', function () {
     await waitFor('the sandbox icon to turn stopped', async () => ((await guestRow('sandbox')).icon === 'vm-outline' ? true : undefined));
   });
 
+  it('stop and delete ask for confirmation first, and nothing happens without it', async () => {
+    // VS Code refuses modal dialogs under test and reports each refusal in a notification with the
+    // dialog's text: proof the question was asked; the refusal is what "Cancel" would do.
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('notifications.showList');
+    const history = explorer.tasks.history.length;
+    await vscode.commands.executeCommand('proxmoxIac.guest.stop', (await guestRow('dev')).el);
+    await vscode.commands.executeCommand('proxmoxIac.guest.delete', (await guestRow('legacy-win')).el);
+    const shown = await waitForDomText(selectors.notificationMessages, /Delete legacy-win \(VMID 150\) on pve3\?/);
+    assert.ok(shown.some((m) => /Stop dev \(VMID 110\) immediately\?/.test(m)), JSON.stringify(shown));
+    assert.equal(explorer.tasks.history.length, history, 'an action ran without confirmation');
+    assert.equal((await control<{ status: string }>('/guest/110')).status, 'running');
+    assert.equal((await control<{ status: string | null }>('/guest/150')).status, 'stopped');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('notifications.hideList');
+  });
+
   it('groups by tag, pool and type, and filters by tag, status and VMID', async () => {
     const config = vscode.workspace.getConfiguration('proxmoxIac');
     const root = explorer.provider.element(DEMO);
@@ -280,19 +297,26 @@ describe('explorer', function () {
     await vscode.commands.executeCommand('proxmoxIac.guest.shutdown', scratch.el);
     await waitForDomText(selectors.notificationMessages, /scratch \(VMID 151\) is read-only \(set in the setting proxmoxIac\.readonlyVmids\), so "Shut Down" was not run/);
     await screenshot('explorer-readonly-refused');
-    for (const action of ['shutdown', 'reboot', 'suspend', 'stop', 'clone', 'delete', 'convertToTemplate', 'createSnapshot']) {
+    const titles: Record<string, string> = {
+      shutdown: 'Shut Down',
+      reboot: 'Reboot',
+      suspend: 'Suspend',
+      stop: 'Stop',
+      clone: 'Clone',
+      delete: 'Delete',
+      convertToTemplate: 'Convert to Template',
+      createSnapshot: 'Create Snapshot',
+    };
+    for (const [action, title] of Object.entries(titles)) {
+      // One at a time: the notification list shows only so many rows.
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await vscode.commands.executeCommand('notifications.showList');
       await vscode.commands.executeCommand(`proxmoxIac.guest.${action}`, igpu.el);
+      await waitForDomText(selectors.notificationMessages, new RegExp(`igpu \\(VMID 109\\) is read-only \\(set in [^)]*definitions\\.nix:\\d+\\), so "${title}" was not run`));
     }
     assert.equal(explorer.tasks.history.length, history, 'a task ran on a read-only guest');
     assert.equal((await control<{ status: string }>('/guest/109')).status, 'running');
     assert.equal((await control<{ status: string }>('/guest/151')).status, 'running');
-    const all = await waitForDomText(selectors.notificationMessages, /"Create Snapshot" was not run/);
-    for (const title of ['Shut Down', 'Stop', 'Clone', 'Delete', 'Convert to Template']) {
-      assert.ok(
-        all.some((m) => new RegExp(`igpu \\(VMID 109\\) is read-only \\(set in [^)]*definitions\\.nix:\\d+\\), so "${title}" was not run`).test(m)),
-        `no refusal for ${title}: ${JSON.stringify(all)}`,
-      );
-    }
     await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('notifications.hideList');
   });
@@ -348,6 +372,32 @@ describe('explorer', function () {
     assert.equal(explorer.provider.getTreeItem(unset[0].el).command?.command, 'proxmoxIac.connections.enterSecret');
     // Nothing secret reaches the tree.
     for (const row of [...revoked, ...unset]) assert.doesNotMatch(`${row.label} ${row.description} ${row.tooltip}`, /00000000-0000/);
+    // Storing a secret (what "Re-enter Token" does after its password box) reconnects that connection only.
+    const demoRequests = explorer.pool.requestCount('demo');
+    const auditor = explorer.provider.stateOf('conn:auditor')!.subtree;
+    await explorer.store.storeSecret('unset', (await explorer.store.secret('demo'))!);
+    const nodes = await waitFor('the connection to load with its new secret', async () => {
+      const rows = await children(explorer.provider.element('conn:unset'));
+      return rows.some((r) => r.label === 'prom') ? rows : undefined;
+    });
+    assert.ok(!nodes.some((r) => /secret/i.test(r.label)));
+    assert.equal(explorer.pool.requestCount('demo'), demoRequests, 'other connections were reloaded');
+    assert.equal(explorer.provider.stateOf('conn:auditor')!.subtree, auditor, 'other connections were rebuilt');
+  });
+
+  it('switches the active connection: the status bar and the rows follow, nothing reloads', async () => {
+    const demoRequests = explorer.pool.requestCount('demo');
+    try {
+      await vscode.commands.executeCommand('proxmoxIac.connections.switch', explorer.provider.element('conn:auditor'));
+      assert.match(explorer.statusBar.text, /Auditor view/);
+      const roots = await children();
+      assert.match(roots.find((r) => r.label === 'Auditor view')!.description, /active/);
+      assert.doesNotMatch(roots.find((r) => r.label === 'Demo cluster')!.description, /active/);
+    } finally {
+      await vscode.commands.executeCommand('proxmoxIac.connections.switch', explorer.provider.element(DEMO));
+    }
+    assert.match(explorer.statusBar.text, /Demo cluster/);
+    assert.equal(explorer.pool.requestCount('demo'), demoRequests);
   });
 
   it('the tooltip and "Copy IP Address" use the guest agent; the tooltip is human-readable', async () => {

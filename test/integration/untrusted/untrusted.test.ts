@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, screenshot, sleep, waitForDomText, waitForNotification, workspaceDir } from '../harness';
+import { activateExtension, domClick, screenshot, sleep, waitForDomText, waitForNotification, workspaceDir } from '../harness';
 
 // This suite's workspace opens in Restricted Mode (suite.mjs exports `workspaceTrust = true`). A user who
 // opens a repository they have not trusted must get the safe help (YAML checks) and nothing that runs code:
@@ -156,5 +156,34 @@ describe('An untrusted workspace runs nothing', () => {
     }
     assert.deepEqual(started, []);
     assert.deepEqual(nixCalls(), [], 'nix-instantiate ran in an untrusted workspace');
+  });
+
+  // Last, because trust cannot be taken back within the session: the same files, once trusted, are evaluated.
+  // This shows the fixture's seeded mistake is real and the recording nix-instantiate sees a Nix run.
+  it('evaluates hosts.nix and reports the seeded vmid once the user trusts the workspace', async () => {
+    const granted = new Promise<void>((resolve) => {
+      const listener = vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        listener.dispose();
+        resolve();
+      });
+    });
+    await vscode.commands.executeCommand('workbench.trust.manage');
+    await domClick('.workspace-trust-editor .workspace-trust-buttons .monaco-button', 'Trust');
+    await Promise.race([granted, sleep(10_000).then(() => assert.fail('trust was not granted within 10 s of clicking "Trust"'))]);
+    assert.equal(vscode.workspace.isTrusted, true);
+
+    const text = fs.readFileSync(hostsNix().fsPath, 'utf8');
+    const line = text.split('\n').findIndex((l) => l.includes('vmid = 50;'));
+    const ds = await waitForDiagnostics(hostsNix(), (all) => all.some((d) => d.code === 'nix-vmid-range'), 'the seeded vmid error', 30_000);
+    const vmid = ds.find((d) => d.code === 'nix-vmid-range')!;
+    assert.equal(vmid.range.start.line, line, `the error is on the vmid line: ${listDiagnostics(ds)}`);
+    assert.match(vmid.message, /vmid 50/);
+    assert.ok(!ds.some((d) => d.code === 'untrusted-workspace'), `the trust notice is gone: ${listDiagnostics(ds)}`);
+    assert.ok(nixCalls().length > 0, 'the recording nix-instantiate saw no call, so the checks above would prove nothing');
+    // What the user sees: the Problems panel now lists the vmid error instead of the trust notice.
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    await waitForDomText('.markers-panel .monaco-list-row', /vmid 50 is outside/);
+    await screenshot('trusted-after-grant');
   });
 });
