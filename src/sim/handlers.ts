@@ -187,30 +187,35 @@ function requireNode(ctx: HandlerContext): string {
   return node;
 }
 
+/** The figures both the guest lists and `status/current` report (a paused VM is `running` with qmpstatus `paused`). */
+function guestStatusFields(g: Parameters<typeof guestFigures>[0]): Record<string, unknown> {
+  const f = guestFigures(g);
+  return {
+    vmid: g.vmid,
+    name: g.name,
+    status: g.status === 'paused' ? 'running' : g.status,
+    cpus: g.maxcpu,
+    cpu: f.cpu,
+    mem: f.mem,
+    maxmem: g.maxmem,
+    disk: f.disk,
+    maxdisk: g.maxdisk,
+    uptime: f.uptime,
+    netin: f.netin,
+    netout: f.netout,
+    diskread: f.diskread,
+    diskwrite: f.diskwrite,
+  };
+}
+
 function guestList(type: 'qemu' | 'lxc'): Handler {
   return (ctx) => {
     const node = requireNode(ctx);
     const rows = [];
     for (const g of ctx.state.guests.values()) {
       if (g.node !== node || g.type !== type || !ctx.principal.can(`/vms/${g.vmid}`, 'VM.Audit')) continue;
-      const f = guestFigures(g);
-      const row: Record<string, unknown> = {
-        // Old PVE sent LXC vmids as strings; 9.x sends integers.
-        vmid: g.vmid,
-        name: g.name,
-        status: g.status === 'paused' ? 'running' : g.status,
-        cpus: g.maxcpu,
-        cpu: f.cpu,
-        mem: f.mem,
-        maxmem: g.maxmem,
-        disk: f.disk,
-        maxdisk: g.maxdisk,
-        uptime: f.uptime,
-        netin: f.netin,
-        netout: f.netout,
-        diskread: f.diskread,
-        diskwrite: f.diskwrite,
-      };
+      // Old PVE sent LXC vmids as strings; 9.x sends integers.
+      const row = guestStatusFields(g);
       if (type === 'lxc') row.type = 'lxc';
       if (g.template) row.template = 1;
       if (g.tags.length) row.tags = g.tags.join(';');
@@ -225,22 +230,8 @@ function guestList(type: 'qemu' | 'lxc'): Handler {
 function statusCurrent(type: 'qemu' | 'lxc'): Handler {
   return (ctx) => {
     const g = guestOf(ctx, type);
-    const f = guestFigures(g);
     const d: Record<string, unknown> = {
-      vmid: g.vmid,
-      name: g.name,
-      status: g.status === 'paused' ? 'running' : g.status,
-      cpus: g.maxcpu,
-      cpu: f.cpu,
-      mem: f.mem,
-      maxmem: g.maxmem,
-      disk: f.disk,
-      maxdisk: g.maxdisk,
-      uptime: f.uptime,
-      netin: f.netin,
-      netout: f.netout,
-      diskread: f.diskread,
-      diskwrite: f.diskwrite,
+      ...guestStatusFields(g),
       ha: g.hastate ? { managed: 1, state: g.hastate, group: 'null' } : { managed: 0 },
     };
     if (g.template) d.template = 1;
