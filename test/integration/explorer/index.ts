@@ -1,3 +1,4 @@
 // Mocha's describe/it are installed by the harness before the test file below loads.
 export { run } from '../harness';
 import './explorer.test';
+import './actions.test';

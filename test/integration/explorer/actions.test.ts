@@ -1,0 +1,361 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activateExtension, screenshot, selectors, sleep, waitForDomText } from '../harness';
+import type { ExplorerApi } from '../../../src/vscode/explorer';
+import type { Element } from '../../../src/vscode/explorer/provider';
+
+const DEMO = 'conn:demo';
+
+let explorer: ExplorerApi;
+
+async function control<T>(path: string): Promise<T> {
+  const base = process.env.PROXMOX_IAC_TEST_SIM_CONTROL;
+  if (!base) throw new Error('PROXMOX_IAC_TEST_SIM_CONTROL is not set: run this suite through scripts/test-integration.mjs');
+  const res = await fetch(`${base}${path}`);
+  if (!res.ok) throw new Error(`control ${path}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+async function requestLog(): Promise<string[]> {
+  return (await control<{ requests: string[] }>('/requests')).requests;
+}
+
+interface Row {
+  readonly el: Element;
+  readonly label: string;
+  readonly description: string;
+  readonly icon: string;
+  readonly contextValue: string;
+}
+
+async function children(el?: Element): Promise<Row[]> {
+  return (await explorer.provider.getChildren(el)).map((e) => {
+    const item = explorer.provider.getTreeItem(e);
+    return {
+      el: e,
+      label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+      description: typeof item.description === 'string' ? item.description : '',
+      icon: (item.iconPath as vscode.ThemeIcon | undefined)?.id ?? '',
+      contextValue: item.contextValue ?? '',
+    };
+  });
+}
+
+async function nodeRow(name: string): Promise<Row> {
+  const row = (await children(explorer.provider.element(DEMO))).find((r) => r.label === name && r.contextValue.startsWith('node '));
+  assert.ok(row, `node "${name}" is not in the tree`);
+  return row;
+}
+
+async function guestRow(name: string): Promise<Row | undefined> {
+  for (const group of await children(explorer.provider.element(DEMO))) {
+    const row = (await children(group.el)).find((r) => r.label === name && r.contextValue.startsWith('guest '));
+    if (row) return row;
+  }
+  return undefined;
+}
+
+async function guest(name: string): Promise<Row> {
+  const row = await guestRow(name);
+  assert.ok(row, `guest "${name}" is not in the tree`);
+  return row;
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    await sleep(150);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A question the action asked the user: a modal confirmation, an input box or a quick pick. */
+interface Prompt {
+  readonly kind: 'confirm' | 'input' | 'pick' | 'warning';
+  readonly text: string;
+  readonly value?: string;
+  readonly choices?: string[];
+  readonly validate?: (v: string) => string | undefined;
+}
+
+/** Accept what the input box suggests, as pressing Enter would. */
+const ENTER = Symbol('enter');
+type Answer = string | typeof ENTER | undefined;
+
+/**
+ * Runs `action` while the user's answers come from `answers`, one per question in order, and records every
+ * question. VS Code refuses modal dialogs while extension tests run (the other explorer tests rely on that
+ * refusal as "Cancel"), so accepting a confirmation needs this: the extension and this suite share the one
+ * `vscode` API object of the extension host, and these replace its prompts for the duration only. An input
+ * answer that the box's own validation rejects counts as cancelled, as the real box would not accept it.
+ * Non-modal warnings still show; they are recorded too.
+ */
+async function answering(answers: Answer[], action: () => Thenable<unknown>): Promise<Prompt[]> {
+  const prompts: Prompt[] = [];
+  const queue = [...answers];
+  const w = vscode.window as unknown as Record<string, unknown>;
+  const original = { showWarningMessage: w.showWarningMessage, showInputBox: w.showInputBox, showQuickPick: w.showQuickPick };
+  w.showWarningMessage = (message: string, ...rest: unknown[]) => {
+    const options = typeof rest[0] === 'object' && rest[0] !== null && !('title' in rest[0]) ? (rest[0] as vscode.MessageOptions) : undefined;
+    if (!options?.modal) {
+      prompts.push({ kind: 'warning', text: message });
+      return (original.showWarningMessage as (...a: unknown[]) => unknown)(message, ...rest);
+    }
+    const buttons = rest.slice(1).map((b) => (typeof b === 'string' ? b : (b as vscode.MessageItem).title));
+    prompts.push({ kind: 'confirm', text: message, choices: buttons });
+    const a = queue.shift();
+    return Promise.resolve(typeof a === 'string' && buttons.includes(a) ? a : undefined);
+  };
+  w.showInputBox = (options: vscode.InputBoxOptions = {}) => {
+    const validate = options.validateInput ? (v: string) => (options.validateInput!(v) as string | undefined) ?? undefined : undefined;
+    prompts.push({ kind: 'input', text: options.prompt ?? '', value: options.value, validate });
+    const a = queue.shift();
+    const typed = a === ENTER ? (options.value ?? '') : a;
+    return Promise.resolve(typed === undefined || (validate && validate(typed)) ? undefined : typed);
+  };
+  w.showQuickPick = async (items: readonly (string | vscode.QuickPickItem)[] | Thenable<readonly (string | vscode.QuickPickItem)[]>, options: vscode.QuickPickOptions = {}) => {
+    const list = await items;
+    const label = (i: string | vscode.QuickPickItem): string => (typeof i === 'string' ? i : i.label);
+    prompts.push({ kind: 'pick', text: options.placeHolder ?? options.title ?? '', choices: list.map(label) });
+    const a = queue.shift();
+    return list.find((i) => label(i) === a);
+  };
+  try {
+    await action();
+  } finally {
+    Object.assign(w, original);
+  }
+  assert.equal(queue.length, 0, `unused answers ${JSON.stringify(queue.map(String))}; questions asked: ${JSON.stringify(prompts.map((p) => p.text))}`);
+  return prompts;
+}
+
+describe('explorer actions', function () {
+  this.timeout(60_000);
+  let state: NonNullable<ReturnType<ExplorerApi['provider']['stateOf']>>;
+
+  before(async () => {
+    const api = await activateExtension();
+    assert.ok(api?.explorer, 'the extension API has no explorer');
+    explorer = api.explorer;
+    await vscode.commands.executeCommand('workbench.view.extension.proxmoxIac');
+    state = explorer.provider.stateOf(DEMO)!;
+    await explorer.provider.refreshConnection(state);
+  });
+
+  // The clone made here is converted to a template by the next test.
+  let cloneVmid = 0;
+
+  it('clones a template: the next free VMID, the chosen name, linked, on another node; the clone shows up', async () => {
+    const template = await guest('debian-12-template');
+    const free = await (await explorer.provider.api(state)).nextId();
+    const history = explorer.tasks.history.length;
+    const prompts = await answering([ENTER, 'web-test', 'Linked clone', 'pve3'], () => vscode.commands.executeCommand('proxmoxIac.guest.clone', template.el));
+    assert.deepEqual(
+      prompts.map((p) => p.kind),
+      ['input', 'input', 'pick', 'pick'],
+    );
+    const [vmidBox, nameBox, mode, node] = prompts;
+    assert.equal(vmidBox.value, String(free), 'the VMID box does not suggest the next free VMID');
+    assert.match(vmidBox.validate!('104') ?? '', /VMID 104 is already in use/);
+    assert.match(vmidBox.validate!('12a') ?? '', /Enter a number/);
+    assert.match(nameBox.validate!('web test') ?? '', /letters, digits/);
+    assert.deepEqual(mode.choices, ['Linked clone', 'Full clone']);
+    assert.deepEqual([...node.choices!].sort(), ['father', 'prom', 'pve3']);
+    cloneVmid = free;
+
+    const task = explorer.tasks.history[history];
+    assert.ok(task, 'no task was recorded');
+    assert.equal(task.ok, true, `task result: ${task.exitstatus}`);
+    assert.match(task.upid ?? '', new RegExp(`:qmclone:9001:`));
+    assert.ok((await requestLog()).includes('POST /nodes/father/qemu/9001/clone'));
+    // The simulator holds the new guest, unlocked once the task ended, and the tree shows it under pve3.
+    assert.deepEqual(await control(`/guest/${free}`), { status: 'stopped', lock: null });
+    const row = await waitFor('the clone in the tree', async () => (await children((await nodeRow('pve3')).el)).find((r) => r.label === 'web-test'));
+    assert.match(row.description, new RegExp(`^${free}\\b`));
+    assert.equal(row.icon, 'vm-outline');
+    // And in the side bar, where the user looks.
+    await explorer.treeView.reveal(row.el, { select: true, focus: false });
+    await waitForDomText(selectors.sideBarTreeRows, new RegExp(`^web-test.*${free}`, 's'));
+    await screenshot('explorer-clone');
+  });
+
+  it('clones a container with a typed VMID on its own node: a full copy, no mode question', async () => {
+    const unifi = await guest('unifi');
+    const prompts = await answering(['7777', 'unifi-copy', 'father'], () => vscode.commands.executeCommand('proxmoxIac.guest.clone', unifi.el));
+    assert.deepEqual(
+      prompts.map((p) => p.kind),
+      ['input', 'input', 'pick'],
+    );
+    assert.equal(explorer.tasks.history.at(-1)?.ok, true, `task result: ${explorer.tasks.history.at(-1)?.exitstatus}`);
+    assert.match(explorer.tasks.history.at(-1)?.upid ?? '', /:vzclone:131:/);
+    assert.deepEqual(await control('/guest/7777'), { status: 'stopped', lock: null });
+    const row = await waitFor('the container clone under father', async () => (await children((await nodeRow('father')).el)).find((r) => r.label === 'unifi-copy'));
+    assert.match(row.description, /^7777\b/);
+    assert.equal(row.icon, 'package');
+  });
+
+  it('converts a stopped guest to a template only after confirming; it then shows as a template', async () => {
+    assert.ok(cloneVmid, 'the clone test did not run');
+    const clone = await guest('web-test');
+    const history = explorer.tasks.history.length;
+    // Declined: nothing happens.
+    const declined = await answering([undefined], () => vscode.commands.executeCommand('proxmoxIac.guest.convertToTemplate', clone.el));
+    assert.equal(declined.length, 1);
+    assert.equal(declined[0].kind, 'confirm');
+    assert.equal(declined[0].text, `Convert web-test (VMID ${cloneVmid}) to a template?`);
+    assert.equal(explorer.tasks.history.length, history, 'converted without confirmation');
+
+    await answering(['Convert to Template'], () => vscode.commands.executeCommand('proxmoxIac.guest.convertToTemplate', clone.el));
+    const task = explorer.tasks.history[history];
+    assert.equal(task?.ok, true, `task result: ${task?.exitstatus}`);
+    assert.match(task.upid ?? '', new RegExp(`:qmtemplate:${cloneVmid}:`));
+    const row = await waitFor('the template icon', async () => {
+      const r = await guest('web-test');
+      return r.icon === 'file-symlink-directory' ? r : undefined;
+    });
+    assert.match(row.description, /template/);
+    assert.match(row.contextValue, /\btemplate\b/);
+  });
+
+  it('snapshots: create shows a child, rollback runs as a task, delete asks first and removes it', async () => {
+    const sandbox = await guest('sandbox');
+    const snapshotNames = async (): Promise<string[]> =>
+      (await children((await guest('sandbox')).el)).filter((r) => r.contextValue.startsWith('snapshot ')).map((r) => r.label);
+    assert.ok(!(await snapshotNames()).includes('before-test'));
+    const history = explorer.tasks.history.length;
+
+    const created = await answering(['before-test'], () => vscode.commands.executeCommand('proxmoxIac.guest.createSnapshot', sandbox.el));
+    assert.equal(created[0].kind, 'input');
+    assert.match(created[0].validate!('1bad') ?? '', /Start with a letter/);
+    assert.equal(explorer.tasks.history[history]?.ok, true, `task result: ${explorer.tasks.history[history]?.exitstatus}`);
+    assert.match(explorer.tasks.history[history].upid ?? '', /:qmsnapshot:111:/);
+    await waitFor('the snapshot as a child of sandbox', async () => (await snapshotNames()).includes('before-test'));
+    const snap = (await children((await guest('sandbox')).el)).find((r) => r.label === 'before-test')!;
+
+    const rolled = await answering(['Roll Back'], () => vscode.commands.executeCommand('proxmoxIac.snapshot.rollback', snap.el));
+    assert.equal(rolled[0].text, 'Roll sandbox (VMID 111) back to snapshot before-test?');
+    const rollback = explorer.tasks.history[history + 1];
+    assert.equal(rollback?.ok, true, `task result: ${rollback?.exitstatus}`);
+    assert.match(rollback.upid ?? '', /:qmrollback:111:/);
+
+    const snapAgain = (await children((await guest('sandbox')).el)).find((r) => r.label === 'before-test')!;
+    const declined = await answering([undefined], () => vscode.commands.executeCommand('proxmoxIac.snapshot.delete', snapAgain.el));
+    assert.equal(declined[0].kind, 'confirm');
+    assert.equal(declined[0].text, 'Delete snapshot before-test of sandbox (VMID 111)?');
+    assert.equal(explorer.tasks.history.length, history + 2, 'a snapshot was deleted without confirmation');
+    assert.ok((await snapshotNames()).includes('before-test'));
+
+    await answering(['Delete Snapshot'], () => vscode.commands.executeCommand('proxmoxIac.snapshot.delete', snapAgain.el));
+    const deleted = explorer.tasks.history[history + 2];
+    assert.equal(deleted?.ok, true, `task result: ${deleted?.exitstatus}`);
+    assert.match(deleted.upid ?? '', /:qmdelsnapshot:111:/);
+    await waitFor('the snapshot to disappear', async () => !(await snapshotNames()).includes('before-test'));
+  });
+
+  it('"Reveal in IaC File" opens the declaring file with the declaration selected', async () => {
+    const rootPve = await waitFor('root-pve correlated', async () => {
+      const r = await guest('root-pve');
+      return /in IaC/.test(r.description) ? r : undefined;
+    });
+    const t = explorer.provider.guestOf(rootPve.el.id)!;
+    const declarations = explorer.provider.declarationsOf(t.state, t.guest);
+    assert.ok(declarations.length > 0);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const prompts = await answering(declarations.length > 1 ? [vscode.workspace.asRelativePath(declarations[0].file)] : [], () =>
+      vscode.commands.executeCommand('proxmoxIac.guest.revealInIac', rootPve.el),
+    );
+    assert.equal(prompts.length, declarations.length > 1 ? 1 : 0);
+    const d = declarations[0];
+    const editor = await waitFor('the declaring file to open', () =>
+      vscode.window.activeTextEditor?.document.uri.fsPath === d.file ? vscode.window.activeTextEditor : undefined,
+    );
+    assert.equal(editor.selection.start.line, d.range.start.line);
+    assert.equal(editor.selection.start.character, d.range.start.character);
+    assert.equal(editor.selection.end.line, d.range.end.line);
+    assert.equal(editor.selection.end.character, d.range.end.character);
+    assert.match(editor.document.getText(new vscode.Range(d.range.start.line, 0, d.range.end.line + 1, 0)), /root-pve|99011/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('opens an SSH terminal to a node: the `ssh` program with an argv array, no shell', async () => {
+    const opened = new Promise<vscode.Terminal>((resolve) => {
+      const sub = vscode.window.onDidOpenTerminal((t) => {
+        if (t.name === 'SSH pve3') {
+          sub.dispose();
+          resolve(t);
+        }
+      });
+    });
+    // Node names do not resolve on this machine, so ssh gives up without connecting anywhere.
+    await vscode.commands.executeCommand('proxmoxIac.node.ssh', (await nodeRow('pve3')).el);
+    const terminal = await Promise.race([opened, sleep(10_000).then(() => undefined)]);
+    assert.ok(terminal, `no SSH terminal; terminals: ${JSON.stringify(vscode.window.terminals.map((t) => t.name))}`);
+    assert.ok(vscode.window.terminals.includes(terminal));
+    const options = terminal.creationOptions as vscode.TerminalOptions;
+    assert.equal(options.shellPath, 'ssh');
+    assert.deepEqual(options.shellArgs, ['--', 'root@pve3']);
+    terminal.dispose();
+  });
+
+  it('opens an SSH terminal to a guest at its agent address, as argv; without an address it says why', async () => {
+    // The agent reports the guest's real private address, which tests must never connect to: the terminal
+    // request is recorded here instead of started.
+    const w = vscode.window as unknown as Record<string, unknown>;
+    const createTerminal = w.createTerminal;
+    const created: vscode.TerminalOptions[] = [];
+    const typed: string[] = [];
+    w.createTerminal = (options: vscode.TerminalOptions) => {
+      created.push(options);
+      return { name: options.name, show: () => undefined, sendText: (text: string) => typed.push(text), dispose: () => undefined };
+    };
+    const doc1 = await guest('Doc1');
+    const dev = await guest('dev');
+    let prompts: Prompt[];
+    try {
+      await vscode.commands.executeCommand('proxmoxIac.guest.ssh', doc1.el);
+      prompts = await answering([], () => vscode.commands.executeCommand('proxmoxIac.guest.ssh', dev.el));
+    } finally {
+      w.createTerminal = createTerminal;
+    }
+    assert.equal(created.length, 1, JSON.stringify(created));
+    assert.equal(created[0].name, 'SSH Doc1');
+    assert.equal(created[0].shellPath, 'ssh');
+    assert.deepEqual(created[0].shellArgs, ['--', 'root@10.0.1.29']);
+    assert.deepEqual(typed, [], 'text was typed into the terminal');
+    // dev's guest agent is not running: no terminal, and a message with the fix.
+    assert.ok(
+      prompts.some((p) => p.kind === 'warning' && /The guest agent of dev \(VMID 110\) reported no address\. Start qemu-guest-agent/.test(p.text)),
+      JSON.stringify(prompts),
+    );
+  });
+
+  it('opens the web UI at the guest and at the node', async () => {
+    const env = vscode.env as unknown as Record<string, unknown>;
+    const openExternal = env.openExternal;
+    const opened: string[] = [];
+    env.openExternal = (uri: vscode.Uri) => {
+      opened.push(uri.toString(true));
+      return Promise.resolve(true);
+    };
+    try {
+      await vscode.commands.executeCommand('proxmoxIac.guest.openWebUi', (await guest('Doc1')).el);
+      await vscode.commands.executeCommand('proxmoxIac.node.openWebUi', (await nodeRow('father')).el);
+    } finally {
+      env.openExternal = openExternal;
+    }
+    const host = new URL(state.settings.url).host;
+    assert.deepEqual(opened, [`https://${host}/#v1:0:=qemu/104`, `https://${host}/#v1:0:=node/father`]);
+  });
+
+  it('copies the VMID and the name', async () => {
+    const pihole = await guest('pihole');
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('proxmoxIac.guest.copyVmid', pihole.el);
+    assert.equal(await vscode.env.clipboard.readText(), '130');
+    await vscode.commands.executeCommand('proxmoxIac.guest.copyName', pihole.el);
+    assert.equal(await vscode.env.clipboard.readText(), 'pihole');
+  });
+});
+
