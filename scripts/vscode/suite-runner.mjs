@@ -110,6 +110,13 @@ export async function runSuite({ suite, install, chromium, onEvent = () => {}, r
           if (req.hasText) loc = loc.filter({ hasText: req.hasText });
           await loc.first().click({ timeout: 10_000 });
           answer(req.id, { ok: true });
+        } else if (req.action === 'type') {
+          // Keystrokes into whatever has focus (e.g. a QuickInput), as a user types them.
+          await page.keyboard.type(String(req.text), { delay: 10 });
+          answer(req.id, { ok: true });
+        } else if (req.action === 'press') {
+          await page.keyboard.press(String(req.key));
+          answer(req.id, { ok: true });
         } else {
           answer(req.id, { ok: false, error: `unknown action ${req.action}` });
         }

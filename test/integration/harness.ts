@@ -20,7 +20,8 @@
  *   3. the harness polls for that file (the extension host runs on the same machine as the runner).
  * Actions: `screenshot {name}` → PNG path; `texts {selector, attribute?}` → innerText (or the attribute) of
  * each visible match;
- * `click {selector, hasText?}` → clicks the first visible match. Results per test are reported the same way
+ * `click {selector, hasText?}` → clicks the first visible match; `type {text}` / `press {key}` → keyboard input
+to the focused element. Results per test are reported the same way
  * (`{ type: 'test', … }`), so the runner can print them live and count them.
  * Under @vscode/test-electron (PROXMOX_IAC_TEST_RUNNER=electron) there is no runner on the page side:
  * screenshot() only logs, and DOM queries throw a clear error.
@@ -118,6 +119,19 @@ export function domTexts(selector: string, attribute?: string): Promise<string[]
 /** Clicks the first visible element matching `selector` (and containing `hasText`, if given). */
 export function domClick(selector: string, hasText?: string): Promise<void> {
   return request<void>('click', { selector, hasText });
+}
+
+/**
+ * Types `text` with the keyboard into the focused workbench element (e.g. an open QuickInput). The text goes
+ * to the runner through the extension-host console (base64), so type only test credentials.
+ */
+export function domType(text: string): Promise<void> {
+  return request<void>('type', { text });
+}
+
+/** Presses one key or chord on the workbench page, in playwright's notation: 'Enter', 'Escape', 'Control+A'. */
+export function domPressKey(key: string): Promise<void> {
+  return request<void>('press', { key });
 }
 
 /**
