@@ -53,8 +53,9 @@ export const validateCommand: CliCommand = {
       workspaceRoots: [io.cwd],
       // hosts.nix / vms/definitions.nix through the Nix module (real nix-instantiate, restricted, with a timeout).
       nix: {
-        validate: (p, t, o) => validateNixFile(p, t, { readFile: (f) => files.readFile(f), ...(o?.vmidRanges ? { vmidRanges: o.vmidRanges } : {}) }),
-        declaredGuests: (p, t) => declaredGuestsFromNix(p, t),
+        // The working directory is the CLI's workspace: Nix may read up to the repository, never above it.
+        validate: (p, t, o) => validateNixFile(p, t, { readFile: (f) => files.readFile(f), workspaceRoots: [io.cwd], ...(o?.vmidRanges ? { vmidRanges: o.vmidRanges } : {}) }),
+        declaredGuests: (p, t) => declaredGuestsFromNix(p, t, { workspaceRoots: [io.cwd] }),
       },
     });
     const targets: string[] = [];

@@ -24,17 +24,18 @@ export function createEditorLanguageService(files: FileSource, options: EditorSe
       validate: (path, text, opts) =>
         validateNixFile(path, text, {
           readFile: (p) => files.readFile(p),
+          workspaceRoots: options.workspaceRoots,
           ...(opts?.signal ? { signal: opts.signal } : {}),
           ...(opts?.vmidRanges ? { vmidRanges: opts.vmidRanges } : {}),
         }),
-      declaredGuests: (path, text) => declaredGuestsFromNix(path, text),
+      declaredGuests: (path, text) => declaredGuestsFromNix(path, text, { workspaceRoots: options.workspaceRoots }),
     },
   });
   return {
     detectFormat: (p) => service.detectFormat(p),
     validate: (p, t, o) => service.validate(p, t, o),
     // The YAML service leaves Nix hovers to the Nix module (host and VM summaries from the evaluation).
-    hover: (p, t, pos) => (/\.nix$/i.test(p) ? nixHover(p, t, pos) : service.hover(p, t, pos)),
+    hover: (p, t, pos) => (/\.nix$/i.test(p) ? nixHover(p, t, pos, { workspaceRoots: options.workspaceRoots }) : service.hover(p, t, pos)),
     completions: (p, t, pos) => service.completions(p, t, pos),
     definition: (p, t, pos) => service.definition(p, t, pos),
     codeFixes: (p, t, r, d) => (/\.nix$/i.test(p) ? Promise.resolve(nixCodeFixes(r, d)) : service.codeFixes(p, t, r, d)),

@@ -4,7 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clearNixEvalCache, evaluateNixText, resolveNixBin } from '../../../src/core/iac/nix/evaluate';
 import { declaredGuestsFromNix, NIX_NOT_INSTALLED_MESSAGE, validateNixFile } from '../../../src/core/iac/nix/index';
@@ -12,6 +12,17 @@ import { parsePartialJson } from '../../../src/core/iac/nix/partialJson';
 import { fleetCopy, REAL_HOSTS, type FleetCopy } from './fleetCopy';
 
 let fleet: FleetCopy;
+
+/** Settings the extension really contributes (package.json). */
+const MANIFEST = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { contributes: { configuration: { properties: object } } };
+const SETTINGS = new Set(Object.keys(MANIFEST.contributes.configuration.properties));
+
+/** A message that sends the user to a setting must name one that exists. */
+function assertNamesOnlyRealSettings(message: string): void {
+  const named = message.match(/proxmoxIac\.[\w.]+\w/g) ?? [];
+  if (/\bsettings?\b/i.test(message)) assert.ok(named.length > 0, `the message sends the user to a setting without naming it: ${message}`);
+  for (const key of named) assert.ok(SETTINGS.has(key), `the message names the setting ${key}, which package.json does not contribute: ${message}`);
+}
 
 before(() => {
   assert.ok(resolveNixBin(), 'nix-instantiate is missing: run `node scripts/ensure-tools.mjs` (installs nix-bin as root).');
@@ -106,6 +117,7 @@ test('an endless evaluation is killed at the timeout and reported once', async (
   assert.equal(diags.length, 1);
   assert.equal(diags[0].code, 'nix-timeout');
   assert.match(diags[0].message, /longer than 400 ms/);
+  assertNamesOnlyRealSettings(diags[0].message);
   // SIGKILL: Nix itself ignores SIGTERM for tens of seconds in such a loop.
   assert.ok(took < 3000, `took ${took} ms`);
 });
@@ -130,6 +142,7 @@ test('without Nix: exactly one information diagnostic, and no guests', async () 
   assert.equal(diags[0].code, 'nix-not-installed');
   assert.equal(diags[0].message, NIX_NOT_INSTALLED_MESSAGE);
   assert.match(diags[0].message, /apt-get install nix-bin/);
+  assertNamesOnlyRealSettings(diags[0].message);
   assert.deepEqual(await declaredGuestsFromNix(fleet.hostsPath, REAL_HOSTS, { nixBin: missing }), []);
   const onPath = await validateNixFile(fleet.hostsPath, REAL_HOSTS, { nixBin: 'no-such-nix-instantiate-on-path' });
   assert.deepEqual(onPath.map((d) => d.message), [NIX_NOT_INSTALLED_MESSAGE]);

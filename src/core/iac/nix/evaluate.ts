@@ -9,15 +9,16 @@
  *   the file, so `./hosts/epi/configuration.nix` need not exist) and functions into a marker.
  * - `--store dummy://`: evaluation needs no Nix store, no daemon and writes nothing (verified with an empty
  *   /nix and an unwritable HOME); a fresh Debian `nix-bin` works for root and ordinary users alike.
- * - `restrict-eval` with only the workspace on the search path: a workspace file cannot read other files or
- *   fetch from the network. `NIX_PATH` is emptied so `<nixpkgs>` does not widen that, and the user's nix.conf
- *   is not read (it could enable `builtins.exec` or load plugins).
+ * - `restrict-eval` with only the file's own tree on the search path (`defaultAllowedPaths`: never above the
+ *   workspace folder): a workspace file cannot read other files or fetch from the network.
+ * - A minimal environment, not the editor's (`nixEnvironment`): no `NIX_PATH` to widen the search path, no
+ *   `NIX_CONFIG` or nix.conf (they could enable `builtins.exec` or load plugins), no `PROXMOX_IAC_*` secrets.
  * - Every process is killed with SIGKILL on timeout or abort: Nix notices SIGTERM only between steps and
  *   was seen here running 40 s after it. At most two evaluations run at once.
  */
 import { existsSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parsePartialJson, type JsonValue } from './partialJson';
 
 export const DEFAULT_NIX_TIMEOUT_MS = 10_000;
@@ -28,8 +29,13 @@ export interface NixEvalOptions {
   readonly signal?: AbortSignal;
   /** `nix-instantiate` to run (a path or a name looked up on PATH); default: PATH, then the usual Nix profiles. */
   readonly nixBin?: string;
-  /** Directories the evaluation may read (default: the file's fleet root, see `defaultAllowedPaths`). */
+  /** Directories the evaluation may read (default: see `defaultAllowedPaths`). */
   readonly allowedPaths?: readonly string[];
+  /**
+   * The workspace folders (the CLI: its working directory). The default allowed path may widen from the
+   * file's folder up to its repository, but never above the workspace folder that holds the file.
+   */
+  readonly workspaceRoots?: readonly string[];
 }
 
 /** Source position of one attribute: 1-based line and column as Nix reports them (column counts bytes). */
@@ -111,47 +117,79 @@ function candidateNixBins(): string[] {
   ];
 }
 
-function onPath(name: string): boolean {
+/** The absolute path of `name` found on PATH, or undefined. */
+function onPath(name: string): string | undefined {
   for (const dir of (process.env['PATH'] ?? '').split(':')) {
-    if (dir && existsSync(join(dir, name))) return true;
+    if (dir && isAbsolute(dir) && existsSync(join(dir, name))) return join(dir, name);
   }
-  return false;
+  return undefined;
 }
 
 let resolvedDefaultBin: string | undefined;
 
-/** The `nix-instantiate` to run, or undefined when none is installed. */
+/**
+ * The `nix-instantiate` to run as an absolute path (the process gets no PATH, see `nixEnvironment`), or
+ * undefined when none is installed.
+ */
 export function resolveNixBin(nixBin?: string): string | undefined {
   if (nixBin !== undefined) {
-    if (nixBin.includes('/')) return existsSync(nixBin) ? nixBin : undefined;
-    return onPath(nixBin) ? nixBin : undefined;
+    if (nixBin.includes('/')) return existsSync(nixBin) ? resolve(nixBin) : undefined;
+    return onPath(nixBin);
   }
-  if (resolvedDefaultBin && (resolvedDefaultBin === 'nix-instantiate' ? onPath(resolvedDefaultBin) : existsSync(resolvedDefaultBin))) {
-    return resolvedDefaultBin;
-  }
+  if (resolvedDefaultBin && existsSync(resolvedDefaultBin)) return resolvedDefaultBin;
   for (const c of candidateNixBins()) {
-    if (c.includes('/') ? existsSync(c) : onPath(c)) {
-      resolvedDefaultBin = c;
-      return c;
+    const found = c.includes('/') ? (existsSync(c) ? c : undefined) : onPath(c);
+    if (found) {
+      resolvedDefaultBin = found;
+      return found;
     }
   }
   return undefined;
 }
 
+/** Whether `dir` is `root` or below it. */
+function isWithin(dir: string, root: string): boolean {
+  const rel = relative(root, dir);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
 /**
- * Folders the evaluation may read: the nearest ancestor holding `flake.nix` or `.git` (the user's Nix
- * repository), else the file's fleet root (the folder of hosts.nix; the parent of `vms/`).
+ * Folders the evaluation may read. Without a workspace folder holding the file: only the file's fleet root
+ * (the folder of hosts.nix; the parent of `vms/`). Inside one: the nearest ancestor holding `flake.nix` or
+ * `.git` (the user's Nix repository) that is still inside that workspace folder, else the fleet root. Never
+ * a folder above the workspace: a workspace inside a dotfiles repository in $HOME must not let hosts.nix
+ * read `../../.ssh/id_ed25519`.
  */
-export function defaultAllowedPaths(file: string): string[] {
-  let dir = dirname(file);
-  for (let up = 0; up < 6; up++) {
+export function defaultAllowedPaths(file: string, workspaceRoots: readonly string[] = []): string[] {
+  const own = dirname(resolve(file));
+  const fleetRoot = /\/vms$/.test(own) ? dirname(own) : own;
+  const root = workspaceRoots
+    .map((r) => resolve(r))
+    .filter((r) => isWithin(own, r))
+    .sort((a, b) => b.length - a.length)[0];
+  if (root === undefined) return [fleetRoot];
+  for (let dir = own; isWithin(dir, root); dir = dirname(dir)) {
     if (existsSync(join(dir, 'flake.nix')) || existsSync(join(dir, '.git'))) return [dir];
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
+    if (dir === root) break;
   }
-  const own = dirname(file);
-  return [/\/vms$/.test(own) ? dirname(own) : own];
+  return [isWithin(fleetRoot, root) ? fleetRoot : own];
+}
+
+/**
+ * The whole environment nix-instantiate runs with; nothing of the editor's or CLI's environment is
+ * inherited (a `PROXMOX_IAC_TOKEN` or `PROXMOX_IAC_SECRETS_FILE` must not reach workspace code through
+ * `builtins.getEnv`, and `NIX_CONFIG` / `NIX_PATH` / `NIX_REMOTE` must not change what evaluation may do):
+ * - `NIX_PATH=""`: `<nixpkgs>` and other search-path entries do not widen the allowed paths.
+ * - `NIX_CONF_DIR=/dev/null`, `NIX_USER_CONF_FILES=/dev/null`: no nix.conf at all (it could enable
+ *   `builtins.exec`, plugins or extra search paths); evaluation needs no setting from there.
+ * - `HOME` and `XDG_CACHE_HOME` set to the temp folder: Nix wants a home for its cache and must not write
+ *   into the user's; with `--store dummy://` it writes nothing there anyway.
+ * - `LANG=C.UTF-8`: stable, parseable error messages.
+ * No `PATH`: the binary is started by absolute path and evaluation runs no other program.
+ */
+export function nixEnvironment(): Record<string, string> {
+  const tmp = tmpdir();
+  return { NIX_PATH: '', NIX_CONF_DIR: '/dev/null', NIX_USER_CONF_FILES: '/dev/null', HOME: tmp, XDG_CACHE_HOME: tmp, LANG: 'C.UTF-8' };
 }
 
 /** At most this many nix processes at once (the machine and the user's editor share the CPU). */
@@ -205,7 +243,7 @@ export async function evaluateNixText(file: string, text: string, options: NixEv
   const bin = resolveNixBin(options.nixBin);
   if (!bin) return { kind: 'not-installed', tried: options.nixBin ?? 'nix-instantiate' };
   if (options.signal?.aborted) return { kind: 'cancelled' };
-  const allowed = options.allowedPaths ?? defaultAllowedPaths(file);
+  const allowed = options.allowedPaths ?? defaultAllowedPaths(file, options.workspaceRoots);
   const key = cacheKey(file, text, bin, allowed);
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.result;
@@ -242,14 +280,12 @@ async function runNix(bin: string, file: string, text: string, allowed: readonly
   for (const p of allowed) args.push('-I', p);
   args.push('-');
   const { execa } = await import('execa');
-  // No nix.conf at all (/dev/null is not a directory, and an empty user list): plugins, builtins.exec and
-  // extra search paths from the user's configuration stay out. Evaluation needs no setting from there.
-  const env: Record<string, string> = { NIX_PATH: '', NIX_CONF_DIR: '/dev/null', NIX_USER_CONF_FILES: '/dev/null' };
   const result = await execa(bin, args, {
     input: wrapForEvaluation(text),
     // An unsaved file's folder may not exist; its relative paths then resolve nowhere readable anyway.
     cwd: existsSync(dirname(file)) ? dirname(file) : tmpdir(),
-    env,
+    env: nixEnvironment(),
+    extendEnv: false,
     reject: false,
     timeout: timeoutMs,
     killSignal: 'SIGKILL',

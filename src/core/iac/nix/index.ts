@@ -28,7 +28,8 @@ export interface NixFileOptions extends NixEvalOptions {
 }
 
 export const NIX_NOT_INSTALLED_MESSAGE =
-  'Nix is not installed, so hosts.nix and vms/definitions.nix are not checked: install Nix (Debian/Ubuntu: sudo apt-get install nix-bin) or point the extension’s Nix path setting at your nix-instantiate.';
+  'Nix is not installed, so hosts.nix and vms/definitions.nix are not checked: install Nix (Debian/Ubuntu: sudo apt-get install nix-bin) ' +
+  'and make sure nix-instantiate is on the PATH the editor starts with, or in ~/.nix-profile/bin, /nix/var/nix/profiles/default/bin or /run/current-system/sw/bin.';
 
 /** Which fleet file `path` is, by name: `hosts.nix`, or `definitions.nix` (normally in `vms/`). */
 export function nixFileKind(path: string): NixFileKind | undefined {
@@ -91,7 +92,7 @@ function evaluationDiagnostics(path: string, result: NixEvalResult, src: NixSour
           range: src.pointRange(1, 1),
           severity: 'warning',
           code: 'nix-timeout',
-          message: `Nix took longer than ${secondsText(result.timeoutMs)} to evaluate ${name}, so it was stopped and not checked. Look for an endless recursion, or raise the Nix evaluation timeout in the settings.`,
+          message: `Nix took longer than ${secondsText(result.timeoutMs)} to evaluate ${name}, so it was stopped and not checked. Look for an endless recursion or an import of something very large.`,
         },
       ];
     case 'not-attrs':
