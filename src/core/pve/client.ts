@@ -211,7 +211,7 @@ export class PveClient implements PveApi {
       const q = encodeForm(query);
       if (q) url.search = q;
     }
-    const headers: Record<string, string> = { Accept: 'application/json', ...auth };
+    const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Encoding': 'identity', ...auth };
     let body: string | undefined;
     if (form !== undefined) {
       body = encodeForm(form);

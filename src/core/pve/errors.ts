@@ -229,6 +229,38 @@ export class InvalidResponseError extends PveError {
   }
 }
 
+/**
+ * The answer was larger than the client reads (`MAX_RESPONSE_BYTES`): the socket is closed instead of
+ * buffering it, so a misbehaving server or proxy cannot exhaust the editor's or the CLI's memory.
+ */
+export class ResponseTooLargeError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'ResponseTooLargeError';
+  readonly limitBytes: number;
+  constructor(limitBytes: number, details: PveErrorDetails = {}) {
+    super(
+      `Proxmox sent an answer larger than ${Math.round(limitBytes / 1024 / 1024)} MiB${details.request ? ` to ${details.request}` : ''}, so it was not read. ` +
+        'Check that the URL points at the Proxmox VE API (port 8006), not a proxy or another service.',
+      details,
+    );
+    this.limitBytes = limitBytes;
+  }
+}
+
+/** A name that cannot be one segment of an API path (`.`, `..`, empty): sending it would address another resource. */
+export class InvalidPathSegmentError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'InvalidPathSegmentError';
+  readonly segment: string;
+  constructor(segment: string, what: string) {
+    super(
+      `${segment === '' ? `An empty ${what}` : `The ${what} '${segment}'`} cannot be used in a Proxmox API path` +
+        `${segment === '' ? '' : ` (it would address ${segment === '.' ? 'the same' : 'the parent'} resource instead)`}; nothing was sent. Use a name made of letters, digits, '-' and '_'.`,
+    );
+    this.segment = segment;
+  }
+}
+
 /** 400 "Parameter verification failed." with a per-parameter errors map. */
 export class ParameterError extends PveError {
   /** Explicit, because bundlers minify class names. */

@@ -21,10 +21,12 @@ import {
   ParameterError,
   PermissionError,
   PveError,
+  ResponseTooLargeError,
   TimeoutError,
   UntrustedCertificateError,
   type PveErrorDetails,
 } from './errors';
+import { parseJson } from './json';
 
 export interface WireRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -33,7 +35,16 @@ export interface WireRequest {
   readonly body?: string;
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /** Stop reading and fail with ResponseTooLargeError beyond this many body bytes (default MAX_RESPONSE_BYTES). */
+  readonly maxBodyBytes?: number;
 }
+
+/**
+ * The largest answer the client reads. The biggest PVE answer the extension asks for is /cluster/resources:
+ * about 400 bytes per guest, so 20,000 guests are ~8 MB; 64 MiB leaves eight times that for storage and
+ * node rows and longer names, and stays far below what a JavaScript string can hold (~512 MiB).
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export interface WireResponse {
   readonly status: number;
@@ -92,9 +103,31 @@ export function httpsTransport(agent: https.Agent): Transport {
       };
       const headers: Record<string, string | number> = { ...req.headers };
       if (req.body !== undefined) headers['Content-Length'] = Buffer.byteLength(req.body);
+      const limit = req.maxBodyBytes ?? MAX_RESPONSE_BYTES;
+      const tooLarge = (): void => {
+        clearTimeout(timer);
+        fail(new ResponseTooLargeError(limit, { request: `${req.method} ${req.url.pathname}` }));
+        // Closes the socket: no more bytes are read or buffered, and the connection is not reused.
+        r.destroy();
+      };
       const r = https.request(req.url, { method: req.method, headers, agent, ...(req.signal ? { signal: req.signal } : {}) }, (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let received = 0;
+        const declared = Number(res.headers['content-length']);
+        if (declared > limit) {
+          tooLarge();
+          return;
+        }
+        res.on('data', (c: Buffer) => {
+          if (settled) return;
+          received += c.length;
+          if (received > limit) {
+            chunks.length = 0;
+            tooLarge();
+            return;
+          }
+          chunks.push(c);
+        });
         res.on('error', fail);
         // The server closed the connection mid-body.
         res.on('close', () => {
@@ -179,16 +212,21 @@ export function errorFromResponse(res: WireResponse, request: string, principal:
 
 /** The `data` of a 2xx answer (plus `total` where PVE adds it). */
 export function envelope(res: WireResponse, request: string): { data: unknown; total?: number } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(res.body);
-  } catch {
-    const ct = String(res.headers['content-type'] ?? 'no content type');
-    throw new InvalidResponseError(`${ct} instead of JSON`, { status: res.status, request });
+  const encoding = String(res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity' && encoding !== '') {
+    // The client asks for `Accept-Encoding: identity`; PVE compresses only when asked, so a proxy did this.
+    throw new InvalidResponseError(`a ${encoding}-compressed body, which the extension did not ask for`, { status: res.status, request });
   }
-  if (parsed === null || typeof parsed !== 'object' || !('data' in parsed)) {
+  const parsed = parseJson(res.body);
+  if (!parsed.ok) {
+    const ct = String(res.headers['content-type'] ?? '');
+    const what = /^application\/json\b/i.test(ct) ? `malformed JSON: ${parsed.problem}` : `${ct || 'a body without a content type'} instead of JSON`;
+    throw new InvalidResponseError(what, { status: res.status, request });
+  }
+  const value = parsed.value;
+  if (value === null || typeof value !== 'object' || !('data' in value)) {
     throw new InvalidResponseError('JSON without the "data" envelope', { status: res.status, request });
   }
-  const p = parsed as { data: unknown; total?: unknown };
+  const p = value as { data: unknown; total?: unknown };
   return typeof p.total === 'number' ? { data: p.data, total: p.total } : { data: p.data };
 }
