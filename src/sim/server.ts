@@ -135,14 +135,24 @@ export class SimServer {
   // ---- request handling ------------------------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    const raw = req.url ?? '/';
+    // Only for the query: `new URL` would also collapse `.`/`..` segments, which pve-http-server does not do
+    // (`DELETE …/snapshot/..` names a snapshot called `..`, not the guest). Routing uses the raw path.
+    const url = new URL(raw.startsWith('/') ? raw : `/${raw}`, 'https://127.0.0.1');
+    const rawPath = raw.split('?')[0] ?? '/';
     const method = (req.method ?? 'GET').toUpperCase();
     const body = await readBody(req);
-    if (!url.pathname.startsWith('/api2/json/') && url.pathname !== '/api2/json') {
-      this.sendError(res, 501, `Method '${method} ${url.pathname}' not implemented`);
+    if (body === undefined) {
+      // pve-http-server: `$self->error($reqstate, 501, "for data too large")`, the rest of the body unread.
+      res.once('finish', () => req.socket.destroy());
+      this.sendError(res, 501, 'for data too large');
       return;
     }
-    const apiPath = url.pathname.slice('/api2/json'.length) || '/';
+    if (!rawPath.startsWith('/api2/json/') && rawPath !== '/api2/json') {
+      this.sendError(res, 501, `Method '${method} ${rawPath}' not implemented`);
+      return;
+    }
+    const apiPath = rawPath.slice('/api2/json'.length) || '/';
     const log = (status: number, params: Record<string, Value>, auth: LoggedRequest['auth'], route?: string): void => {
       if (this.requests.length >= 10_000) this.requests.shift();
       this.requests.push({ method, path: apiPath, params, status, auth, ...(route ? { route } : {}) });
@@ -213,6 +223,10 @@ export class SimServer {
     }
 
     const errors = validateParameters(info.parameters, params);
+    // A path parameter that is `.`, `..` or empty never names a resource (formats catch most of them).
+    for (const [name, value] of Object.entries(match.pathParams)) {
+      if (!errors[name] && (value === '' || value === '.' || value === '..')) errors[name] = `invalid format - '${value}' is not a valid ${name}`;
+    }
     if (Object.keys(errors).length) {
       log(400, params, authKind, match.template);
       this.sendError(res, 400, 'Parameter verification failed.', errors);
@@ -307,7 +321,14 @@ export class SimServer {
     const cookie = String(req.headers.cookie ?? '');
     const ticket = /(?:^|;\s*)PVEAuthCookie=([^;]*)/.exec(cookie)?.[1] ?? /(?:^|\s)PVEAuthCookie=([^;\s]*)/.exec(authz)?.[1];
     if (!ticket) return { error: 'No ticket', kind: 'none' };
-    const t = this.tickets.get(decodeURIComponent(ticket));
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(ticket);
+    } catch {
+      // Not even percent-decodable: as bad as any other forged ticket.
+      return { error: 'Authentication failed!', kind: 'ticket' };
+    }
+    const t = this.tickets.get(decoded);
     if (!t || Date.now() - t.issued > TICKET_LIFETIME_MS) return { error: 'Authentication failed!', kind: 'ticket' };
     if (method !== 'GET' && req.headers.csrfpreventiontoken !== t.csrf) return { error: 'Permission denied - invalid csrf token', kind: 'ticket' };
     const user = this.state.users.get(t.user);
@@ -393,10 +414,28 @@ function delay(ms: number): Promise<void> {
   return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/**
+ * pve-http-server's `$limit_max_post`: 512 KiB since libpve-http-server-perl 5.2.1 (PVE 8.4+), 64 KiB before.
+ * The simulator (PVE 9.1) refuses more, and does not buffer it either.
+ */
+const MAX_REQUEST_BODY_BYTES = 512 * 1024;
+
+/** The request body, or undefined when it is larger than MAX_REQUEST_BODY_BYTES (reading stops there). */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    const onData = (c: Buffer): void => {
+      size += c.length;
+      if (size > MAX_REQUEST_BODY_BYTES) {
+        req.off('data', onData);
+        req.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(c);
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });

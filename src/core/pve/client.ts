@@ -7,7 +7,7 @@
  */
 import * as https from 'node:https';
 import type { CallOptions, CloneOptions, GuestRef, PveApi, WaitOptions } from './api';
-import { AgentNotConfiguredError, CancelledError, InvalidResponseError, PveError, TaskFailedError, TimeoutError } from './errors';
+import { AgentNotConfiguredError, CancelledError, InvalidPathSegmentError, InvalidResponseError, PveError, TaskFailedError, TimeoutError } from './errors';
 import { envelope, errorFromResponse, httpsTransport, type Principal, type Transport, type WireResponse } from './http';
 import {
   agentResult,
@@ -74,12 +74,20 @@ function text(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
 }
 
-function seg(s: string | number): string {
-  return encodeURIComponent(String(s));
+/**
+ * One API path segment from a name. `.`, `..` and the empty string survive encodeURIComponent and are then
+ * collapsed by URL parsing: deleting a snapshot named `..` would send `DELETE /nodes/n/qemu/111` and destroy
+ * the VM. They are refused here, before anything is sent.
+ */
+function seg(value: string | number, what: string): string {
+  const s = String(value);
+  if (s === '' || s === '.' || s === '..') throw new InvalidPathSegmentError(s, what);
+  return encodeURIComponent(s);
 }
 
 function guestPath(ref: GuestRef): string {
-  return `/nodes/${seg(ref.node)}/${ref.type}/${seg(ref.vmid)}`;
+  if (ref.type !== 'qemu' && ref.type !== 'lxc') throw new InvalidPathSegmentError(String(ref.type), 'guest type');
+  return `/nodes/${seg(ref.node, 'node name')}/${ref.type}/${seg(ref.vmid, 'VMID')}`;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -207,6 +215,8 @@ export class PveClient implements PveApi {
     signal?: AbortSignal,
   ): Promise<WireResponse> {
     const url = new URL(this.#base.href + path);
+    // Whatever built `path`, the URL must address exactly it: no dot segment collapsed, no `//` or `%2e` trick.
+    if (url.pathname !== `${this.#base.pathname}${path}`) throw new InvalidPathSegmentError(path, 'API path');
     if (query) {
       const q = encodeForm(query);
       if (q) url.search = q;
@@ -278,7 +288,7 @@ export class PveClient implements PveApi {
   }
 
   async guests(node: string, type: GuestType, o?: CallOptions): Promise<Guest[]> {
-    return parseGuestList(await this.#get(`/nodes/${seg(node)}/${type}`, undefined, o), node, type);
+    return parseGuestList(await this.#get(`/nodes/${seg(node, 'node name')}/${seg(type, 'guest type')}`, undefined, o), node, type);
   }
 
   async guestStatus(ref: GuestRef, o?: CallOptions): Promise<Record<string, unknown>> {
@@ -288,7 +298,7 @@ export class PveClient implements PveApi {
   }
 
   async storages(node: string, o?: CallOptions): Promise<Storage[]> {
-    return parseStorages(await this.#get(`/nodes/${seg(node)}/storage`, undefined, o), node);
+    return parseStorages(await this.#get(`/nodes/${seg(node, 'node name')}/storage`, undefined, o), node);
   }
 
   async nextId(o?: CallOptions): Promise<number> {
@@ -357,12 +367,12 @@ export class PveClient implements PveApi {
   }
 
   async rollbackSnapshot(ref: GuestRef, name: string, o?: CallOptions): Promise<string> {
-    const { data } = await this.request('POST', `${guestPath(ref)}/snapshot/${seg(name)}/rollback`, {}, o);
+    const { data } = await this.request('POST', `${guestPath(ref)}/snapshot/${seg(name, 'snapshot name')}/rollback`, {}, o);
     return parseUpidResult(data, 'rollback');
   }
 
   async deleteSnapshot(ref: GuestRef, name: string, o?: CallOptions): Promise<string> {
-    const { data } = await this.request('DELETE', `${guestPath(ref)}/snapshot/${seg(name)}`, undefined, o);
+    const { data } = await this.request('DELETE', `${guestPath(ref)}/snapshot/${seg(name, 'snapshot name')}`, undefined, o);
     return parseUpidResult(data, 'snapshot deletion');
   }
 
@@ -389,7 +399,7 @@ export class PveClient implements PveApi {
   }
 
   async taskStatus(node: string, upid: string, o?: CallOptions): Promise<TaskStatus> {
-    return parseTaskStatus(await this.#get(`/nodes/${seg(node)}/tasks/${seg(upid)}/status`, undefined, o), upid);
+    return parseTaskStatus(await this.#get(`/nodes/${seg(node, 'node name')}/tasks/${seg(upid, 'task ID')}/status`, undefined, o), upid);
   }
 
   async taskLog(node: string, upid: string, range?: { start?: number; limit?: number }, o?: CallOptions): Promise<string[]> {
@@ -397,7 +407,7 @@ export class PveClient implements PveApi {
   }
 
   async #taskLogPage(node: string, upid: string, range: { start?: number; limit?: number } | undefined, o?: CallOptions): Promise<{ lines: string[]; total?: number }> {
-    const { data, total } = await this.request('GET', `/nodes/${seg(node)}/tasks/${seg(upid)}/log`, { start: range?.start, limit: range?.limit }, o);
+    const { data, total } = await this.request('GET', `/nodes/${seg(node, 'node name')}/tasks/${seg(upid, 'task ID')}/log`, { start: range?.start, limit: range?.limit }, o);
     return total === undefined ? { lines: parseTaskLog(data) } : { lines: parseTaskLog(data), total };
   }
 

@@ -247,16 +247,22 @@ export class ResponseTooLargeError extends PveError {
   }
 }
 
-/** A name that cannot be one segment of an API path (`.`, `..`, empty): sending it would address another resource. */
+/**
+ * A name that cannot be one segment of an API path (`.`, `..`, empty): URL parsing would collapse it and
+ * the request would address another resource (the guest instead of its snapshot). Nothing is sent.
+ */
 export class InvalidPathSegmentError extends PveError {
   /** Explicit, because bundlers minify class names. */
   override readonly name: string = 'InvalidPathSegmentError';
   readonly segment: string;
   constructor(segment: string, what: string) {
-    super(
-      `${segment === '' ? `An empty ${what}` : `The ${what} '${segment}'`} cannot be used in a Proxmox API path` +
-        `${segment === '' ? '' : ` (it would address ${segment === '.' ? 'the same' : 'the parent'} resource instead)`}; nothing was sent. Use a name made of letters, digits, '-' and '_'.`,
-    );
+    const why =
+      segment === ''
+        ? `An empty ${what} cannot be part of a Proxmox API path`
+        : segment === '.' || segment === '..'
+          ? `The ${what} '${segment}' cannot be part of a Proxmox API path: the URL would address ${segment === '.' ? 'the enclosing' : 'the parent'} resource instead`
+          : `The ${what} '${segment}' would not reach the resource it names: the URL changes it`;
+    super(`${why}. Nothing was sent to Proxmox; use a name made of letters, digits, '-' and '_'.`);
     this.segment = segment;
   }
 }
