@@ -3,8 +3,9 @@
  * 127.0.0.1 until interrupted. Prints the URL, certificate fingerprint and token id; the token secret is
  * only ever written to the file given by --token-file (mode 0600), never to the terminal.
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join, resolve } from 'node:path';
 import { EXIT_OK, type CliCommand, type CliIO } from './command';
 import { parseArgs, runWithClient, UsageError } from './resources';
 import { startSimulator, type RunningSimulator } from '../sim/index';
@@ -50,7 +51,7 @@ export async function startFromArgs(args: readonly string[], io: CliIO): Promise
   }
   const token = sim.tokens[role];
   const tokenFile = flags.get('token-file');
-  if (tokenFile) writeFileSync(resolve(io.cwd, tokenFile), `${token.secret}\n`, { mode: 0o600 });
+  if (tokenFile) writeSecretFile(resolve(io.cwd, tokenFile), `${token.secret}\n`);
   io.out(`Proxmox VE simulator (PVE 9.1 API, ${sim.state.guests.size} guests on ${sim.state.nodes.size} nodes) listening on ${sim.url}`);
   io.out(`Certificate SHA-256 fingerprint: ${sim.fingerprint}`);
   io.out(`API token (${role}): ${token.id}${tokenFile ? ` — secret written to ${tokenFile}` : ' — pass --token-file FILE to receive its secret'}`);
@@ -61,6 +62,27 @@ export async function startFromArgs(args: readonly string[], io: CliIO): Promise
   }
   const duration = flags.get('duration');
   return duration === undefined ? { sim } : { sim, durationMs: Number(duration) * 1000 };
+}
+
+/**
+ * Writes a secret so that only the user can ever read it: into a new file created 0600 (O_EXCL, so no
+ * existing file or symlink is opened), then renamed over `path`. An existing 0644 file at `path` is
+ * replaced, not rewritten with its old mode, and a symlink at `path` is replaced, not followed.
+ */
+export function writeSecretFile(path: string, content: string): void {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(temp, path);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
 }
 
 export const simulateCommand: CliCommand = {

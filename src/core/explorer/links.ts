@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Guest } from '../pve/types';
 
 /** The web UI opened at a guest: `https://HOST:8006/#v1:0:=qemu%2F100`. */
@@ -34,23 +35,31 @@ export function sshArgv(target: { user?: string; host: string; port?: number }):
   return args;
 }
 
+type AgentAddresses = readonly { readonly name: string; readonly addresses: readonly { readonly address: string; readonly family: 'ipv4' | 'ipv6' }[] }[];
+
+/**
+ * Addresses that really are IP addresses of the family they claim. The guest agent runs inside the guest:
+ * whatever it reports ("evil.example.com", "-oProxyCommand=…") is untrusted and must not become an SSH
+ * target or a tooltip line.
+ */
+function realAddresses(interfaces: AgentAddresses): { address: string; family: 'ipv4' | 'ipv6' }[] {
+  return interfaces
+    .filter((i) => i.name !== 'lo')
+    .flatMap((i) => i.addresses)
+    .filter((a) => isIP(a.address) === (a.family === 'ipv4' ? 4 : 6));
+}
+
 /** Picks the address to SSH to from agent interfaces: the first global IPv4, else the first global IPv6. */
-export function pickGuestAddress(
-  interfaces: readonly { readonly name: string; readonly addresses: readonly { readonly address: string; readonly family: 'ipv4' | 'ipv6' }[] }[],
-): string | undefined {
-  const all = interfaces.filter((i) => i.name !== 'lo').flatMap((i) => i.addresses);
+export function pickGuestAddress(interfaces: AgentAddresses): string | undefined {
+  const all = realAddresses(interfaces);
   const v4 = all.find((a) => a.family === 'ipv4' && !a.address.startsWith('127.') && !a.address.startsWith('169.254.'));
   if (v4) return v4.address;
   return all.find((a) => a.family === 'ipv6' && a.address !== '::1' && !a.address.toLowerCase().startsWith('fe80'))?.address;
 }
 
 /** Every non-loopback address, for the tooltip and "Copy IP". */
-export function guestAddresses(
-  interfaces: readonly { readonly name: string; readonly addresses: readonly { readonly address: string; readonly family: 'ipv4' | 'ipv6' }[] }[],
-): string[] {
-  return interfaces
-    .filter((i) => i.name !== 'lo')
-    .flatMap((i) => i.addresses)
+export function guestAddresses(interfaces: AgentAddresses): string[] {
+  return realAddresses(interfaces)
     .filter((a) => a.address !== '::1' && !a.address.startsWith('127.') && !a.address.toLowerCase().startsWith('fe80'))
     .map((a) => a.address);
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { ConnectionTarget } from '../../core/pve/types';
+import { parseSecretsFile } from '../../core/pve/secretsFile';
 import { type Config, onConfigChange } from '../util/config';
 import { Disposable } from '../util/dispose';
 
@@ -155,17 +156,20 @@ export class ConnectionStore extends Disposable {
     const file = process.env[SECRETS_FILE_ENV];
     if (!file) return;
     try {
-      const parsed = JSON.parse(await fs.readFile(file, 'utf8')) as unknown;
-      if (typeof parsed !== 'object' || parsed === null) throw new Error('it is not a JSON object');
+      const content = parseSecretsFile(await fs.readFile(file, 'utf8'));
+      if (!content.ok) {
+        log.warn(`Could not read ${SECRETS_FILE_ENV} (${file}): ${content.problem}.`);
+        return;
+      }
       let count = 0;
-      for (const [id, secret] of Object.entries(parsed as Record<string, unknown>)) {
-        if (typeof secret !== 'string' || !secret) continue;
+      for (const [id, secret] of content.secrets) {
         await this.storeSecret(id, secret);
         count++;
       }
       log.info(`Imported ${count} connection secret(s) from ${SECRETS_FILE_ENV}.`);
     } catch (err) {
-      log.warn(`Could not read ${SECRETS_FILE_ENV} (${file}): ${err instanceof Error ? err.message : String(err)}`);
+      // A file-system error (ENOENT, EACCES …): its message names the file, never its content.
+      log.warn(`Could not read ${SECRETS_FILE_ENV} (${file}): ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
     }
   }
 }

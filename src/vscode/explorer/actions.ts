@@ -338,6 +338,7 @@ export class ExplorerActions {
     const ips = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Asking the guest agent of ${who(t.guest)} for its address…` }, () =>
       this.provider.agentAddresses(t.state, t.guest),
     );
+    // pickGuestAddress keeps only real IP addresses: the agent's report comes from inside the guest.
     const host = ips?.length ? pickGuestAddress([{ name: 'any', addresses: ips.map((a) => ({ address: a, family: a.includes(':') ? 'ipv6' : 'ipv4' })) }]) : undefined;
     if (!host) {
       void vscode.window.showWarningMessage(

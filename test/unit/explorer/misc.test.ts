@@ -41,6 +41,27 @@ test('agent addresses: first global IPv4 for SSH, loopback and link-local droppe
   assert.deepEqual(guestAddresses(ifaces), ['10.0.0.5', '2001:db8::5']);
 });
 
+test('an agent-reported "IP" that is not an IP address never becomes an SSH target or a listed address', () => {
+  const hostile = [
+    {
+      name: 'eth0',
+      addresses: [
+        { address: 'evil.example.com', family: 'ipv4' as const },
+        { address: '-oProxyCommand=touch${IFS}/tmp/x', family: 'ipv4' as const },
+        { address: '10.0.0.5 -oProxyCommand=x', family: 'ipv4' as const },
+        { address: '[link](command:workbench.action.terminal.new)', family: 'ipv6' as const },
+        { address: 'attacker.example:22', family: 'ipv6' as const },
+      ],
+    },
+  ];
+  assert.equal(pickGuestAddress(hostile), undefined);
+  assert.deepEqual(guestAddresses(hostile), []);
+  // A real address next to the junk is still found, and a family mismatch does not pass.
+  const mixed = [{ name: 'eth0', addresses: [...hostile[0].addresses, { address: '2001:db8::5', family: 'ipv4' as const }, { address: '192.0.2.7', family: 'ipv4' as const }] }];
+  assert.equal(pickGuestAddress(mixed), '192.0.2.7');
+  assert.deepEqual(guestAddresses(mixed), ['192.0.2.7']);
+});
+
 test('tooltip shows node, human uptime, tags, HA, declaration and IPs', () => {
   const md = guestTooltip(guest(101, { name: 'web', uptime: 874350, tags: ['prod'], hastate: 'started', pool: 'apps' }), {
     ips: ['10.0.0.5'],
