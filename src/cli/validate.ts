@@ -6,7 +6,7 @@ import { declaredGuestsFromNix, validateNixFile } from '../core/iac/nix/index';
 import { nodeFileSource } from '../core/validate/nodeFiles';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from './command';
 
-const usage = `Usage: proxmox-iac validate [PATH…] [--format text|json]
+const usage = `Usage: proxmox-iac validate [PATH…] [--format text|json] [--strict]
 
 Checks iac-driver manifests, site-config files (site, secrets, specs, presets, postures, nodes, hosts, envs,
 vms), talos-cluster cluster.yaml / nodes.yaml, and NixOS hosts.nix / vms/definitions.nix (evaluated with
@@ -14,9 +14,17 @@ nix-instantiate when Nix is installed). Folders are searched recursively; the de
 current folder. Files the tool does not recognise are skipped.
 
   --format text   one line per problem: file:line:col severity message (default)
-  --format json   {"files": [{"file", "diagnostics": [...]}], "errors", "warnings"}
+  --format json   {"files": [{"file", "diagnostics": [...]}], "errors", "warnings", "notChecked"}
+  --strict        count files that could not be checked as errors (exit 1 instead of 2)
 
-Exit status: 0 no errors, 1 errors found, 2 could not run (bad arguments, unreadable path).`;
+A file is not checked when it is larger than 10 MB or when Nix takes longer than 10 s to evaluate it; each
+such file gets a warning saying so.
+
+Exit status: 0 no errors and every file checked, 1 errors found (or, with --strict, a file not checked),
+2 could not run (bad arguments, unreadable path) or a file was not checked.`;
+
+/** Diagnostic codes that mean "this file was not checked", not "this file is fine". */
+const NOT_CHECKED = new Set(['too-large', 'nix-timeout']);
 
 export const validateCommand: CliCommand = {
   name: 'validate',
@@ -24,10 +32,12 @@ export const validateCommand: CliCommand = {
   usage,
   async run(args, io) {
     let format: 'text' | 'json' = 'text';
+    let strict = false;
     const paths: string[] = [];
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
-      if (a === '--format') {
+      if (a === '--strict') strict = true;
+      else if (a === '--format') {
         const v = args[++i];
         if (v !== 'text' && v !== 'json') {
           io.err(`proxmox-iac validate: --format must be text or json, not '${v ?? ''}'.`);
@@ -81,8 +91,9 @@ export const validateCommand: CliCommand = {
     }
     const errors = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'error').length, 0);
     const warnings = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);
+    const notChecked = results.filter((r) => r.diagnostics.some((d) => NOT_CHECKED.has(d.code))).length;
     if (format === 'json') {
-      io.out(JSON.stringify({ files: results.map((r) => ({ file: display(io.cwd, r.file), diagnostics: r.diagnostics })), errors, warnings }, null, 2));
+      io.out(JSON.stringify({ files: results.map((r) => ({ file: display(io.cwd, r.file), diagnostics: r.diagnostics })), errors, warnings, notChecked }, null, 2));
     } else {
       const lines: string[] = [];
       for (const r of results) {
@@ -90,9 +101,13 @@ export const validateCommand: CliCommand = {
         for (const d of r.diagnostics) lines.push(`${shown}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.message} [${d.code}]`);
       }
       lines.push(`${results.length} file${results.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`);
+      if (notChecked > 0) lines.push(`${notChecked} file${notChecked === 1 ? ' was' : 's were'} not checked (see the warnings above).`);
       io.out(lines.join('\n'));
     }
-    return errors > 0 ? EXIT_FAILED : EXIT_OK;
+    if (errors > 0) return EXIT_FAILED;
+    // A file nobody could check must not pass a CI gate as if it were clean.
+    if (notChecked > 0) return strict ? EXIT_FAILED : EXIT_USAGE;
+    return EXIT_OK;
   },
 };
 

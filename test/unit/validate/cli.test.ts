@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 import { main } from '../../../src/cli/main';
@@ -109,4 +109,37 @@ test('resolve: per-node configuration like ConfigResolver, with sources, secrets
   const missing = capture();
   assert.equal(await main(['resolve', '--site-config', SITE, '--manifest', 'n2-push', '--node', 'nope'], missing), 2);
   assert.match(missing.stderr.join(''), /has no node 'nope'\. Nodes: root-pve, edge\./);
+});
+
+test('validate: files that were not checked (too large, Nix timed out) exit 2, or 1 with --strict', async () => {
+  const dir = mkdtempSync(nodePath.join(tmpdir(), 'piac-unchecked-'));
+  try {
+    const manifests = nodePath.join(dir, 'manifests');
+    mkdirSync(manifests);
+    writeFileSync(nodePath.join(manifests, 'huge.yaml'), `schema_version: 2\nname: huge\n# ${'x'.repeat(10_100_000)}\n`);
+    const io = capture(dir);
+    assert.equal(await main(['validate', 'manifests'], io), 2, io.stdout.join('\n'));
+    assert.match(io.stdout.join('\n'), /huge\.yaml:1:1 warning .*not checked/);
+    assert.match(io.stdout.join('\n'), /1 file was not checked/);
+    const strict = capture(dir);
+    assert.equal(await main(['validate', 'manifests', '--strict'], strict), 1);
+    const json = capture(dir);
+    assert.equal(await main(['validate', 'manifests', '--format', 'json'], json), 2);
+    assert.equal((JSON.parse(json.stdout.join('\n')) as { notChecked: number }).notChecked, 1);
+    const help = capture(dir);
+    assert.equal(await main(['validate', '--help'], help), 0);
+    assert.match(help.stdout.join('\n'), /--strict\s+count files that could not be checked as errors/);
+
+    // hosts.nix that Nix cannot finish within its 10 s limit.
+    rmSync(manifests, { recursive: true, force: true });
+    writeFileSync(
+      nodePath.join(dir, 'hosts.nix'),
+      "{\n  a = let l = builtins.genList (x: x) 10000; g = acc: builtins.foldl' (b: _: b + 1) acc l;\n      in builtins.foldl' (acc: _: g acc) 0 (builtins.genList (x: x) 100000);\n}\n",
+    );
+    const nix = capture(dir);
+    assert.equal(await main(['validate', '.'], nix), 2, nix.stdout.join('\n'));
+    assert.match(nix.stdout.join('\n'), /hosts\.nix:1:1 warning Nix took longer than 10 s .*\[nix-timeout\]/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
