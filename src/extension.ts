@@ -4,10 +4,12 @@ import { registerLanguageFeatures } from './vscode/language/register';
 import { createLog, reportError } from './vscode/util/log';
 import type { ExtensionApi, Services } from './vscode/services';
 import { registerExplorer } from './vscode/explorer';
+import { extensionExports } from './vscode/exports';
 
 /**
  * Composition root: builds the shared services, hands them to each capability and shows an activation
  * failure to the user (VS Code itself would only log it). Heavy modules load on first use, not here.
+ * Returns the services only to the extension's own tests (exports.ts): other extensions get nothing.
  */
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
   const started = performance.now();
@@ -25,7 +27,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     context.subscriptions.push(registerLanguageFeatures(services));
     const activationMs = performance.now() - started;
     log.info(`Proxmox IaC activated in ${activationMs.toFixed(2)} ms`);
-    return { services, activationMs, explorer };
+    return extensionExports(
+      { testMode: context.extensionMode === vscode.ExtensionMode.Test, forceProduction: process.env.PROXMOX_IAC_TEST_EXPORTS === 'production' },
+      { services, activationMs, explorer },
+    );
   } catch (err) {
     void reportError(log, 'Proxmox IaC could not start', err);
     return undefined;

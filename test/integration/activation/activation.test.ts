@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, activateExtension, reportMetric, repoRoot, screenshot, selectors, sleep, waitForDomText } from '../harness';
+import { pathsToSecrets } from '../secretReach';
 
 interface Manifest {
   contributes: { commands?: { command: string; title: string }[] };
@@ -24,6 +25,14 @@ describe('activation', () => {
     assert.equal(typeof api.activationMs, 'number');
     assert.ok(api.activationMs >= 0 && api.activationMs < 1000, `activationMs is ${api.activationMs}`);
     reportMetric('activationMs', Number(api.activationMs.toFixed(3)));
+  });
+
+  it('hands its services only to its own tests: in test mode the API reaches the secrets (the exports suite checks production)', async () => {
+    const api = await activateExtension();
+    // The control for the exports suite: the same walk that finds nothing there finds these here.
+    const paths = pathsToSecrets(api, undefined);
+    assert.ok(paths.some((p) => p.endsWith('context.secrets (a SecretStorage)')), JSON.stringify(paths));
+    assert.ok(paths.some((p) => /explorer\.store\.secret \(function secret\)$/.test(p)), JSON.stringify(paths));
   });
 
   it('registers every command declared in package.json', async () => {
