@@ -100,6 +100,8 @@ class YamlLanguageService implements IacLanguageService {
     // alone (the listener and the tree cost about as much as the parse itself), and the position-aware
     // parse runs only when there are issues to place.
     const cached = this.parses.get(path);
+    // The same broken text again (hover, a second validation): the same syntax errors, not its partial data.
+    if (cached?.text === text && cached.tree.errors.length) return this.syntaxErrors(path, text);
     let datas = cached?.text === text ? cached.tree.docs.map((d) => d.data) : loadData(text);
     const out: IacDiagnostic[] = [];
     if (!datas) {
