@@ -161,8 +161,9 @@ class YamlLanguageService implements IacLanguageService {
         readonlyGuests: options.declaredGuests,
         live: options.live,
       };
-      if (version === 1) return [...checkSchema('manifest-v1', data), ...checkManifestV1(data, ctx)];
-      return [...checkSchema('manifest-v2', data), ...checkManifestV2(data, ctx)];
+      const unread = site ? await this.unreadPresets(site, data) : [];
+      if (version === 1) return [...checkSchema('manifest-v1', data), ...checkManifestV1(data, ctx), ...unread];
+      return [...checkSchema('manifest-v2', data), ...checkManifestV2(data, ctx), ...unread];
     }
     const key = schemaKeyFor(format, path);
     const issues = checkSchema(key, data, { sensitive });
@@ -173,6 +174,18 @@ class YamlLanguageService implements IacLanguageService {
       issues.push(...checkEntityRefs(format, data, { names: (d) => names.get(d) ?? [], secretKeys: await site.secretKeys() }));
     }
     issues.push(...checkIdMatchesFile(format, data, entityId(path)));
+    return issues;
+  }
+
+  /** A preset that exists but was not read (a FIFO, a device, too large) is reported where a node names it. */
+  private async unreadPresets(site: SiteConfig, data: unknown): Promise<Issue[]> {
+    const issues: Issue[] = [];
+    for (const n of manifestNodes(data)) {
+      if (typeof n.raw.preset !== 'string') continue;
+      const path = await site.pathOf('presets', n.raw.preset);
+      const refusal = path ? site.refusal(path) : undefined;
+      if (refusal) issues.push({ path: ['nodes', n.index, 'preset'], on: 'value', severity: refusal.severity, code: 'unreadable-file', message: refusal.message });
+    }
     return issues;
   }
 
