@@ -1,5 +1,5 @@
 /**
- * Worst-case inputs (bench/validate/worstCases.ts) at 100 KB, 500 KB and 1 MB through the whole language
+ * Worst-case inputs (bench/validate/worstCases.ts) at 100 KB, 250 KB, 500 KB and 1 MB through the whole language
  * service: every file under 1 MB must validate in under a second. Reports wall and CPU time (best of three:
  * the machine's other load only ever adds time); the assertion is on CPU time, which is what one idle core
  * would take. Writes bench/results/validate-worst.json; exits 1 when a case misses the target.
