@@ -4,7 +4,7 @@ import type { IacDiagnostic } from '../core/iac/types';
 import { createLanguageService } from '../core/validate/service';
 import { declaredGuestsFromNix, validateNixFile } from '../core/iac/nix/index';
 import { nodeFileSource } from '../core/validate/nodeFiles';
-import { describeRefusal, readBounded, type Refusal } from '../core/fs/boundedRead';
+import { readBounded, refusalDiagnostic } from '../core/fs/boundedRead';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from './command';
 
 const usage = `Usage: proxmox-iac validate [PATH…] [--format text|json]
@@ -75,7 +75,7 @@ export const validateCommand: CliCommand = {
       // Only regular files up to 2 MiB are read: a FIFO or a device is named in the output, never opened.
       const read = await readBounded(file);
       if (read.kind === 'refused') {
-        results.push({ file, diagnostics: [unreadable(display(io.cwd, file), read)] });
+        results.push({ file, diagnostics: [refusalDiagnostic(display(io.cwd, file), read)] });
         continue;
       }
       if (read.kind === 'missing') {
@@ -100,15 +100,6 @@ export const validateCommand: CliCommand = {
     return errors > 0 ? EXIT_FAILED : EXIT_OK;
   },
 };
-
-function unreadable(shown: string, refusal: Refusal): IacDiagnostic {
-  return {
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    severity: refusal.reason === 'not-regular' ? 'error' : 'warning',
-    code: 'unreadable-file',
-    message: describeRefusal(shown, refusal),
-  };
-}
 
 /** Paths under the current folder print relative (as compilers do); others absolute. */
 function display(cwd: string, file: string): string {

@@ -6,6 +6,8 @@
  */
 import { constants } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
+import type { FileSource } from '../validate/api';
+import type { IacDiagnostic } from '../iac/types';
 
 /** The largest IaC file read (2 MiB): generous for hand-written YAML and Nix, small enough to parse at once. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -89,9 +91,29 @@ export async function readBoundedText(path: string, limit = MAX_FILE_BYTES): Pro
   return r.kind === 'text' ? r.text : undefined;
 }
 
+/** What `files` gives for `path`: its bounded read when it has one, its plain text otherwise. */
+export async function readOutcome(files: FileSource, path: string): Promise<ReadOutcome> {
+  if (files.read) return files.read(path);
+  const text = await files.readFile(path);
+  return text === undefined ? { kind: 'missing' } : { kind: 'text', text };
+}
+
 /** One sentence for a refused file, naming it as `shown` (a path relative to what the user looks at). */
 export function describeRefusal(shown: string, refusal: Refusal): string {
   if (refusal.reason === 'not-regular') return `${shown} is not a regular file (${refusal.what}); not read.`;
   const mb = (n: number): string => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
   return `${shown} is larger than ${mb(refusal.limit)} (${mb(refusal.bytes)}${refusal.bytes > refusal.limit + 1 ? '' : ' or more'}), too large for an IaC file; not read.`;
+}
+
+/**
+ * The diagnostic for a file that was not read, on its first character: an error for a special file (the IaC
+ * tools would hang or fail on it too), a warning for an over-large one (only left unchecked).
+ */
+export function refusalDiagnostic(shown: string, refusal: Refusal): IacDiagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: refusal.reason === 'not-regular' ? 'error' : 'warning',
+    code: 'unreadable-file',
+    message: describeRefusal(shown, refusal),
+  };
 }

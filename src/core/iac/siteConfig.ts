@@ -4,7 +4,7 @@
  */
 import * as nodePath from 'node:path';
 import type { FileSource } from '../validate/api';
-import { describeRefusal, type ReadOutcome, type Refusal } from '../fs/boundedRead';
+import { describeRefusal, readOutcome, type Refusal } from '../fs/boundedRead';
 import { entityDirOf, type EntityDir } from './formats';
 import { parseYaml } from './yaml/parse';
 
@@ -113,13 +113,6 @@ export class SiteConfig {
     const rel = nodePath.relative(this.root, nodePath.dirname(path)).split(nodePath.sep).join('/');
     this.lists.delete(rel);
   }
-}
-
-/** What `files` gives for `path`: its bounded read when it has one, its plain text otherwise. */
-export async function readOutcome(files: FileSource, path: string): Promise<ReadOutcome> {
-  if (files.read) return files.read(path);
-  const text = await files.readFile(path);
-  return text === undefined ? { kind: 'missing' } : { kind: 'text', text };
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
