@@ -4,6 +4,7 @@ import type { IacDiagnostic } from '../core/iac/types';
 import { createLanguageService } from '../core/validate/service';
 import { declaredGuestsFromNix, validateNixFile } from '../core/iac/nix/index';
 import { nodeFileSource } from '../core/validate/nodeFiles';
+import { readBounded, refusalDiagnostic } from '../core/fs/boundedRead';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from './command';
 
 const usage = `Usage: proxmox-iac validate [PATH…] [--format text|json] [--strict]
@@ -82,12 +83,17 @@ export const validateCommand: CliCommand = {
     const results: { file: string; diagnostics: IacDiagnostic[] }[] = [];
     for (const file of targets) {
       if (!service.detectFormat(file)) continue;
-      const text = await files.readFile(file);
-      if (text === undefined) {
+      // Only regular files up to 2 MiB are read: a FIFO or a device is named in the output, never opened.
+      const read = await readBounded(file);
+      if (read.kind === 'refused') {
+        results.push({ file, diagnostics: [refusalDiagnostic(display(io.cwd, file), read)] });
+        continue;
+      }
+      if (read.kind === 'missing') {
         io.err(`proxmox-iac validate: cannot read '${file}'.`);
         return EXIT_USAGE;
       }
-      results.push({ file, diagnostics: await service.validate(file, text) });
+      results.push({ file, diagnostics: await service.validate(file, read.text) });
     }
     const errors = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'error').length, 0);
     const warnings = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);
@@ -122,8 +128,10 @@ async function collect(dir: string, out: string[], files: ReturnType<typeof node
   for (const name of (await files.listDir(dir)).sort()) {
     if (name === 'node_modules' || name === '.git') continue;
     const full = nodePath.join(dir, name);
+    // stat never opens the file, so a FIFO cannot block here; special files that look like IaC files are
+    // kept so the output names them.
     const st = await stat(full).catch(() => undefined);
     if (st?.isDirectory()) await collect(full, out, files, detect, depth + 1);
-    else if (st?.isFile() && detect(full)) out.push(full);
+    else if (st && detect(full)) out.push(full);
   }
 }

@@ -4,6 +4,7 @@
  */
 import * as nodePath from 'node:path';
 import type { FileSource } from '../validate/api';
+import { describeRefusal, readOutcome, type Refusal } from '../fs/boundedRead';
 import { entityDirOf, type EntityDir } from './formats';
 import { parseYaml } from './yaml/parse';
 
@@ -18,6 +19,8 @@ const MARKERS = ['site.yaml', 'site.yaml.example', 'manifests', 'specs', 'preset
 export class SiteConfig {
   private readonly lists = new Map<string, Promise<string[]>>();
   private readonly entities = new Map<string, Promise<LoadedEntity | undefined>>();
+  /** Files of the tree that exist but were not read (not a regular file, too large), by path. */
+  private readonly refused = new Map<string, Refusal>();
 
   constructor(
     readonly root: string,
@@ -49,10 +52,12 @@ export class SiteConfig {
   loadFile(path: string): Promise<LoadedEntity | undefined> {
     let p = this.entities.get(path);
     if (!p) {
-      p = this.files
-        .readFile(path)
-        .then((text) => {
-          if (text === undefined) return undefined;
+      p = readOutcome(this.files, path)
+        .then((read) => {
+          if (read.kind === 'refused') this.refused.set(path, read);
+          else this.refused.delete(path);
+          if (read.kind !== 'text') return undefined;
+          const text = read.text;
           const tree = parseYaml(text);
           return { path, text, data: tree.docs[0]?.data };
         })
@@ -60,6 +65,18 @@ export class SiteConfig {
       this.entities.set(path, p);
     }
     return p;
+  }
+
+  /**
+   * Why a file of the tree that exists was not read, as one sentence naming it relative to the root
+   * ("presets/x.yaml is not a regular file (a FIFO); not read."), with the severity it deserves: a
+   * special file would hang or fail the IaC tools too, an over-large one is only left unchecked.
+   */
+  refusal(path: string): { message: string; severity: 'error' | 'warning' } | undefined {
+    const r = this.refused.get(path);
+    if (!r) return undefined;
+    const shown = nodePath.relative(this.root, path).split(nodePath.sep).join('/');
+    return { message: describeRefusal(shown, r), severity: r.reason === 'not-regular' ? 'error' : 'warning' };
   }
 
   async load(dir: EntityDir, id: string): Promise<LoadedEntity | undefined> {
@@ -88,9 +105,11 @@ export class SiteConfig {
     if (!path) {
       this.lists.clear();
       this.entities.clear();
+      this.refused.clear();
       return;
     }
     this.entities.delete(path);
+    this.refused.delete(path);
     const rel = nodePath.relative(this.root, nodePath.dirname(path)).split(nodePath.sep).join('/');
     this.lists.delete(rel);
   }

@@ -1,4 +1,5 @@
 import type { DeclaredGuest, IacDiagnostic, IacFormat, Pos, Range } from '../iac/types';
+import type { ReadOutcome } from '../fs/boundedRead';
 
 /**
  * File access for the language service. The VS Code layer serves open documents' unsaved text first and
@@ -6,6 +7,11 @@ import type { DeclaredGuest, IacDiagnostic, IacFormat, Pos, Range } from '../iac
  */
 export interface FileSource {
   readFile(path: string): Promise<string | undefined>;
+  /**
+   * The text or why there is none: sources over the disk refuse what is not a regular file or is too large
+   * (core/fs/boundedRead), and the checks say so on the file that refers to it. Optional for in-memory sources.
+   */
+  read?(path: string): Promise<ReadOutcome>;
   /** Names (not paths) of the entries of a directory; [] when it does not exist. */
   listDir(path: string): Promise<string[]>;
 }

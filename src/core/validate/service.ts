@@ -100,6 +100,8 @@ class YamlLanguageService implements IacLanguageService {
     // alone (the listener and the tree cost about as much as the parse itself), and the position-aware
     // parse runs only when there are issues to place.
     const cached = this.parses.get(path);
+    // The same broken text again (hover, a second validation): the same syntax errors, not its partial data.
+    if (cached?.text === text && cached.tree.errors.length) return this.syntaxErrors(path, text);
     let datas = cached?.text === text ? cached.tree.docs.map((d) => d.data) : loadData(text);
     const out: IacDiagnostic[] = [];
     if (!datas) {
@@ -159,8 +161,9 @@ class YamlLanguageService implements IacLanguageService {
         readonlyGuests: options.declaredGuests,
         live: options.live,
       };
-      if (version === 1) return [...checkSchema('manifest-v1', data), ...checkManifestV1(data, ctx)];
-      return [...checkSchema('manifest-v2', data), ...checkManifestV2(data, ctx)];
+      const unread = site ? await this.unreadPresets(site, data) : [];
+      if (version === 1) return [...checkSchema('manifest-v1', data), ...checkManifestV1(data, ctx), ...unread];
+      return [...checkSchema('manifest-v2', data), ...checkManifestV2(data, ctx), ...unread];
     }
     const key = schemaKeyFor(format, path);
     const issues = checkSchema(key, data, { sensitive });
@@ -171,6 +174,18 @@ class YamlLanguageService implements IacLanguageService {
       issues.push(...checkEntityRefs(format, data, { names: (d) => names.get(d) ?? [], secretKeys: await site.secretKeys() }));
     }
     issues.push(...checkIdMatchesFile(format, data, entityId(path)));
+    return issues;
+  }
+
+  /** A preset that exists but was not read (a FIFO, a device, too large) is reported where a node names it. */
+  private async unreadPresets(site: SiteConfig, data: unknown): Promise<Issue[]> {
+    const issues: Issue[] = [];
+    for (const n of manifestNodes(data)) {
+      if (typeof n.raw.preset !== 'string') continue;
+      const path = await site.pathOf('presets', n.raw.preset);
+      const refusal = path ? site.refusal(path) : undefined;
+      if (refusal) issues.push({ path: ['nodes', n.index, 'preset'], on: 'value', severity: refusal.severity, code: 'unreadable-file', message: refusal.message });
+    }
     return issues;
   }
 

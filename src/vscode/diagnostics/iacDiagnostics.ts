@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { basename, dirname } from 'node:path';
 import type { DeclaredGuest, IacDiagnostic, IacFormat } from '../../core/iac/types';
+import { readOutcome, refusalDiagnostic } from '../../core/fs/boundedRead';
 import type { Services } from '../services';
 import { onConfigChange } from '../util/config';
 import { Disposable, toDisposable } from '../util/dispose';
@@ -242,12 +243,18 @@ export class IacDiagnostics extends Disposable {
         diagnostics = [untrustedNixDiagnostic()];
         this.announceUntrusted();
       } else {
-        const text = await this.host.files.readFile(path);
+        const read = await readOutcome(this.host.files, path);
         if (controller.signal.aborted) return;
-        if (text === undefined) {
+        if (read.kind === 'refused') {
+          // A FIFO, a device or an over-large file that looks like an IaC file: named, never read.
+          this.setResult(uri, [refusalDiagnostic(vscode.workspace.asRelativePath(uri), read)]);
+          return;
+        }
+        if (read.kind === 'missing') {
           this.setResult(uri, []);
           return;
         }
+        const text = read.text;
         diagnostics = await service.validate(path, text, {
           ...validationOptions(this.services.config),
           ...(format === 'manifest' ? { declaredGuests: this.nixReadonly } : {}),

@@ -2,23 +2,25 @@ import * as vscode from 'vscode';
 import type { FileSource, IacLanguageService } from '../../core/validate/api';
 import type { IacFormat } from '../../core/iac/types';
 import { join } from 'node:path';
+import { readBounded, type ReadOutcome } from '../../core/fs/boundedRead';
 import { isNixPath, mayBeIacPath } from './selectors';
 
 /**
  * Serves the language service the text a user sees: an open document's unsaved text first, the disk
- * otherwise (through vscode.workspace.fs, so remote and virtual file systems work too).
+ * otherwise. The disk is read through the core's bounded reader (paths are `file:` paths on the extension
+ * host's machine): only regular files up to 2 MiB, so a preset that is a FIFO or a link to /dev/zero cannot
+ * hang or flood the extension host.
  */
 export class WorkspaceFileSource implements FileSource {
-  private readonly decoder = new TextDecoder('utf-8');
-
   async readFile(path: string): Promise<string | undefined> {
+    const r = await this.read(path);
+    return r.kind === 'text' ? r.text : undefined;
+  }
+
+  read(path: string): Promise<ReadOutcome> {
     const open = findOpenDocument(path);
-    if (open) return open.getText();
-    try {
-      return this.decoder.decode(await vscode.workspace.fs.readFile(vscode.Uri.file(path)));
-    } catch {
-      return undefined;
-    }
+    if (open) return Promise.resolve({ kind: 'text', text: open.getText() });
+    return readBounded(path);
   }
 
   async listDir(path: string): Promise<string[]> {

@@ -3,7 +3,7 @@
  * hovers and the "write the new VM back" edit. Pure (no vscode); evaluation runs the real nix-instantiate
  * asynchronously, so callers must only use it in trusted workspaces.
  */
-import { readFile } from 'node:fs/promises';
+import { readBoundedText } from '../../fs/boundedRead';
 import { basename, dirname, join } from 'node:path';
 import type { DeclaredGuest, IacDiagnostic, Pos, Range } from '../types';
 import { evaluateNixText, type NixEvalOptions, type NixEvalResult } from './evaluate';
@@ -51,12 +51,8 @@ function labelFor(path: string, kind: NixFileKind): string {
   return kind === 'hosts' ? basename(path) : `${basename(dirname(path))}/${basename(path)}`;
 }
 
-async function readDisk(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+function readDisk(path: string): Promise<string | undefined> {
+  return readBoundedText(path);
 }
 
 interface Evaluated {

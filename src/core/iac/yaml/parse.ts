@@ -9,6 +9,7 @@
  * ranges. Both produce the same `YamlTree`, so callers never know which path ran.
  */
 import * as jsyaml from 'js-yaml';
+import { capErrors, expandsBeyond, nestsDeeperThan } from './bounds';
 
 export type PathSegment = string | number;
 
@@ -41,12 +42,22 @@ export interface YamlSyntaxError {
 export interface YamlTree {
   docs: YamlDoc[];
   errors: YamlSyntaxError[];
-  /** Which parser produced the tree (for tests and the benchmark). */
-  path: 'fast' | 'slow';
+  /** Which parser produced the tree (for tests and the benchmark); `large`: js-yaml alone, see parseLarge. */
+  path: 'fast' | 'slow' | 'large';
 }
 
-/** Files above this size get no slow-path parse: its CST for a huge broken file would take seconds. */
-const SLOW_PATH_LIMIT = 2_000_000;
+/**
+ * Files above this size get no `yaml` CST: it reads about 1 MB/s, so a broken 1 MB file would hold the
+ * validator for a second or more. Larger files that js-yaml refuses take `parseLarge` (linear, first error
+ * only) instead.
+ */
+const CST_LIMIT = 256_000;
+
+/** Deeper nesting is reported, not parsed: the `yaml` parser slows down with depth, js-yaml overflows. */
+const MAX_DEPTH = 500;
+
+/** A file of repeated mistakes yields at most this many errors (plus one that counts the rest). */
+const MAX_ERRORS = 100;
 
 /**
  * An alias (`*name`) anywhere: js-yaml shares aliased objects, so nested aliases ("billion laughs") make a
@@ -117,7 +128,7 @@ function trimEnd(text: string, s: number, e: number): number {
   return e;
 }
 
-function tryFast(text: string): YamlTree | undefined {
+function tryFast(text: string, path: YamlTree['path'] = 'fast'): YamlTree | undefined {
   const docs: YamlDoc[] = [];
   // Flat stacks rather than a frame object per event: the listener runs for every node of a 5,000-node file.
   const nodes: YNodeWithResult[] = [];
@@ -182,7 +193,7 @@ function tryFast(text: string): YamlTree | undefined {
     // Syntax error, merge keys, unusual structure, or a stack overflow on deep nesting: the slow path decides.
     return undefined;
   }
-  return { docs, errors: [], path: 'fast' };
+  return { docs, errors: [], path };
 }
 
 interface YNodeWithResult extends YNode {
@@ -206,23 +217,16 @@ function loadYaml(): YamlModule {
 }
 
 export function parseSlow(text: string): YamlTree {
-  if (text.length > SLOW_PATH_LIMIT) {
-    return {
-      docs: [],
-      errors: [
-        {
-          start: 0,
-          end: 0,
-          message: `This file is not valid YAML and is too large (${Math.round(text.length / 1e6)} MB) to locate the error; check it with a YAML linter.`,
-        },
-      ],
-      path: 'slow',
-    };
+  if (nestsDeeperThan(text, MAX_DEPTH)) {
+    return { docs: [], errors: [{ start: 0, end: 0, message: describeCrash(new RangeError('nesting too deep')) }], path: 'slow' };
   }
+  if (text.length > CST_LIMIT) return parseLarge(text);
   const Y = loadYaml();
   let parsed: ReturnType<YamlModule['parseAllDocuments']>;
   try {
-    parsed = Y.parseAllDocuments(text, { schema: 'core', uniqueKeys: true, prettyErrors: false });
+    // `yaml`'s own duplicate-key check compares each key with every earlier one (quadratic: a 450 KB map
+    // took 6 s); `convert` finds duplicates instead, one Set per mapping.
+    parsed = Y.parseAllDocuments(text, { schema: 'core', uniqueKeys: false, prettyErrors: false });
   } catch (err) {
     return { docs: [], errors: [{ start: 0, end: 0, message: describeCrash(err) }], path: 'slow' };
   }
@@ -234,16 +238,20 @@ export function parseSlow(text: string): YamlTree {
   const docs: YamlDoc[] = [];
   for (const doc of list) {
     const docStart = doc.range?.[0] ?? 0;
-    for (const e of doc.errors) errors.push(yamlError(e));
+    const docErrors = doc.errors.map(yamlError);
     let data: unknown;
     let root: YNode | undefined;
     try {
-      root = doc.contents ? convert(Y, doc.contents, 0, text) : undefined;
+      const duplicates: number[] = [];
+      root = doc.contents ? convert(Y, doc.contents, 0, text, duplicates) : undefined;
+      for (const at of duplicates) docErrors.push(yamlError({ pos: [at, at + 1], message: 'Map keys must be unique', code: 'DUPLICATE_KEY' }));
       data = doc.toJS({ maxAliasCount: 100 });
     } catch (err) {
-      errors.push({ start: docStart, end: docStart, message: describeCrash(err) });
+      docErrors.push({ start: docStart, end: docStart, message: describeCrash(err) });
       data = undefined;
     }
+    // Stable sort: duplicate keys join the parser's errors in source order, where `yaml` itself put them.
+    errors.push(...docErrors.sort((a, b) => a.start - b.start));
     docs.push({ data, root, start: root ? root.s : docStart });
   }
   if (errors.length === 0) {
@@ -259,19 +267,59 @@ export function parseSlow(text: string): YamlTree {
       }
     }
   }
-  return { docs, errors, path: 'slow' };
+  return { docs, errors: capErrors(errors, MAX_ERRORS), path: 'slow' };
 }
 
-const MAX_DEPTH = 500;
+/**
+ * A large file js-yaml refused, or one with aliases: js-yaml again, in time linear in the size. Aliases are
+ * allowed here (the listener sees each alias as one node, like the CST's alias node) as long as the data
+ * they share stays within one value per character of text; otherwise, or on a syntax error, one error.
+ */
+function parseLarge(text: string): YamlTree {
+  const fail = (start: number, message: string): YamlTree => ({ docs: [], errors: [{ start, end: start, message }], path: 'large' });
+  const tree = tryFast(text, 'large');
+  if (tree) {
+    if (expandsBeyond(tree.docs.map((d) => d.data), text.length)) {
+      return fail(0, 'Aliases in this file expand to far more data than the file holds; the IaC tools would spend as long reading it. Replace the aliases with the values they stand for.');
+    }
+    return tree;
+  }
+  try {
+    // Merge keys and the like: the data is right but the listener could not place it; check it unplaced.
+    const datas = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA });
+    if (expandsBeyond(datas, text.length)) return fail(0, 'Aliases in this file expand to far more data than the file holds; replace them with the values they stand for.');
+    return { docs: datas.map((data) => ({ data, root: undefined, start: 0 })), errors: [], path: 'large' };
+  } catch (err) {
+    if (err instanceof RangeError) return fail(0, describeCrash(err));
+    const pos = (err as { mark?: { position?: number } }).mark?.position ?? 0;
+    const reason = (err as { reason?: string }).reason ?? (err instanceof Error ? err.message : String(err));
+    return fail(pos, `YAML syntax error: ${sentence(reason)} Fix the YAML here; the rest of the file is checked once it parses.`);
+  }
+}
 
-function convert(Y: YamlModule, node: unknown, depth: number, text: string): YNode | undefined {
+/**
+ * The `YNode` tree of a `yaml` node. Offsets of keys that repeat an earlier key of the same mapping go to
+ * `duplicates`: scalar keys with the same value (as `yaml`'s `uniqueKeys` compares them), found with one Set
+ * per mapping so the check is linear in the file size.
+ */
+function convert(Y: YamlModule, node: unknown, depth: number, text: string, duplicates: number[]): YNode | undefined {
   if (depth > MAX_DEPTH) throw new RangeError('nesting too deep');
   if (Y.isMap(node)) {
     const [s, e] = node.range ?? [0, 0];
     const pairs: { key: YNode; value: YNode | undefined }[] = [];
+    const seen = new Set<unknown>();
     for (const item of node.items) {
-      const key = convert(Y, item.key, depth + 1, text) ?? { s, e: s, k: 'scalar' as const, v: null };
-      pairs.push({ key, value: convert(Y, item.value, depth + 1, text) });
+      if (Y.isScalar(item.key)) {
+        const value = item.key.value;
+        if (seen.has(value) && !Number.isNaN(value)) duplicates.push(item.key.range?.[0] ?? s);
+        else seen.add(value);
+      } else if (item.key === null || item.key === undefined) {
+        // An empty key (`: v`) is a null scalar to `yaml` as well.
+        if (seen.has(null)) duplicates.push(s);
+        else seen.add(null);
+      }
+      const key = convert(Y, item.key, depth + 1, text, duplicates) ?? { s, e: s, k: 'scalar' as const, v: null };
+      pairs.push({ key, value: convert(Y, item.value, depth + 1, text, duplicates) });
     }
     // `yaml` ends a block collection after its trailing line break and comments; end at the last content,
     // as the fast path does, so a diagnostic on a collection does not spill onto the next line.
@@ -282,7 +330,7 @@ function convert(Y: YamlModule, node: unknown, depth: number, text: string): YNo
     const [s, e] = node.range ?? [0, 0];
     const items: YNode[] = [];
     for (const item of node.items) {
-      const c = convert(Y, item, depth + 1, text);
+      const c = convert(Y, item, depth + 1, text, duplicates);
       items.push(c ?? { s, e: s, k: 'scalar', v: null });
     }
     const flow = node.flow === true;
