@@ -8,7 +8,7 @@
 //   - an unchanged refresh: DOM changes in the side bar (target 0) and requests (target 1 per connection),
 //   - the extension host's heap above the 4-guest baseline, against the JSON body's size (target ≤ 3×).
 // Writes bench/results/explorer-vscode.json (one entry per VS Code version, kept across runs) and prints it.
-//   node bench/explorer-vscode/run.mjs [--rounds N] [--only 4,5000,20000,10x2000] [--no-build]
+//   node bench/explorer-vscode/run.mjs [--rounds N] [--only 4,5000,20000,10x2000] [--page-size N] [--no-build]
 //   PROXMOX_IAC_VSCODE=1.139.1 picks the version (default 1.100.3).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,7 @@ const opt = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const rounds = Number(opt('rounds') ?? 7);
+const pageSize = opt('page-size') ? Number(opt('page-size')) : undefined;
 const vscodeVersion = process.env.PROXMOX_IAC_VSCODE && process.env.PROXMOX_IAC_VSCODE !== 'all' ? process.env.PROXMOX_IAC_VSCODE : '1.100.3';
 const ALL = [
   { name: '4', connections: 1, guests: 4, nodes: 1, target: { ms: 100, stallMs: 50 } },
@@ -61,6 +62,8 @@ await esbuild.build({
 async function startStandin(tmpDir) {
   const infoFile = join(tmpDir, 'standin.json');
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench/explorer-vscode/standin.ts'), infoFile], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  // An interrupted run (Ctrl-C exits through process.exit) leaves no stand-in behind.
+  process.on('exit', () => child.exitCode === null && child.kill('SIGKILL'));
   const until = Date.now() + 30_000;
   while (!existsSync(infoFile)) {
     if (child.exitCode !== null) throw new Error(`the stand-in exited early (code ${child.exitCode})`);
@@ -152,16 +155,14 @@ const result = await runSuite({
           PROXMOX_IAC_BENCH_SCENARIOS: JSON.stringify(scenarios),
           PROXMOX_IAC_TEST_TIMEOUT_MS: String(30 * 60_000),
         },
-        settings: { 'proxmoxIac.connections': [], 'proxmoxIac.explorer.refreshInterval': 0 },
+        settings: { 'proxmoxIac.connections': [], 'proxmoxIac.explorer.refreshInterval': 0, ...(pageSize ? { 'proxmoxIac.explorer.pageSize': pageSize } : {}) },
         teardown: () => standin.stop(),
       };
     },
   },
 });
-if (result.failed > 0 || result.error) {
-  console.error(`benchmark failed: ${result.error ?? `${result.failed} scenario(s) failed`}; see ${result.resultsDir}`);
-  process.exit(1);
-}
+const failed = result.failed > 0 || result.error;
+if (failed) console.error(`benchmark failed: ${result.error ?? `${result.failed} scenario(s) failed`}; see ${result.resultsDir}`);
 
 const figures = {};
 for (const s of scenarios) {
@@ -185,3 +186,4 @@ for (const [name, f] of Object.entries(figures)) {
   );
 }
 console.log(`wrote ${relative(repoRoot, out)}`);
+if (failed) process.exit(1);

@@ -90,11 +90,15 @@ describe('explorer refresh in the real window', function () {
         const rootId = `conn:c${c}`;
         await until(`connection c${c} listed`, () => (provider.stateOf(rootId) || undefined) && true);
         await treeView.reveal(provider.element(rootId), { expand: true, select: false, focus: false });
+        // The same connection as the scenario before: read the new data set.
+        if (provider.stateOf(rootId)?.subtree) await provider.refreshConnection(provider.stateOf(rootId)!);
         await until(`connection c${c} loaded`, () => (provider.stateOf(rootId)?.subtree?.guestCount === sc.guests ? true : undefined));
         const first = `${rootId}/guest/qemu/${100 + c * 100_000}`;
         provider.ensureShown(first);
         await treeView.reveal(provider.element(first), { select: false, focus: false });
       }
+      // Back to the first connection's first guest: the rows the measurement watches.
+      await treeView.reveal(provider.element('conn:c0/guest/qemu/100'), { select: false, focus: false });
       await waitForDomText(selectors.sideBarTreeRows, 'vm-100', 60_000);
       const rounds: { ms: number; stallMs: number; requests: number }[] = [];
       for (let r = 0; r < sc.rounds + 2; r++) {

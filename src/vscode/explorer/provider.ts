@@ -1,11 +1,8 @@
 import * as vscode from 'vscode';
 import {
-  buildSubTree,
-  changedRows,
   guestTooltip,
   parseFilter,
   parseRowId,
-  planChangeEvents,
   type GuestFilter,
   type Row,
   type TreeOptions,
@@ -25,11 +22,9 @@ import { ConnectionSession, type SessionHost } from './session';
 import { pageSizeOf, readonlyVmidsOf, treeOptionsOf } from './settings';
 
 export type { Element } from './items';
-export { rootIdOf } from '../../core/explorer';
+export type { DeclaredSource } from './declarations';
 /** A connection's state as commands and tests see it. */
 export type ConnectionState = ConnectionSession;
-
-export type { DeclaredSource } from './declarations';
 
 /** Counters a test or benchmark reads to check "one request per refresh" and "only changed rows". */
 export interface ExplorerStats {
@@ -312,33 +307,13 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
 
   /** Builds the subtree from the last snapshot and names what differs in one change event. */
   private apply(s: ConnectionSession, declared: readonly DeclaredGuest[] | undefined, silent: boolean): void {
-    if (!s.snapshot) return;
-    const next = buildSubTree({
-      rootId: s.rootId,
-      snapshot: s.snapshot,
-      options: this.options(),
-      filter: this.filter,
-      declared,
-      readonlyVmids: this.readonlyVmids(),
-    });
-    const prev = s.subtree;
-    const changed = changedRows(prev, next, s.rootId);
-    s.subtree = next;
+    const r = s.rebuild({ options: this.options(), filter: this.filter, declared, readonlyVmids: this.readonlyVmids() });
+    if (!r) return;
     // Forget elements of rows that are gone, so the map does not grow without bound.
-    if (prev) {
-      for (const id of prev.rows.keys()) {
-        if (!next.rows.has(id)) {
-          this.elements.delete(id);
-          s.snapshots.delete(id);
-          s.served.delete(id);
-        }
-      }
-    }
-    const parentOf = (id: string): string | undefined => (id === s.rootId ? undefined : (next.rows.get(id)?.parentId ?? s.rootId));
-    const fired = planChangeEvents(changed, s.rootId, parentOf, (p) => s.served.has(p));
-    this.stats.lastChanged = changed;
-    this.stats.lastFired = silent ? [] : fired;
-    if (!silent) this.fire(fired.map((id) => this.element(id)));
+    for (const id of r.gone) this.elements.delete(id);
+    this.stats.lastChanged = r.changed;
+    this.stats.lastFired = silent ? [] : r.fired;
+    if (!silent) this.fire(r.fired.map((id) => this.element(id)));
   }
 
   /** Grouping, filter, read-only list or declarations changed: rebuild every loaded connection. */

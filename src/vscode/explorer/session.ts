@@ -1,4 +1,15 @@
-import { describeTreeError, nextPollDelay, rootIdOf, type Row, type SubTree, type TreeError } from '../../core/explorer';
+import {
+  buildSubTree,
+  changedRows,
+  describeTreeError,
+  nextPollDelay,
+  planChangeEvents,
+  rootIdOf,
+  type Row,
+  type SubTree,
+  type TreeError,
+  type TreeInput,
+} from '../../core/explorer';
 import type { DeclaredGuest } from '../../core/iac/types';
 import type { PveApi } from '../../core/pve/api';
 import type { ClusterSnapshot } from '../../core/pve/types';
@@ -109,6 +120,29 @@ export class ConnectionSession {
       this.again = false;
       await this.refresh();
     }
+  }
+
+  /**
+   * Builds the rows from the last snapshot. Returns the rows whose look changed, the few elements to name in
+   * VS Code's change event for them (parents VS Code never listed need none), and the rows that are gone.
+   */
+  rebuild(input: Omit<TreeInput, 'rootId' | 'snapshot'>): { changed: string[]; fired: string[]; gone: string[] } | undefined {
+    if (!this.snapshot) return undefined;
+    const next = buildSubTree({ ...input, rootId: this.rootId, snapshot: this.snapshot });
+    const prev = this.subtree;
+    const changed = changedRows(prev, next, this.rootId);
+    this.subtree = next;
+    const gone: string[] = [];
+    if (prev) {
+      for (const id of prev.rows.keys()) {
+        if (next.rows.has(id)) continue;
+        gone.push(id);
+        this.snapshots.delete(id);
+        this.served.delete(id);
+      }
+    }
+    const parentOf = (id: string): string | undefined => (id === this.rootId ? undefined : (next.rows.get(id)?.parentId ?? this.rootId));
+    return { changed, fired: planChangeEvents(changed, this.rootId, parentOf, (p) => this.served.has(p)), gone };
   }
 
   /**
