@@ -30,9 +30,11 @@ function safeName(name) {
 /**
  * Runs `suite` against the code-server `install` with Chromium at `chromium`.
  * `onEvent(message)` sees every harness message (tests, metrics) as it arrives.
+ * A benchmark can bring its own tests module and suite config (`testsPath`, `config`, see loadSuiteConfig)
+ * and page actions the harness may ask for by name: `actions[name](page, request)` → result.
  * Resolves to `{ passed, failed, tests: [...], metrics: {...}, error? }`; never throws for a suite failure.
  */
-export async function runSuite({ suite, install, chromium, onEvent = () => {}, resultsRoot = join(repoRoot, 'test-results') }) {
+export async function runSuite({ suite, install, chromium, onEvent = () => {}, resultsRoot = join(repoRoot, 'test-results'), testsPath: testsOverride, config: configOverride, actions = {} }) {
   const resultsDir = join(resultsRoot, install.vscodeVersion, suite);
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
@@ -45,8 +47,8 @@ export async function runSuite({ suite, install, chromium, onEvent = () => {}, r
   let teardown;
   let timer;
   try {
-    const config = await loadSuiteConfig(suite);
-    const testsPath = join(repoRoot, 'out', 'test', 'integration', suite, 'index.js');
+    const config = configOverride ? { timeoutMs: DEFAULT_SUITE_TIMEOUT_MS, workspaceTrust: false, ...configOverride } : await loadSuiteConfig(suite);
+    const testsPath = testsOverride ?? join(repoRoot, 'out', 'test', 'integration', suite, 'index.js');
     if (!existsSync(testsPath)) throw new Error(`${testsPath} is missing; run \`node scripts/build.mjs\` first.`);
     const fixture = join(repoRoot, config.workspace);
     if (!existsSync(fixture)) {
@@ -117,6 +119,8 @@ export async function runSuite({ suite, install, chromium, onEvent = () => {}, r
         } else if (req.action === 'press') {
           await page.keyboard.press(String(req.key));
           answer(req.id, { ok: true });
+        } else if (Object.hasOwn(actions, req.action)) {
+          answer(req.id, { ok: true, result: await actions[req.action](page, req) });
         } else {
           answer(req.id, { ok: false, error: `unknown action ${req.action}` });
         }
@@ -156,7 +160,8 @@ export async function runSuite({ suite, install, chromium, onEvent = () => {}, r
       timer.unref();
     });
     const serverDied = server.exited.then(({ code, signal }) => ({ serverExit: `code ${code}, signal ${signal}` }));
-    await page.goto(workbenchUrl({ port: server.port, folder: workspaceDir, extensionPath: repoRoot, testsPath }));
+    // A loaded machine can take well over playwright's default 30 s to load the workbench.
+    await page.goto(workbenchUrl({ port: server.port, folder: workspaceDir, extensionPath: repoRoot, testsPath }), { timeout: 180_000 });
     const outcome = await Promise.race([finished, timeout, serverDied]);
     // Let a request still being served finish, but never wait on a hung page for long.
     await Promise.race([queue, new Promise((r) => setTimeout(r, 10_000).unref())]);

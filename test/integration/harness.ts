@@ -86,6 +86,11 @@ async function request<T>(action: string, args: Record<string, unknown>, timeout
   throw new Error(`runner did not answer "${action}" within ${timeoutMs} ms`);
 }
 
+/** Asks the runner for an action a benchmark registered (see runSuite's `actions`); resolves to its result. */
+export function runnerAction<T>(action: string, args: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<T> {
+  return request<T>(action, args, timeoutMs);
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,3 +1,4 @@
+export * from './changes';
 export * from './correlate';
 export * from './diff';
 export * from './errors';
@@ -5,6 +6,7 @@ export * from './filter';
 export * from './format';
 export * from './links';
 export * from './offers';
+export * from './rowIds';
 export * from './rows';
 export * from './schedule';
 export * from './tree';

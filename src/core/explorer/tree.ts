@@ -25,7 +25,14 @@ export interface TreeOptions {
   readonly sortBy: SortBy;
   readonly label: LabelStyle;
   readonly showStorage: boolean;
+  /**
+   * Node and group rows open by default only while the tree shows at most this many guests; above it they
+   * start collapsed, so a 20,000-guest cluster does not make VS Code build every row at once.
+   */
+  readonly expandUpTo?: number;
 }
+
+export const DEFAULT_EXPAND_UP_TO = 1000;
 
 export const DEFAULT_TREE_OPTIONS: TreeOptions = { groupBy: 'node', sortBy: 'vmid', label: 'name', showStorage: true };
 
@@ -116,6 +123,7 @@ export function buildSubTree(input: TreeInput): SubTree {
   let sorted = true;
   for (let i = 1; i < visible.length && sorted; i++) if (compare(visible[i - 1], visible[i]) > 0) sorted = false;
   if (!sorted) visible.sort(compare);
+  const open = visible.length <= (options.expandUpTo ?? DEFAULT_EXPAND_UP_TO) ? 'expanded' : 'collapsed';
 
   if (options.groupBy === 'node') {
     const byNode = new Map<string, Guest[]>();
@@ -145,7 +153,7 @@ export function buildSubTree(input: TreeInput): SubTree {
           description: nodeDescription(n, nodeGuests.length),
           icon: nodeIcon(n),
           contextValue: `node ${n.status}`,
-          collapsible: nodeGuests.length || storages.length ? 'expanded' : 'none',
+          collapsible: nodeGuests.length || storages.length ? open : 'none',
           node: n.node,
         }),
       );
@@ -218,7 +226,7 @@ export function buildSubTree(input: TreeInput): SubTree {
           description: String(list.length),
           icon: { id: k.icon },
           contextValue: `group ${options.groupBy}`,
-          collapsible: 'expanded',
+          collapsible: open,
         }),
       );
       for (const g of list) addGuest(g, `${groupId}/${g.id}`, groupId);

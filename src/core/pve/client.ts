@@ -24,6 +24,7 @@ import {
   parseTaskStatus,
   parseUpidResult,
 } from './parse';
+import { envelopeInSlices } from './sliced';
 import { IDLE_SOCKET_MS, PinnedAgent, normalizeFingerprint } from './tls';
 import type {
   AgentInterface,
@@ -241,7 +242,13 @@ export class PveClient implements PveApi {
   }
 
   /** Auth + retry policy: GETs retry transient failures with backoff; writes go out exactly once. */
-  async request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, params?: Params, o?: CallOptions): Promise<{ data: unknown; total?: number }> {
+  async request(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    params?: Params,
+    o?: CallOptions,
+    decode: (res: WireResponse, request: string) => { data: unknown; total?: number } | Promise<{ data: unknown; total?: number }> = envelope,
+  ): Promise<{ data: unknown; total?: number }> {
     const signal = o?.signal;
     const isGet = method === 'GET';
     const sendsBody = method === 'POST' || method === 'PUT';
@@ -250,7 +257,7 @@ export class PveClient implements PveApi {
       try {
         const auth = await this.#authHeaders(method, signal);
         const res = await this.#send(method, path, sendsBody ? undefined : params, sendsBody ? (params ?? {}) : undefined, auth, signal);
-        return envelope(res, `${method} ${path}`);
+        return await decode(res, `${method} ${path}`);
       } catch (err) {
         if (!(err instanceof PveError)) throw err;
         // An expired ticket: log in again once; this repeats no side effect (the server rejected it before the handler).
@@ -280,7 +287,8 @@ export class PveClient implements PveApi {
   }
 
   async clusterResources(o?: CallOptions): Promise<ClusterSnapshot> {
-    return parseClusterResources(await this.#get('/cluster/resources', undefined, o));
+    // The largest answer (≈ 300 bytes per guest), parsed in slices so a refresh never blocks for long.
+    return parseClusterResources((await this.request('GET', '/cluster/resources', undefined, o, envelopeInSlices)).data);
   }
 
   async nodes(o?: CallOptions): Promise<PveNode[]> {

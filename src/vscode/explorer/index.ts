@@ -6,6 +6,7 @@ import { ConnectionStore } from '../connections/store';
 import type { Services } from '../services';
 import { ExplorerActions } from './actions';
 import { CONFIG_SCHEME, ConfigDocumentProvider } from './configDocument';
+import { SHOW_MORE_COMMAND } from './items';
 import { type Element, ExplorerProvider } from './provider';
 import { ConnectionStatusBar } from './statusBar';
 import { TaskRunner } from './tasks';
@@ -46,7 +47,11 @@ export function registerExplorer(services: Services, declaredSource?: () => Prom
   subs.push(tasks);
   const statusBar = new ConnectionStatusBar(store, tasks);
   subs.push(statusBar);
-  const actions = new ExplorerActions(provider, tasks, config, log, (el) => treeView.reveal(provider.element(el.id), { select: true, focus: true, expand: false }));
+  const actions = new ExplorerActions(provider, tasks, config, log, (el) => {
+    // A row past its parent's page is brought into it first: VS Code reveals only rows it can list.
+    provider.ensureShown(el.id);
+    return treeView.reveal(provider.element(el.id), { select: true, focus: true, expand: false });
+  });
   subs.push(...actions.register(), ...registerConnectionCommands(store, log));
   subs.push(
     vscode.workspace.registerTextDocumentContentProvider(
@@ -62,6 +67,7 @@ export function registerExplorer(services: Services, declaredSource?: () => Prom
   };
   subs.push(
     vscode.commands.registerCommand('proxmoxIac.explorer.refresh', () => provider.refreshAll(true)),
+    vscode.commands.registerCommand(SHOW_MORE_COMMAND, (el?: Element) => el && provider.showMore(el.id)),
     vscode.commands.registerCommand('proxmoxIac.explorer.filter', async () => {
       const text = await vscode.window.showInputBox({
         title: 'Filter the Proxmox explorer',

@@ -2,3 +2,4 @@
 export { run } from '../harness';
 import './explorer.test';
 import './actions.test';
+import './paging.test';

@@ -1,0 +1,145 @@
+/**
+ * Explorer refresh in the real window: for each scenario (guests × connections), every guest row changes
+ * between refreshes; it times the request reaching the stand-in → the changed rows in the tree's DOM (a
+ * MutationObserver in the page, same clock), the extension host's longest stall (StallProbe), and an
+ * unchanged refresh (DOM changes in the tree, requests). Results go to the runner as one metric per scenario.
+ */
+import * as assert from 'node:assert/strict';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import * as vscode from 'vscode';
+import { activateExtension, reportMetric, runnerAction, sleep, waitForDomText, selectors } from '../../../test/integration/harness';
+import type { ExplorerApi } from '../../../src/vscode/explorer';
+import { StallProbe } from './probe';
+
+interface Scenario {
+  readonly name: string;
+  readonly connections: number;
+  readonly guests: number;
+  readonly nodes: number;
+  readonly rounds: number;
+}
+
+const control = process.env.PROXMOX_IAC_BENCH_CONTROL!;
+const url = process.env.PROXMOX_IAC_BENCH_URL!;
+const fingerprint = process.env.PROXMOX_IAC_BENCH_FINGERPRINT!;
+const scenarios = JSON.parse(process.env.PROXMOX_IAC_BENCH_SCENARIOS ?? '[]') as Scenario[];
+
+async function post<T>(path: string, body: unknown = {}): Promise<T> {
+  const res = await fetch(`${control}${path}`, { method: 'POST', body: JSON.stringify(body) });
+  return (await res.json()) as T;
+}
+
+async function requestLog(): Promise<{ connection: number; at: number; bytes: number }[]> {
+  return ((await (await fetch(`${control}/log`)).json()) as { log: { connection: number; at: number; bytes: number }[] }).log;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** A full collection, so heap figures are live objects only. */
+function collect(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 120_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('explorer refresh in the real window', function () {
+  this.timeout(30 * 60_000);
+  let explorer: ExplorerApi;
+  let probe: StallProbe;
+  let baselineHeap = 0;
+
+  before(async () => {
+    const api = await activateExtension();
+    assert.ok(api, 'the extension activated');
+    explorer = api.explorer!;
+    await vscode.commands.executeCommand('proxmoxIac.explorer.focus');
+    probe = new StallProbe();
+  });
+
+  after(() => probe?.dispose());
+
+  for (const sc of scenarios) {
+    it(sc.name, async () => {
+      const { bytes } = await post<{ bytes: number[] }>('/scenario', sc);
+      const connections = Array.from({ length: sc.connections }, (_, c) => ({
+        id: `c${c}`,
+        name: `Bench ${c}`,
+        url,
+        auth: 'token',
+        tokenId: `bench@pve!c${c}`,
+        fingerprint,
+      }));
+      await vscode.workspace.getConfiguration('proxmoxIac').update('connections', connections, vscode.ConfigurationTarget.Global);
+      const { provider, treeView } = explorer;
+      // Open every connection and the first node in each, as a user looking at the guests would.
+      for (let c = 0; c < sc.connections; c++) {
+        const rootId = `conn:c${c}`;
+        await until(`connection c${c} listed`, () => (provider.stateOf(rootId) || undefined) && true);
+        await treeView.reveal(provider.element(rootId), { expand: true, select: false, focus: false });
+        // The same connection as the scenario before: read the new data set.
+        if (provider.stateOf(rootId)?.subtree) await provider.refreshConnection(provider.stateOf(rootId)!);
+        await until(`connection c${c} loaded`, () => (provider.stateOf(rootId)?.subtree?.guestCount === sc.guests ? true : undefined));
+        const first = `${rootId}/guest/qemu/${100 + c * 100_000}`;
+        provider.ensureShown(first);
+        await treeView.reveal(provider.element(first), { select: false, focus: false });
+      }
+      // Back to the first connection's first guest: the rows the measurement watches.
+      await treeView.reveal(provider.element('conn:c0/guest/qemu/100'), { select: false, focus: false });
+      await waitForDomText(selectors.sideBarTreeRows, 'vm-100', 60_000);
+      const rounds: { ms: number; stallMs: number; requests: number }[] = [];
+      for (let r = 0; r < sc.rounds + 2; r++) {
+        const { cpuText } = await post<{ cpuText: string }>('/bump');
+        await post('/clear');
+        await runnerAction('armRows', { expect: ` ${cpuText} ` });
+        probe.reset();
+        await provider.refreshAll();
+        const done = await runnerAction<{ at: number } | { timedOut: true }>('collectRows', { timeoutMs: 60_000 }, 90_000);
+        await sleep(100);
+        const stallMs = probe.longest();
+        const log = await requestLog();
+        assert.ok(!('timedOut' in done), `round ${r}: the rows did not show ${cpuText}`);
+        const ms = done.at - Math.min(...log.map((l) => l.at));
+        // The first two rounds warm up the JIT and VS Code's caches.
+        if (r >= 2) rounds.push({ ms, stallMs, requests: log.length });
+      }
+      // Unchanged: the same body again.
+      await post('/clear');
+      await runnerAction('armMutations');
+      probe.reset();
+      await provider.refreshAll();
+      await sleep(1000);
+      const unchanged = { mutations: await runnerAction<number>('collectMutations'), stallMs: probe.longest(), requests: (await requestLog()).length };
+      collect();
+      const heap = process.memoryUsage().heapUsed;
+      if (sc.guests <= 4) baselineHeap = heap;
+      const result = {
+        connections: sc.connections,
+        guests: sc.guests,
+        nodes: sc.nodes,
+        bodyBytes: bytes.reduce((a, b) => a + b, 0),
+        requestToRowsMs: { median: median(rounds.map((x) => x.ms)), samples: rounds.map((x) => Math.round(x.ms)) },
+        longestStallMs: { median: median(rounds.map((x) => x.stallMs)), max: Math.max(...rounds.map((x) => x.stallMs)) },
+        requestsPerRefresh: Math.max(...rounds.map((x) => x.requests)),
+        unchanged,
+        heapUsedBytes: heap,
+        heapAboveBaselineBytes: baselineHeap ? heap - baselineHeap : undefined,
+      };
+      console.log(`bench ${sc.name}: ${JSON.stringify(result)}`);
+      reportMetric(`scenario:${sc.name}`, result as unknown as number, 'json');
+    });
+  }
+});

@@ -1,0 +1,60 @@
+import { envelope, type WireResponse } from './http';
+
+/** Bodies below this size are parsed in one go: the pause would cost more than it saves. */
+export const SLICE_CHARS = 256 * 1024;
+
+/** Gives the event loop a turn (other extensions, VS Code's own messages) between slices. */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * `envelope()` for a large `{"data":[…]}` answer (20,000 guests are ~6 MB), parsed in slices of about
+ * `sliceChars` with a turn of the event loop between them, so a refresh never blocks the extension host for
+ * the whole `JSON.parse`. A scan that tracks strings and nesting finds the boundaries between the array's
+ * entries; each slice of whole entries is parsed with `JSON.parse`. Anything else (other keys after the
+ * array, an error answer) falls back to `envelope()`.
+ */
+export async function envelopeInSlices(res: WireResponse, request: string, pause: () => Promise<void> = nextTurn, sliceChars = SLICE_CHARS): Promise<{ data: unknown; total?: number }> {
+  const text = res.body;
+  const head = /^\s*\{\s*"data"\s*:\s*\[/.exec(text);
+  if (text.length < sliceChars || !head) return envelope(res, request);
+  const data: unknown[] = [];
+  let depth = 0;
+  let inString = false;
+  let from = head[0].length;
+  let end = -1;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+      continue;
+    }
+    if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) depth++;
+    else if (c === 125 /* } */ || c === 93 /* ] */) {
+      if (depth === 0) {
+        end = i;
+        break;
+      }
+      depth--;
+    } else if (c === 44 /* , */ && depth === 0 && i - from >= sliceChars) {
+      if (!pushSlice(data, text, from, i)) return envelope(res, request);
+      from = i + 1;
+      await pause();
+    }
+  }
+  if (end < 0 || text.charCodeAt(end) !== 93 || !/^\s*\}\s*$/.test(text.slice(end + 1))) return envelope(res, request);
+  if (!pushSlice(data, text, from, end)) return envelope(res, request);
+  return { data };
+}
+
+function pushSlice(data: unknown[], text: string, from: number, to: number): boolean {
+  if (text.slice(from, to).trim() === '') return true;
+  try {
+    const part = JSON.parse(`[${text.slice(from, to)}]`) as unknown[];
+    for (let i = 0; i < part.length; i++) data.push(part[i]);
+    return true;
+  } catch {
+    return false;
+  }
+}

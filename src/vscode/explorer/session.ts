@@ -1,0 +1,194 @@
+import {
+  buildSubTree,
+  changedRows,
+  describeTreeError,
+  nextPollDelay,
+  planChangeEvents,
+  rootIdOf,
+  type Row,
+  type SubTree,
+  type TreeError,
+  type TreeInput,
+} from '../../core/explorer';
+import type { DeclaredGuest } from '../../core/iac/types';
+import type { PveApi } from '../../core/pve/api';
+import type { ClusterSnapshot } from '../../core/pve/types';
+import type { ConnectionSettings } from '../connections/store';
+import { errorMessage } from '../util/log';
+
+/** What a session needs from the explorer around it. */
+export interface SessionHost {
+  api(settings: ConnectionSettings): Promise<PveApi>;
+  declaredGuests(): Promise<readonly DeclaredGuest[] | undefined>;
+  /** A new snapshot arrived: rebuild the rows and tell VS Code what changed. */
+  applySnapshot(session: ConnectionSession, declared: readonly DeclaredGuest[] | undefined, silent: boolean, recovered: boolean): void;
+  /** The refresh failed; `changed` when the error row now reads differently. */
+  showError(session: ConnectionSession, changed: boolean, silent: boolean): void;
+  /** After every refresh attempt, success or not. */
+  refreshed(session: ConnectionSession): void;
+  warn(message: string): void;
+}
+
+/**
+ * One connection in the explorer: its last snapshot and rows, its error, its refresh (one at a time, with
+ * an abort controller), its own poll timer and its caches (snapshot rows, agent addresses, how many children
+ * each paged parent shows). Disposing it stops everything it started.
+ */
+export class ConnectionSession {
+  readonly rootId: string;
+  snapshot?: ClusterSnapshot;
+  subtree?: SubTree;
+  error?: TreeError;
+  rawError?: unknown;
+  failures = 0;
+  lastDurationMs = 0;
+  /** When the last refresh ended (ms since epoch), for this connection's poll pace. */
+  lastRefreshAt?: number;
+  /** The tree has asked for this connection's children: it is shown, so it is polled. */
+  opened = false;
+  /** Snapshot rows per guest row id, fetched when the guest is expanded. */
+  readonly snapshots = new Map<string, Row[]>();
+  /** Agent addresses per guest id, with when they were read. */
+  readonly ips = new Map<string, { at: number; ips: string[] }>();
+  /** How many children a paged parent shows, when more than one page ("Show more" was clicked). */
+  readonly shown = new Map<string, number>();
+  /** Parents whose children VS Code has read since the last rebuild of the tree. */
+  readonly served = new Set<string>();
+  private refreshing?: Promise<void>;
+  /** Set when a refresh is asked for while one runs: one more follows, never two in parallel. */
+  private again = false;
+  private controller?: AbortController;
+  private timer?: ReturnType<typeof setTimeout>;
+  private disposed = false;
+
+  constructor(
+    public settings: ConnectionSettings,
+    private readonly host: SessionHost,
+  ) {
+    this.rootId = rootIdOf(settings.id);
+  }
+
+  get busy(): boolean {
+    return this.refreshing !== undefined;
+  }
+
+  /** One `/cluster/resources` request; the host turns the answer into rows. */
+  refresh(silent = false): Promise<void> {
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = this.run(silent);
+    return this.refreshing;
+  }
+
+  private async run(silent: boolean): Promise<void> {
+    const started = performance.now();
+    const hadError = this.error;
+    const controller = new AbortController();
+    this.controller = controller;
+    // Reset (new settings or secret) or disposed while the answer was on its way: the answer is stale.
+    const stale = (): boolean => this.disposed || controller.signal.aborted;
+    try {
+      const api = await this.host.api(this.settings);
+      const [snapshot, declared] = await Promise.all([api.clusterResources({ signal: controller.signal }), this.host.declaredGuests()]);
+      if (!stale()) {
+        this.snapshot = snapshot;
+        this.error = undefined;
+        this.rawError = undefined;
+        this.failures = 0;
+        this.host.applySnapshot(this, declared, silent || hadError !== undefined, hadError !== undefined);
+      }
+    } catch (err) {
+      if (!stale()) {
+        this.failures++;
+        const te = describeTreeError(err);
+        this.host.warn(`Refreshing ${this.settings.name} failed: ${errorMessage(err)}`);
+        const changed = !hadError || hadError.label !== te.label;
+        this.error = te;
+        this.rawError = err;
+        this.host.showError(this, changed, silent);
+      }
+    } finally {
+      this.controller = undefined;
+      this.lastDurationMs = performance.now() - started;
+      this.lastRefreshAt = Date.now();
+      this.refreshing = undefined;
+      if (!this.disposed) this.host.refreshed(this);
+    }
+    if (this.again && !this.disposed) {
+      this.again = false;
+      await this.refresh();
+    }
+  }
+
+  /**
+   * Builds the rows from the last snapshot. Returns the rows whose look changed, the few elements to name in
+   * VS Code's change event for them (parents VS Code never listed need none), and the rows that are gone.
+   */
+  rebuild(input: Omit<TreeInput, 'rootId' | 'snapshot'>): { changed: string[]; fired: string[]; gone: string[] } | undefined {
+    if (!this.snapshot) return undefined;
+    const next = buildSubTree({ ...input, rootId: this.rootId, snapshot: this.snapshot });
+    const prev = this.subtree;
+    const changed = changedRows(prev, next, this.rootId);
+    this.subtree = next;
+    const gone: string[] = [];
+    if (prev) {
+      for (const id of prev.rows.keys()) {
+        if (next.rows.has(id)) continue;
+        gone.push(id);
+        this.snapshots.delete(id);
+        this.served.delete(id);
+      }
+    }
+    const parentOf = (id: string): string | undefined => (id === this.rootId ? undefined : (next.rows.get(id)?.parentId ?? this.rootId));
+    return { changed, fired: planChangeEvents(changed, this.rootId, parentOf, (p) => this.served.has(p)), gone };
+  }
+
+  /**
+   * Arms this connection's poll timer: the interval plus twice its last response time, doubled per
+   * consecutive failure, so one offline cluster backs off without slowing the others. `intervalMs` ≤ 0 stops.
+   */
+  schedule(intervalMs: number): void {
+    this.stopPolling();
+    if (this.disposed || intervalMs <= 0 || !this.opened) return;
+    const dueAt = (this.lastRefreshAt ?? 0) + nextPollDelay(intervalMs, this.lastDurationMs, this.failures);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.refresh().then(() => this.schedule(intervalMs));
+    }, Math.max(0, dueAt - Date.now()));
+  }
+
+  stopPolling(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Forgets everything learnt from the server (new settings or secret): the next look starts over. */
+  reset(): void {
+    // A refresh on its way asked with the old settings: drop its answer and ask again.
+    if (this.controller) {
+      this.controller.abort();
+      this.again = true;
+    }
+    this.error = undefined;
+    this.rawError = undefined;
+    this.subtree = undefined;
+    this.snapshot = undefined;
+    this.failures = 0;
+    this.clearCaches();
+    this.shown.clear();
+    this.served.clear();
+  }
+
+  clearCaches(): void {
+    this.snapshots.clear();
+    this.ips.clear();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stopPolling();
+    this.controller?.abort();
+  }
+}
