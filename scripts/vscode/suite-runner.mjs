@@ -156,7 +156,7 @@ export async function runSuite({ suite, install, chromium, onEvent = () => {}, r
       timer.unref();
     });
     const serverDied = server.exited.then(({ code, signal }) => ({ serverExit: `code ${code}, signal ${signal}` }));
-    await page.goto(workbenchUrl({ port: server.port, folder: workspaceDir, extensionPath: repoRoot, testsPath }));
+    await page.goto(workbenchUrl({ port: server.port, folder: workspaceDir, extensionPath: repoRoot, testsPath }), { timeout: 120_000 }); // a loaded machine can take over 30 s
     const outcome = await Promise.race([finished, timeout, serverDied]);
     // Let a request still being served finish, but never wait on a hung page for long.
     await Promise.race([queue, new Promise((r) => setTimeout(r, 10_000).unref())]);

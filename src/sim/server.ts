@@ -11,6 +11,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import apidoc from './schema/apidoc.json';
 import { handlers, SimError, type Handler, type Principal } from './handlers';
+import { homePage } from './homePage';
 import { SimState } from './state';
 import { validateParameters, type PveSchema, type Value } from './validate';
 
@@ -138,6 +139,13 @@ export class SimServer {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const body = await readBody(req);
+    if ((method === 'GET' || method === 'HEAD') && url.pathname === '/') {
+      // Where a real node serves its web UI: say what this server is (no auth, like PVE's login page).
+      const page = homePage(this.state.version, [...this.state.nodes.keys()]);
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(page), 'Cache-Control': 'no-store' });
+      res.end(method === 'HEAD' ? undefined : page);
+      return;
+    }
     if (!url.pathname.startsWith('/api2/json/') && url.pathname !== '/api2/json') {
       this.sendError(res, 501, `Method '${method} ${url.pathname}' not implemented`);
       return;
