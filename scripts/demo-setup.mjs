@@ -50,7 +50,9 @@ export async function setup({ repoRoot, tmpDir }) {
   writeFileSync(secretsFile, JSON.stringify({ [CONNECTION_ID]: sim.secret }), { mode: 0o600 });
   console.log(`demo: simulated Proxmox VE cluster at ${sim.url} (token ${sim.tokenId})`);
   return {
-    env: { PROXMOX_IAC_SECRETS_FILE: secretsFile },
+    // The first screen: the Proxmox view and the Get Started walkthrough (VS Code opens it after an install;
+    // the demo's development extension is never installed, so it asks for it).
+    env: { PROXMOX_IAC_SECRETS_FILE: secretsFile, PROXMOX_IAC_OPEN_WALKTHROUGH: '1' },
     // `npm run demo -- --screenshot F` waits for the cluster's guests in the tree before taking the picture.
     readySelector: '.part.sidebar .monaco-list-row[aria-label*="Doc1"]',
     settings: {

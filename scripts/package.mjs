@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // npm run package: builds, then packs the extension into proxmox-iac-<version>.vsix at the repository root
 // with @vscode/vsce. What goes in is decided by .vscodeignore (check with `npx vsce ls --no-dependencies`).
+// The project has no public repository URL, so package.json names none (--allow-missing-repository) and the
+// README's relative links and images stay relative (--no-rewrite-relative-links): VS Code resolves them inside
+// the installed extension, so the screenshots the README shows must ship (see .vscodeignore).
 //   node scripts/package.mjs [--out FILE] [--no-build]
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -20,7 +23,7 @@ export function defaultVsixPath() {
  */
 export function packageVsix(out = defaultVsixPath()) {
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], {
+  const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--allow-missing-repository', '--out', out], {
     cwd: repoRoot,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],

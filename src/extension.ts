@@ -5,6 +5,7 @@ import { createLog, reportError } from './vscode/util/log';
 import type { ExtensionApi, Services } from './vscode/services';
 import { registerExplorer } from './vscode/explorer';
 import { extensionExports } from './vscode/exports';
+import { registerWalkthrough } from './vscode/welcome/walkthrough';
 
 /**
  * Composition root: builds the shared services, hands them to each capability and shows an activation
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     );
     const explorer = registerExplorer(services);
     context.subscriptions.push(registerLanguageFeatures(services));
+    context.subscriptions.push(registerWalkthrough(log));
     const activationMs = performance.now() - started;
     log.info(`Proxmox IaC activated in ${activationMs.toFixed(2)} ms`);
     return extensionExports(

@@ -11,6 +11,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import apidoc from './schema/apidoc.json';
 import { handlers, SimError, type Handler, type Principal } from './handlers';
+import { homePage } from './homePage';
 import { SimState } from './state';
 import { validateParameters, type PveSchema, type Value } from './validate';
 
@@ -146,6 +147,13 @@ export class SimServer {
       // pve-http-server: `$self->error($reqstate, 501, "for data too large")`, the rest of the body unread.
       res.once('finish', () => req.socket.destroy());
       this.sendError(res, 501, 'for data too large');
+      return;
+    }
+    if ((method === 'GET' || method === 'HEAD') && rawPath === '/') {
+      // Where a real node serves its web UI: say what this server is (no auth, like PVE's login page).
+      const page = homePage(this.state.version, [...this.state.nodes.keys()]);
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(page), 'Cache-Control': 'no-store' });
+      res.end(method === 'HEAD' ? undefined : page);
       return;
     }
     if (!rawPath.startsWith('/api2/json/') && rawPath !== '/api2/json') {

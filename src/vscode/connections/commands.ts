@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../util/log';
 import type { ConnectionSettings, ConnectionStore } from './store';
-import { decideCertificate, runConnectionWizard } from './wizard';
+import { decideCertificate } from './certificate';
+import { runConnectionWizard } from './wizard';
 
 /** Resolves a connection from a tree element id (`conn:<id>…`), else asks. */
 async function chooseConnection(store: ConnectionStore, arg: unknown, placeHolder: string): Promise<ConnectionSettings | undefined> {
@@ -69,7 +70,7 @@ export function registerConnectionCommands(store: ConnectionStore, log: vscode.L
     cmd('proxmoxIac.connections.trustCertificate', async (arg) => {
       const c = await chooseConnection(store, arg, 'Review the certificate of which connection?');
       if (!c) return;
-      const updated = await decideCertificate(c, c.fingerprint);
+      const updated = await decideCertificate(c, { previous: c.fingerprint });
       if (updated && updated.fingerprint !== c.fingerprint) await store.save(updated);
       else if (updated) void vscode.window.showInformationMessage(`The certificate of "${c.name}" matches the trusted fingerprint.`);
     }),

@@ -183,11 +183,16 @@ export class IacDiagnostics extends Disposable {
    * Validates every IaC file of the workspace again (the "Validate IaC Files in Workspace" command, e.g.
    * after a git pull) and resolves to what the Problems panel now holds for them.
    */
-  async validateWorkspace(): Promise<WorkspaceValidationSummary> {
+  async validateWorkspace(onProgress?: (done: number, total: number) => void): Promise<WorkspaceValidationSummary> {
     await this.scanDone;
     const iacFiles = await this.findIacFiles();
     for (const uri of iacFiles) this.host.ifLoaded?.invalidate(uri.fsPath);
-    await runBounded(iacFiles, SCAN_CONCURRENCY, (u) => this.validate(u));
+    let done = 0;
+    onProgress?.(0, iacFiles.length);
+    await runBounded(iacFiles, SCAN_CONCURRENCY, async (u) => {
+      await this.validate(u);
+      onProgress?.(++done, iacFiles.length);
+    });
     const summary: WorkspaceValidationSummary = { files: iacFiles.length, errors: 0, warnings: 0 };
     for (const uri of iacFiles) {
       for (const d of this.results.get(uri.toString())?.iac ?? []) {

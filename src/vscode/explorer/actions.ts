@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { openSshTerminal } from '../ssh/terminal';
 import { hostOf, nodeWebUiUrl, pickGuestAddress, readonlyMessage, sshArgv, webUiUrl } from '../../core/explorer';
 import type { GuestRef } from '../../core/pve/api';
 import type { Guest, PowerAction } from '../../core/pve/types';
@@ -349,7 +350,7 @@ export class ExplorerActions {
     this.openSsh(t.guest.name || String(t.guest.vmid), host);
   }
 
-  sshToNode(el?: Element): void {
+  async sshToNode(el?: Element): Promise<void> {
     const row = el ? this.provider.row(el.id) : undefined;
     const s = el ? this.provider.stateOf(el.id) : undefined;
     if (!s || !row?.node) {
@@ -358,7 +359,9 @@ export class ExplorerActions {
     }
     // The API host is the only address of a node the cluster listing gives; other nodes by their name.
     const host = s.snapshot && s.snapshot.nodes.length === 1 ? hostOf(s.settings.url) : row.node;
-    this.openSsh(row.node, host);
+    const user = this.config.get<string>('explorer.sshUser', 'root');
+    // Checks first that the node is reachable, and otherwise says why instead of a terminal that fails.
+    await openSshTerminal(row.node, `node ${row.node}`, sshArgv({ user: user || undefined, host }));
   }
 
   async copy(el: Element | undefined, pick: (g: Guest) => string): Promise<void> {

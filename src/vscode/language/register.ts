@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { DisposableStore } from '../util/dispose';
-import { IacDiagnostics, type WorkspaceValidationSummary } from '../diagnostics/iacDiagnostics';
-import { validationEnabled, VALIDATION_SETTINGS } from '../diagnostics/options';
+import { IacDiagnostics } from '../diagnostics/iacDiagnostics';
+import { registerValidateWorkspaceCommand } from '../diagnostics/validateWorkspace';
 import { PlanCodeLensProvider } from '../codelens/planLens';
 import { registerPlanCommand } from '../codelens/planCommand';
 import { IacCodeActionProvider } from './codeActions';
@@ -28,32 +28,7 @@ export function registerLanguageFeatures(services: Services): vscode.Disposable 
   const lenses = store.add(new PlanCodeLensProvider(services, host));
   store.add(vscode.languages.registerCodeLensProvider(selector, lenses));
   store.add(registerPlanCommand(services));
-  store.add(vscode.commands.registerCommand(VALIDATE_WORKSPACE_COMMAND, () => validateWorkspace(services, diagnostics)));
+  store.add(registerValidateWorkspaceCommand(services, diagnostics));
   diagnostics.start();
   return store;
-}
-
-export const VALIDATE_WORKSPACE_COMMAND = 'proxmoxIac.validateWorkspace';
-
-/** Re-validates every IaC file (after a git pull, say) and says what the Problems panel now holds. */
-async function validateWorkspace(services: Services, diagnostics: IacDiagnostics): Promise<WorkspaceValidationSummary | undefined> {
-  if (!validationEnabled(services.config)) {
-    const open = 'Open Settings';
-    const choice = await vscode.window.showInformationMessage(
-      'IaC validation is turned off. Turn on "Proxmox IaC › Validation: Enabled" to check the workspace.',
-      open,
-    );
-    if (choice === open) void vscode.commands.executeCommand('workbench.action.openSettings', `proxmoxIac.${VALIDATION_SETTINGS.enabled}`);
-    return undefined;
-  }
-  const summary = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: 'Validating IaC files' },
-    () => diagnostics.validateWorkspace(),
-  );
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  vscode.window.setStatusBarMessage(
-    `Proxmox IaC: ${plural(summary.files, 'file')} checked, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`,
-    8000,
-  );
-  return summary;
 }

@@ -64,71 +64,62 @@ async function waitForGone(selector: string, timeoutMs = 10_000): Promise<void> 
   throw new Error(`"${selector}" is still visible after ${timeoutMs} ms`);
 }
 
-/** The trust question as the extension asked it: the modal's message, detail and buttons. */
-interface TrustPrompt {
-  readonly message: string;
-  readonly detail: string;
-  readonly buttons: string[];
-  /** Answers the question as clicking that button (undefined: Cancel / Escape) would. */
-  answer(choice: string | undefined): void;
-}
+/** Rows of the QuickInput now visible; the focused one is what Enter chooses. */
+const focusedRow = `${qi.rows}.focused`;
 
-/**
- * VS Code refuses to show modal dialogs while extension tests run (DialogService "refused to show dialog in
- * tests"), so the certificate's modal cannot appear on the page. The extension and this suite share the one
- * `vscode` API object of the extension host (see explorer/actions.test.ts), so for the duration of one
- * wizard run the trust modal — and only it — is answered here; everything before it is typed into the real
- * QuickInput. Resolves with the question once asked.
- */
-function interceptTrustModal(): { asked: Promise<TrustPrompt>; restore(): void } {
-  const w = vscode.window as unknown as Record<string, unknown>;
-  const original = w.showWarningMessage as (...a: unknown[]) => Thenable<unknown>;
-  let asked!: (p: TrustPrompt) => void;
-  const question = new Promise<TrustPrompt>((resolve) => (asked = resolve));
-  w.showWarningMessage = (message: string, ...rest: unknown[]) => {
-    const options = rest[0] as vscode.MessageOptions | undefined;
-    if (!options?.modal || !message.startsWith('Trust the certificate')) return original(message, ...rest);
-    const buttons = rest.slice(1).map((b) => (typeof b === 'string' ? b : (b as vscode.MessageItem).title));
-    return new Promise<string | undefined>((resolve) => asked({ message, detail: options.detail ?? '', buttons, answer: resolve }));
-  };
-  return { asked: question, restore: () => (w.showWarningMessage = original) };
+/** Waits until the certificate question (a QuickPick, "Trust the certificate of 127.0.0.1:PORT?") is shown. */
+async function waitForTrustQuestion(): Promise<string[]> {
+  await waitForDomText(qi.title, /^Trust the certificate of 127\.0\.0\.1:\d+\?/, 20_000);
+  return waitForDomText(qi.rows, 'Trust Certificate');
 }
 
 /**
  * Starts "Proxmox: Add Connection" (not awaited: it waits for the user) and answers its five steps by
- * typing, as a user does; resolves once the certificate question is asked, with the command's own promise.
+ * typing, as a user does; resolves once the certificate question is shown, with the command's own promise
+ * and the question's rows.
  */
-async function fillWizard(): Promise<{ finished: Thenable<unknown>; trust: TrustPrompt }> {
-  const modal = interceptTrustModal();
-  try {
-    const finished = vscode.commands.executeCommand('proxmoxIac.addConnection');
-    await waitForStep(1);
-    await domType(sim.url);
-    await waitForDomText(qi.rows, `${sim.url}`);
-    await domPressKey('Enter');
-    await waitForStep(2);
-    await waitForDomText(qi.rows, 'API token');
-    await domClick(qi.rows, 'API token');
-    await waitForStep(3);
-    await domType(sim.tokens.admin.id);
-    await domPressKey('Enter');
-    await waitForStep(4);
-    await domType(sim.tokens.admin.secret);
-    await domPressKey('Enter');
-    await waitForStep(5);
-    await domPressKey('Control+A');
-    await domType(NAME);
-    await domPressKey('Enter');
-    const trust = await Promise.race([
-      modal.asked,
-      sleep(20_000).then(() => Promise.reject(new Error('the wizard did not ask whether to trust the certificate within 20 s'))),
-    ]);
-    // The wizard has closed its QuickInput: what the user sees now is the question alone.
-    await waitForGone(qi.title);
-    return { finished, trust };
-  } finally {
-    modal.restore();
-  }
+async function fillWizard(secret = sim.tokens.admin.secret): Promise<{ finished: Thenable<unknown>; rows: string[] }> {
+  const finished = vscode.commands.executeCommand('proxmoxIac.addConnection');
+  await waitForStep(1);
+  await domType(sim.url);
+  await waitForDomText(qi.rows, `${sim.url}`);
+  await domPressKey('Enter');
+  await waitForStep(2);
+  await waitForDomText(qi.rows, 'API token');
+  await domClick(qi.rows, 'API token');
+  await waitForStep(3);
+  await domType(sim.tokens.admin.id);
+  await domPressKey('Enter');
+  await waitForStep(4);
+  await domType(secret);
+  await domPressKey('Enter');
+  await waitForStep(5);
+  await domPressKey('Control+A');
+  await domType(NAME);
+  await domPressKey('Enter');
+  return { finished, rows: await waitForTrustQuestion() };
+}
+
+/**
+ * VS Code refuses to show modal dialogs while extension tests run (DialogService "refused to show dialog in
+ * tests", as an error). The extension and this suite share the one `vscode` API object of the extension host,
+ * so the failed-login dialog — and only it — is recorded here (message and buttons in their order; the first
+ * is the default) and answered as a user pressing Escape would: Cancel (undefined).
+ */
+function recordFailedLoginDialog(): { asked: Promise<{ message: string; buttons: string[] }>; restore(): void } {
+  const w = vscode.window as unknown as Record<string, unknown>;
+  const original = w.showErrorMessage as (...a: unknown[]) => Thenable<unknown>;
+  let asked!: (p: { message: string; buttons: string[] }) => void;
+  const question = new Promise<{ message: string; buttons: string[] }>((resolve) => (asked = resolve));
+  w.showErrorMessage = (message: string, ...rest: unknown[]) => {
+    const options = rest[0] as vscode.MessageOptions | undefined;
+    if (options?.modal && message.startsWith('The connection test failed')) {
+      asked({ message, buttons: rest.slice(1).map((b) => (typeof b === 'string' ? b : (b as vscode.MessageItem).title)) });
+      return Promise.resolve(undefined);
+    }
+    return original(message, ...rest);
+  };
+  return { asked: question, restore: () => (w.showErrorMessage = original) };
 }
 
 function normalised(fingerprint: string): string {
@@ -182,17 +173,35 @@ describe('Proxmox: Add Connection', function () {
     assert.equal(await tripwireConnections(), 0, 'an offered endpoint was contacted');
   });
 
-  it('refusing the certificate adds no connection', async () => {
-    const { finished, trust } = await fillWizard();
-    assert.match(trust.message, /^Trust the certificate of 127\.0\.0\.1:\d+\?$/);
-    assert.match(trust.detail, /not publicly trusted/);
-    trust.answer(undefined);
+  it('refuses a text that is no URL with a message on the URL step', async () => {
+    const finished = vscode.commands.executeCommand('proxmoxIac.addConnection');
+    await waitForStep(1);
+    await domType('pve example:8006');
+    const rows = await waitForDomText(qi.rows, '"pve example:8006" is not a Proxmox VE URL');
+    assert.match(rows.find((r) => r.includes('is not a Proxmox VE URL')) ?? '', /e\.g\. https:\/\/pve\.example\.com:8006/, 'the message says what a URL looks like');
+    await screenshot('url-step-invalid');
+    await domPressKey('Enter');
+    await sleep(500);
+    // Enter on the message does nothing: the wizard stays on the URL step with the text.
+    await waitForStep(1);
+    assert.ok((await domTexts(qi.rows)).some((r) => r.includes('is not a Proxmox VE URL')));
+    await domPressKey('Escape');
+    await finished;
+    assert.deepEqual(vscode.workspace.getConfiguration('proxmoxIac').get('connections') ?? [], []);
+  });
+
+  it('refusing the certificate adds no connection; "Do Not Trust" is the default', async () => {
+    const { finished, rows } = await fillWizard();
+    assert.match(rows[0], /Do Not Trust/, `the safe choice is not first: ${JSON.stringify(rows)}`);
+    assert.match((await domTexts(focusedRow)).join('\n'), /Do Not Trust/, 'Enter would not choose "Do Not Trust"');
+    assert.ok(rows.some((r) => /not publicly trusted/i.test(r)), JSON.stringify(rows));
+    await domPressKey('Enter');
     await finished;
     assert.deepEqual(vscode.workspace.getConfiguration('proxmoxIac').get('connections') ?? [], []);
     assert.ok(!userSettingsText().includes(NAME), 'the refused connection reached settings.json');
     assert.ok(!(await explorer.provider.getChildren()).some((e) => e.id.startsWith('conn:')), 'the explorer shows a connection');
-    const rows = await domTexts(selectors.sideBarTreeRows);
-    assert.ok(!rows.some((r) => r.includes(NAME)), `the explorer shows the refused connection: ${JSON.stringify(rows)}`);
+    const treeRows = await domTexts(selectors.sideBarTreeRows);
+    assert.ok(!treeRows.some((r) => r.includes(NAME)), `the explorer shows the refused connection: ${JSON.stringify(treeRows)}`);
     await waitForDomText('.part.sidebar .pane-body', 'No Proxmox connection yet');
     // The certificate was only looked at (a TLS handshake): no API request, so the secret never left.
     const res = await fetch(`${sim.control}/requests`);
@@ -200,16 +209,47 @@ describe('Proxmox: Add Connection', function () {
     assert.equal(await tripwireConnections(), 0, 'an offered endpoint was contacted');
   });
 
+  it('after a failed login the safe choice is the default, and closing it goes back with every answer kept', async () => {
+    const dialog = recordFailedLoginDialog();
+    try {
+      const { finished } = await fillWizard('00000000-0000-4000-8000-000000000000');
+      await domPressKey('ArrowDown');
+      await waitForDomText(focusedRow, 'Trust Certificate');
+      await domPressKey('Enter');
+      const asked = await Promise.race([dialog.asked, sleep(30_000).then(() => Promise.reject(new Error('no failed-login dialog within 30 s')))]);
+      assert.match(asked.message, /rejected the credentials/);
+      assert.equal(asked.buttons[0], 'Correct the Token or Password', `the default button is ${asked.buttons[0]}`);
+      assert.deepEqual(asked.buttons, ['Correct the Token or Password', 'Save Anyway']);
+      // The dialog closed as Cancel: the wizard is back at the token step, and each answer is still there —
+      // Enter alone gets through the token ID and the secret (each step refuses an empty answer).
+      await waitForStep(3);
+      await screenshot('failed-login-back-at-token');
+      await domPressKey('Enter');
+      await waitForStep(4);
+      await domPressKey('Enter');
+      await waitForStep(5);
+      await domPressKey('Escape');
+      await finished;
+    } finally {
+      dialog.restore();
+    }
+    assert.deepEqual(vscode.workspace.getConfiguration('proxmoxIac').get('connections') ?? [], []);
+  });
+
   it('shows the certificate fingerprint, and after "Trust Certificate" the cluster appears with its nodes', async () => {
-    const { finished, trust } = await fillWizard();
+    const { finished, rows: question } = await fillWizard();
     await screenshot('trust-certificate-step');
-    const shown = /SHA-256 fingerprint: ([0-9A-Fa-f:]+)/.exec(trust.detail)?.[1];
-    assert.ok(shown, `no fingerprint in the question: ${trust.detail}`);
+    // The fingerprint shows in full, as two rows of 16 bytes under "SHA-256 fingerprint".
+    const halves = question.map((r) => /(?:[0-9A-F]{2}:){15}[0-9A-F]{2}/.exec(r)?.[0]).filter((h): h is string => h !== undefined);
+    const shown = halves.slice(0, 2).join(':');
+    assert.equal(halves.length, 2, `no fingerprint in the question: ${JSON.stringify(question)}`);
     assert.equal(normalised(shown), normalised(sim.fingerprint), 'the question shows another fingerprint than the server has');
     assert.equal(shown.split(':').length, 32, 'a SHA-256 fingerprint has 32 bytes');
-    assert.match(trust.detail, /pvenode cert info/, 'the question says how to compare the fingerprint');
-    assert.deepEqual(trust.buttons, ['Trust Certificate']);
-    trust.answer('Trust Certificate');
+    assert.match(question.join('\n'), /pvenode cert info/, 'the question says how to compare the fingerprint');
+    // "Trust Certificate" is the second choice: one step down from the focused "Do Not Trust".
+    await domPressKey('ArrowDown');
+    await waitForDomText(focusedRow, 'Trust Certificate');
+    await domPressKey('Enter');
     assert.match(await waitForNotification(`Connected to "${NAME}"`, 20_000), /Proxmox VE 9\.1/);
     await finished;
 
@@ -245,5 +285,20 @@ describe('Proxmox: Add Connection', function () {
     // The request log the refusal test found empty does record: the trusted connection was tested.
     const requests = ((await (await fetch(`${sim.control}/requests`)).json()) as { requests: string[] }).requests;
     assert.ok(requests.some((r) => /^GET \S*\/version$/.test(r)), `no version request logged: ${JSON.stringify(requests.slice(0, 5))}`);
+  });
+  it('refuses to add the same cluster URL twice and offers to edit the existing connection', async () => {
+    const finished = vscode.commands.executeCommand('proxmoxIac.addConnection');
+    await waitForStep(1);
+    await domType(sim.url.replace('https://', ''));
+    const rows = await waitForDomText(qi.rows, `Edit "${NAME}"`);
+    assert.match(rows.find((r) => r.includes(`Edit "${NAME}"`)) ?? '', new RegExp(`A connection to ${sim.url.replace(/[.]/g, '\\.')} exists already`));
+    assert.ok(!rows.some((r) => r.includes('use this URL')), `the duplicate URL can still be chosen: ${JSON.stringify(rows)}`);
+    await screenshot('url-step-duplicate');
+    await domPressKey('Enter');
+    await waitForDomText(qi.title, `Edit Proxmox Connection "${NAME}" (1/5)`);
+    await domPressKey('Escape');
+    await finished;
+    const saved = vscode.workspace.getConfiguration('proxmoxIac').get<unknown[]>('connections') ?? [];
+    assert.equal(saved.length, 1, 'a second connection to the same cluster was added');
   });
 });

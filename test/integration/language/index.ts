@@ -3,3 +3,4 @@ export { run } from '../harness';
 import './diagnostics.test';
 import './features.test';
 import './schemas.test';
+import './validateWorkspace.test';
