@@ -399,13 +399,20 @@ class Checker {
     if (DISK_SIZE.test(d) || lenient) return;
     const m = /^\s*(\d+)\s*([KMGT])i?B?\s*$/i.exec(d);
     const replacement = m ? JSON.stringify(`${m[1]}${m[2].toUpperCase()}`) : undefined;
+    if (replacement) {
+      // A size written another way ("64GB"): the fleet's own tofu module parses "<n>G" and would silently
+      // create the VM without this disk.
+      this.report([...path, 'disk'], 'value', 'error', 'nix-disk', `${where}: disk ${JSON.stringify(d)} is not a size: write a number with an optional unit K, M, G or T, like ${replacement}.`, replacement);
+      return;
+    }
+    // A word such as "passthrough" is a value the fleet's own code handles (abl030/nixosconfig's tofu module
+    // skips disks that are not sizes): worth a look, not an error.
     this.report(
       [...path, 'disk'],
       'value',
-      'error',
+      'warning',
       'nix-disk',
-      `${where}: disk ${JSON.stringify(d)} is not a size: write a number with an optional unit K, M, G or T, like ${replacement ?? '"64G"'}.`,
-      replacement,
+      `${where}: disk ${JSON.stringify(d)} is not a size (like "64G"); a module that provisions this VM must handle it (for example skip the disk, as a passthrough disk needs). Only a warning: this repository's own code decides.`,
     );
   }
 
@@ -486,8 +493,8 @@ export function checkFleetFile(
     if (vm.specs) {
       c.cores(vm.specs, vm.specsPath, where);
       c.memory(vm.specs, vm.specsPath, where);
-      // Imported VMs are documentation: "passthrough" and similar notes are fine there.
-      c.disk(vm.specs, vm.specsPath, where, vm.section === 'imported');
+      // Imported and read-only VMs are documentation: "passthrough" and similar notes are fine there.
+      c.disk(vm.specs, vm.specsPath, where, vm.section === 'imported' || vm.readonly);
       if (vm.section !== 'host' && 'storage' in vm.specs) c.typed(vm.specs, vm.specsPath, 'storage', 'string', where);
     }
   }
