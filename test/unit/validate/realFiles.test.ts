@@ -211,3 +211,14 @@ test('talos-cluster: keys the CUE schema defaults are not required; a wrong valu
     assert.deepEqual(diags.map((d) => [d.severity, d.code]), [['error', 'invalid-format']], folder);
   }
 });
+
+test('hosts.nix of February 2026: virtiofs as one attribute set (the module read pve.virtiofs.mapping) is accepted; a string is not', async () => {
+  const path = nodePath.join(era('nixosconfig', '2026-02-25-583fde0a'), 'hosts.nix');
+  const real = await readFile(path, 'utf8');
+  assert.deepEqual(await validateNixFile(path, real), []);
+  const wrong = real.replace(/virtiofs = \{\s*mapping = "containers";\s*\};/, 'virtiofs = "containers";');
+  assert.notEqual(wrong, real);
+  const diags = await validateNixFile(path, wrong);
+  assert.deepEqual(diags.map((d) => [d.severity, d.code]), [['error', 'nix-type']]);
+  assert.match(diags[0].message, /virtiofs must be a list or an attribute set/);
+});

@@ -220,7 +220,7 @@ export function proxmoxSettings(e: EvaluatedNix): NixProxmoxSettings | undefined
 
 // ---------------------------------------------------------------------------------------------- checks
 
-type Kind = 'string' | 'int' | 'bool' | 'strings' | 'list' | 'attrs';
+type Kind = 'string' | 'int' | 'bool' | 'strings' | 'list' | 'attrs' | 'list-or-attrs';
 
 /** Known attributes of a host's `proxmox` set (from the fleet's Terranix module usage) and their types. */
 const HOST_PROXMOX_KEYS: Readonly<Record<string, Kind>> = {
@@ -240,7 +240,8 @@ const HOST_PROXMOX_KEYS: Readonly<Record<string, Kind>> = {
   tags: 'strings',
   ignoreChangesExtra: 'strings',
   description: 'string',
-  virtiofs: 'list',
+  // A list of mappings today; one `{ mapping = …; }` set in February 2026 (the module read `pve.virtiofs.mapping`).
+  virtiofs: 'list-or-attrs',
   readonly: 'bool',
   onBoot: 'bool',
   started: 'bool',
@@ -271,6 +272,7 @@ const KIND_WORDS: Readonly<Record<Kind, string>> = {
   strings: 'a list of strings',
   list: 'a list',
   attrs: 'an attribute set',
+  'list-or-attrs': 'a list or an attribute set',
 };
 
 function kindOf(v: JsonValue | undefined): string {
@@ -298,6 +300,8 @@ function hasKind(v: JsonValue | undefined, k: Kind): boolean {
       return Array.isArray(v);
     case 'attrs':
       return isObj(v);
+    case 'list-or-attrs':
+      return Array.isArray(v) || isObj(v);
   }
 }
 
