@@ -314,6 +314,11 @@ export function checkManifestV1(data: unknown, ctx: ManifestCheckContext): Issue
 export interface ConversionSource {
   /** vms/<template>.yaml data, to carry a v1 template's preset and image into the v2 node. */
   readonly template?: (id: string) => Record<string, unknown> | undefined;
+  /**
+   * The v2 name of a v1 preset: v1 read `vms/presets/<x>.yaml`, v2 reads `presets/` (earlier `v2/presets/`),
+   * where the same sizes are named `vm-<x>`.
+   */
+  readonly preset?: (v1Name: string) => string;
 }
 
 /**
@@ -332,7 +337,8 @@ export function convertV1ToV2(data: Record<string, unknown>, src: ConversionSour
   levels.forEach((level, i) => {
     const name = typeof level.name === 'string' ? level.name : `level-${i + 1}`;
     const template = typeof level.template === 'string' ? src.template?.(level.template) : undefined;
-    const preset = level.vm_preset ?? template?.preset;
+    const v1Preset = level.vm_preset ?? template?.preset;
+    const preset = typeof v1Preset === 'string' && src.preset ? src.preset(v1Preset) : v1Preset;
     const image = level.image ?? template?.image;
     out.push(`  - name: ${yamlScalar(name)}`);
     out.push(`    type: ${i < levels.length - 1 ? 'pve' : 'vm'}`);

@@ -529,7 +529,10 @@ class YamlLanguageService implements IacLanguageService {
     }
     // Keep the leading comment block (and `---`) as the author wrote it.
     const head = /^(?:[ \t]*(?:#[^\n]*)?\r?\n|---[ \t]*\r?\n)*/.exec(text)![0];
-    const body = convertV1ToV2(doc.data, { template: (id) => templates.get(id) });
+    const v2Presets = new Set<string>();
+    if (site) for (const dir of REF_DIRS.preset) for (const n of await site.names(dir)) v2Presets.add(n);
+    const preset = (v1: string): string => (v2Presets.has(v1) || !v2Presets.has(`vm-${v1}`) ? v1 : `vm-${v1}`);
+    const body = convertV1ToV2(doc.data, { template: (id) => templates.get(id), preset });
     return { range: lines.range(head.length, text.length), newText: body };
   }
 

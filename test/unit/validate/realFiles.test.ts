@@ -222,3 +222,20 @@ test('hosts.nix of February 2026: virtiofs as one attribute set (the module read
   assert.deepEqual(diags.map((d) => [d.severity, d.code]), [['error', 'nix-type']]);
   assert.match(diags[0].message, /virtiofs must be a list or an attribute set/);
 });
+
+test('converting a January 2026 v1 manifest in today\'s site-config names today\'s presets and validates clean', async () => {
+  const v1 = await readFile(nodePath.join(era('site-config', '2026-01-31-e24a520'), 'manifests/n2-quick.yaml'), 'utf8');
+  const path = nodePath.join(era('site-config', '2026-03-22-541f95a'), 'manifests/n2-quick.yaml');
+  const service = createLanguageService(overlayFiles({ [path]: v1 }));
+  const diags = await service.validate(path, v1);
+  const v1Warning = diags.find((d) => d.code === 'manifest-v1');
+  assert.ok(v1Warning, JSON.stringify(diags));
+  const convert = (await service.codeFixes(path, v1, v1Warning.range, diags)).find((f) => /schema_version 2/.test(f.title));
+  assert.ok(convert);
+  const v2 = applyEdits(v1, convert.edits);
+  // v1 `vm_preset: large` read vms/presets/large.yaml; today the same size is presets/vm-large.yaml.
+  assert.match(v2, /preset: vm-large/);
+  assert.match(v2, /preset: vm-medium/);
+  const after = createLanguageService(overlayFiles({ [path]: v2 }));
+  assert.deepEqual((await after.validate(path, v2)).filter((d) => d.severity === 'error'), []);
+});
