@@ -166,10 +166,10 @@ export function checkManifestV2(data: unknown, ctx: ManifestCheckContext): Issue
     const presets = namesIn(ctx.site, REF_DIRS.preset);
     for (const n of nodes) {
       const spec = n.raw.spec;
-      if (typeof spec === 'string') issues.push(...checkRef(at(n.index, 'spec'), spec, specs, 'spec', REF_DIRS.spec));
+      if (typeof spec === 'string') issues.push(...checkRef(at(n.index, 'spec'), spec, specs, 'spec', present(ctx.site, REF_DIRS.spec)));
       const preset = n.raw.preset;
       if (typeof preset === 'string') {
-        const refIssues = checkRef(at(n.index, 'preset'), preset, presets, 'preset', REF_DIRS.preset);
+        const refIssues = checkRef(at(n.index, 'preset'), preset, presets, 'preset', present(ctx.site, REF_DIRS.preset));
         issues.push(...refIssues);
         if (!refIssues.length) issues.push(...checkResolvedSize(n, ctx.site.preset(preset), preset));
       }
@@ -211,6 +211,11 @@ export function checkManifestV2(data: unknown, ctx: ManifestCheckContext): Issue
 
 function namesIn(site: SiteFacts, dirs: readonly EntityDir[]): string[] {
   return [...new Set(dirs.flatMap((d) => site.names(d)))];
+}
+
+/** The folders of an era's lookup that this site-config has (the first always), for messages. */
+function present(site: SiteFacts, dirs: readonly EntityDir[]): EntityDir[] {
+  return dirs.filter((d, i) => i === 0 || site.names(d).length > 0);
 }
 
 function checkResolvedSize(n: ManifestNodeView, preset: Record<string, unknown> | undefined, presetName: string): Issue[] {
@@ -304,7 +309,7 @@ export function checkManifestV1(data: unknown, ctx: ManifestCheckContext): Issue
       ];
       for (const [key, dirs, what] of refs) {
         const v = level[key];
-        if (typeof v === 'string') issues.push(...checkRef(['levels', i, key], v, namesIn(ctx.site, dirs), what, dirs));
+        if (typeof v === 'string') issues.push(...checkRef(['levels', i, key], v, namesIn(ctx.site, dirs), what, present(ctx.site, dirs)));
       }
     }
   });
