@@ -12,7 +12,11 @@ export const ENTITY_DIRS = {
   vms: 'vm',
 } as const satisfies Record<string, IacFormat>;
 
-export type EntityDir = keyof typeof ENTITY_DIRS | 'vms/presets';
+/**
+ * Entity folders, including retired ones that older site-configs still have: `vms/presets/` (presets before
+ * v0.45) and the `v2/` tree that held specs, presets and postures while v1 and v2 lived side by side.
+ */
+export type EntityDir = keyof typeof ENTITY_DIRS | 'vms/presets' | 'v2/presets' | 'v2/specs' | 'v2/postures';
 
 function parts(path: string): string[] {
   return path.split(/[\\/]+/).filter(Boolean);

@@ -6,6 +6,7 @@ import type { LiveCluster } from '../validate/api';
 import type { DeclaredGuest } from './types';
 import type { EntityDir } from './formats';
 import type { Issue } from './issues';
+import { REF_DIRS } from './eras';
 import { closest } from './levenshtein';
 import { isRecord } from './siteConfig';
 
@@ -16,8 +17,8 @@ export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
 /** What the checks know about the site-config, loaded before they run (the checks themselves are synchronous). */
 export interface SiteFacts {
   readonly names: (dir: EntityDir) => readonly string[];
-  /** Parsed preset (presets/ or vms/presets/), for resolved sizes. */
-  readonly preset: (id: string, dir?: EntityDir) => Record<string, unknown> | undefined;
+  /** Parsed preset (presets/, v2/presets/ or vms/presets/), for resolved sizes. */
+  readonly preset: (id: string) => Record<string, unknown> | undefined;
 }
 
 export interface ManifestCheckContext {
@@ -161,16 +162,16 @@ export function checkManifestV2(data: unknown, ctx: ManifestCheckContext): Issue
 
   // References into the site-config and resolved sizes.
   if (ctx.site) {
-    const specs = ctx.site.names('specs');
-    const presets = ctx.site.names('presets');
+    const specs = namesIn(ctx.site, REF_DIRS.spec);
+    const presets = namesIn(ctx.site, REF_DIRS.preset);
     for (const n of nodes) {
       const spec = n.raw.spec;
-      if (typeof spec === 'string') issues.push(...checkRef(at(n.index, 'spec'), spec, specs, 'spec', 'specs'));
+      if (typeof spec === 'string') issues.push(...checkRef(at(n.index, 'spec'), spec, specs, 'spec', present(ctx.site, REF_DIRS.spec)));
       const preset = n.raw.preset;
       if (typeof preset === 'string') {
-        const refIssues = checkRef(at(n.index, 'preset'), preset, presets, 'preset', 'presets');
+        const refIssues = checkRef(at(n.index, 'preset'), preset, presets, 'preset', present(ctx.site, REF_DIRS.preset));
         issues.push(...refIssues);
-        if (!refIssues.length) issues.push(...checkResolvedSize(n, ctx.site.preset(preset, 'presets'), preset));
+        if (!refIssues.length) issues.push(...checkResolvedSize(n, ctx.site.preset(preset), preset));
       }
     }
   }
@@ -206,6 +207,15 @@ export function checkManifestV2(data: unknown, ctx: ManifestCheckContext): Issue
     }
   }
   return issues;
+}
+
+function namesIn(site: SiteFacts, dirs: readonly EntityDir[]): string[] {
+  return [...new Set(dirs.flatMap((d) => site.names(d)))];
+}
+
+/** The folders of an era's lookup that this site-config has (the first always), for messages. */
+function present(site: SiteFacts, dirs: readonly EntityDir[]): EntityDir[] {
+  return dirs.filter((d, i) => i === 0 || site.names(d).length > 0);
 }
 
 function checkResolvedSize(n: ManifestNodeView, preset: Record<string, unknown> | undefined, presetName: string): Issue[] {
@@ -291,14 +301,15 @@ export function checkManifestV1(data: unknown, ctx: ManifestCheckContext): Issue
       } else seen.set(level.name, i);
     }
     if (ctx.site) {
-      const refs: [string, EntityDir, string][] = [
-        ['vm_preset', 'presets', 'preset'],
-        ['template', 'vms', 'template'],
-        ['env', 'envs', 'env'],
+      // The v1 resolver read presets from vms/presets/ (seed 002's resolution order).
+      const refs: [string, readonly EntityDir[], string][] = [
+        ['vm_preset', REF_DIRS.vmPreset, 'preset'],
+        ['template', ['vms'], 'template'],
+        ['env', ['envs'], 'env'],
       ];
-      for (const [key, dir, what] of refs) {
+      for (const [key, dirs, what] of refs) {
         const v = level[key];
-        if (typeof v === 'string') issues.push(...checkRef(['levels', i, key], v, ctx.site.names(dir), what, dir));
+        if (typeof v === 'string') issues.push(...checkRef(['levels', i, key], v, namesIn(ctx.site, dirs), what, present(ctx.site, dirs)));
       }
     }
   });
@@ -308,6 +319,11 @@ export function checkManifestV1(data: unknown, ctx: ManifestCheckContext): Issue
 export interface ConversionSource {
   /** vms/<template>.yaml data, to carry a v1 template's preset and image into the v2 node. */
   readonly template?: (id: string) => Record<string, unknown> | undefined;
+  /**
+   * The v2 name of a v1 preset: v1 read `vms/presets/<x>.yaml`, v2 reads `presets/` (earlier `v2/presets/`),
+   * where the same sizes are named `vm-<x>`.
+   */
+  readonly preset?: (v1Name: string) => string;
 }
 
 /**
@@ -326,7 +342,8 @@ export function convertV1ToV2(data: Record<string, unknown>, src: ConversionSour
   levels.forEach((level, i) => {
     const name = typeof level.name === 'string' ? level.name : `level-${i + 1}`;
     const template = typeof level.template === 'string' ? src.template?.(level.template) : undefined;
-    const preset = level.vm_preset ?? template?.preset;
+    const v1Preset = level.vm_preset ?? template?.preset;
+    const preset = typeof v1Preset === 'string' && src.preset ? src.preset(v1Preset) : v1Preset;
     const image = level.image ?? template?.image;
     out.push(`  - name: ${yamlScalar(name)}`);
     out.push(`    type: ${i < levels.length - 1 ? 'pve' : 'vm'}`);

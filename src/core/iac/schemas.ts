@@ -80,7 +80,7 @@ function validator(key: SchemaKey): ValidateFunction {
   if (!v) {
     const a = getAjv();
     const schema = SCHEMAS[key] as { $id?: string };
-    v = (schema.$id && a.getSchema(schema.$id)) || a.compile(schema);
+    v = (schema.$id && a.getSchema(schema.$id)) || a.compile(relaxDefaults(schema));
     compiled.set(key, v);
   }
   return v;
@@ -89,17 +89,57 @@ function validator(key: SchemaKey): ValidateFunction {
 /** At most this many schema problems per document: a file with wrong types everywhere stays readable. */
 const MAX_SCHEMA_ISSUES = 200;
 
-export function checkSchema(key: SchemaKey, data: unknown, context: { sensitive?: boolean } = {}): Issue[] {
-  const validate = validator(key);
+export interface SchemaContext {
+  /** The whole document may hold secrets: never show a value. */
+  readonly sensitive?: boolean;
+  /**
+   * Set when the schema is our own copy and the tool that reads the file ignores keys it does not know
+   * (iac-driver reads YAML with `dict.get`): an unknown key is then only a warning, with this reason,
+   * unless it is a likely typo of a known key (the value the author meant is silently lost).
+   */
+  readonly unknownKeysIgnoredBy?: string;
+}
+
+export function checkSchema(key: SchemaKey, data: unknown, context: SchemaContext = {}): Issue[] {
+  return issuesFrom(validator(key), data, context);
+}
+
+/** Runs a compiled schema (ours or a repository's own) and turns its errors into issues. */
+export function issuesFrom(validate: ValidateFunction, data: unknown, context: SchemaContext = {}): Issue[] {
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
   const issues: Issue[] = [];
   for (const e of errors) {
     const issue = toIssue(e, data, context.sensitive === true);
-    if (issue) issues.push(issue);
+    if (issue) issues.push(soften(issue, context));
     if (issues.length >= MAX_SCHEMA_ISSUES) break;
   }
   return dedupe(issues);
+}
+
+function soften(issue: Issue, context: SchemaContext): Issue {
+  if (!context.unknownKeysIgnoredBy || issue.code !== 'unknown-key' || issue.data?.replacement !== undefined) return issue;
+  return { ...issue, severity: 'warning', message: `${issue.message} ${context.unknownKeysIgnoredBy}` };
+}
+
+/**
+ * A key both required and given a default is filled in by the tool (talos-cluster's CUE schema:
+ * `cluster_pod_cidr: *"10.42.0.0/16" | …`; its generated JSON Schema still lists it as required), so it
+ * is not required of the author. Returns a copy without those requirements.
+ */
+export function relaxDefaults<T>(schema: T): T {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) out[k] = walk(v);
+    const props = out.properties as Record<string, { default?: unknown } | undefined> | undefined;
+    if (Array.isArray(out.required) && props && typeof props === 'object') {
+      out.required = (out.required as unknown[]).filter((r) => typeof r !== 'string' || props[r]?.default === undefined);
+    }
+    return out;
+  };
+  return walk(schema) as T;
 }
 
 function dedupe(issues: Issue[]): Issue[] {

@@ -5,6 +5,7 @@
  */
 import type { EntityDir } from './formats';
 import type { Issue } from './issues';
+import { REF_DIRS } from './eras';
 import { checkRef } from './manifest';
 import { isRecord } from './siteConfig';
 import type { IacFormat } from './types';
@@ -21,13 +22,18 @@ export interface RefRule {
   readonly path: readonly string[];
   readonly target: { readonly dir: EntityDir | readonly EntityDir[] } | { readonly secrets: string };
   readonly what: string;
+  /**
+   * Why a dangling reference is only a warning: set where no tool dereferences the key (it documents the
+   * set-up), so a missing target breaks nothing.
+   */
+  readonly onlyDocuments?: string;
 }
 
 export const REF_RULES: Partial<Record<IacFormat, readonly RefRule[]>> = {
   manifest: [
-    { path: ['nodes', '*', 'spec'], target: { dir: 'specs' }, what: 'spec' },
-    { path: ['nodes', '*', 'preset'], target: { dir: 'presets' }, what: 'preset' },
-    { path: ['levels', '*', 'vm_preset'], target: { dir: 'presets' }, what: 'preset' },
+    { path: ['nodes', '*', 'spec'], target: { dir: REF_DIRS.spec }, what: 'spec' },
+    { path: ['nodes', '*', 'preset'], target: { dir: REF_DIRS.preset }, what: 'preset' },
+    { path: ['levels', '*', 'vm_preset'], target: { dir: REF_DIRS.vmPreset }, what: 'preset' },
     { path: ['levels', '*', 'template'], target: { dir: 'vms' }, what: 'template' },
     { path: ['levels', '*', 'env'], target: { dir: 'envs' }, what: 'env' },
   ],
@@ -43,8 +49,8 @@ export const REF_RULES: Partial<Record<IacFormat, readonly RefRule[]>> = {
   ],
   vm: [{ path: ['preset'], target: { dir: ['presets', 'vms/presets'] }, what: 'preset' }],
   node: [
-    { path: ['host'], target: { dir: 'hosts' }, what: 'host' },
-    { path: ['parent_node'], target: { dir: 'nodes' }, what: 'node' },
+    { path: ['host'], target: { dir: 'hosts' }, what: 'host', onlyDocuments: 'iac-driver never reads hosts/<host>.yaml through a node (hosts/ files are generated on each machine by `make host-config` and often not committed), so this is only a warning.' },
+    { path: ['parent_node'], target: { dir: 'nodes' }, what: 'node', onlyDocuments: 'iac-driver does not read parent_node, so this is only a warning.' },
     { path: ['api_token'], target: { secrets: 'api_tokens' }, what: 'API token' },
   ],
   host: [{ path: ['access', 'authorized_keys', '*'], target: { secrets: 'ssh_keys' }, what: 'SSH key' }],
@@ -83,7 +89,8 @@ export function checkEntityRefs(format: IacFormat, data: unknown, facts: EntityF
       if ('dir' in rule.target) {
         const dirs: readonly EntityDir[] = typeof rule.target.dir === 'string' ? [rule.target.dir] : rule.target.dir;
         const names = [...new Set(dirs.flatMap((d) => facts.names(d)))];
-        issues.push(...checkRef(path, value, names, rule.what, dirs));
+        const found = checkRef(path, value, names, rule.what, dirs);
+        issues.push(...(rule.onlyDocuments ? found.map((i) => ({ ...i, severity: 'warning' as const, message: `${i.message} ${rule.onlyDocuments}` })) : found));
       } else if (facts.secretKeys) {
         const keys = facts.secretKeys[rule.target.secrets] ?? [];
         if (!keys.includes(value)) {

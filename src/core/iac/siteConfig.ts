@@ -21,6 +21,7 @@ export class SiteConfig {
   private readonly entities = new Map<string, Promise<LoadedEntity | undefined>>();
   /** Files of the tree that exist but were not read (not a regular file, too large), by path. */
   private readonly refused = new Map<string, Refusal>();
+  private readonly schemas = new Map<string, Promise<string | undefined>>();
 
   constructor(
     readonly root: string,
@@ -90,6 +91,24 @@ export class SiteConfig {
   }
 
   /**
+   * The text of the site-config's own JSON Schema for one kind of file (`defs/<kind>.schema.json`, or in
+   * the first v2 layout `v2/defs/`), from the folders given in order; undefined when it has none.
+   */
+  async ownSchema(kind: string, folders: readonly string[] = ['defs']): Promise<string | undefined> {
+    for (const folder of folders) {
+      const path = nodePath.join(this.root, folder, `${kind}.schema.json`);
+      let p = this.schemas.get(path);
+      if (!p) {
+        p = this.files.readFile(path).catch(() => undefined);
+        this.schemas.set(path, p);
+      }
+      const text = await p;
+      if (text !== undefined) return text;
+    }
+    return undefined;
+  }
+
+  /**
    * The keys (never the values) of the real secrets.yaml, per section. Undefined when there is no decrypted
    * secrets.yaml: then references into it cannot be checked (the example file lists no real keys).
    */
@@ -106,10 +125,12 @@ export class SiteConfig {
       this.lists.clear();
       this.entities.clear();
       this.refused.clear();
+      this.schemas.clear();
       return;
     }
     this.entities.delete(path);
     this.refused.delete(path);
+    this.schemas.delete(path);
     const rel = nodePath.relative(this.root, nodePath.dirname(path)).split(nodePath.sep).join('/');
     this.lists.delete(rel);
   }

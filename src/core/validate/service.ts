@@ -21,7 +21,9 @@ import type { Issue } from '../iac/issues';
 import { isSensitivePath } from '../iac/issues';
 import { checkManifestV1, checkManifestV2, convertV1ToV2, manifestNodes, manifestVersion, type SiteFacts } from '../iac/manifest';
 import { resolveNode } from '../iac/resolve';
-import { checkSchema, schemaAt, type SchemaKey, type SchemaNode } from '../iac/schemas';
+import { convertFlatPosture, isFlatPosture, REF_DIRS } from '../iac/eras';
+import { schemaAt, type SchemaKey, type SchemaNode } from '../iac/schemas';
+import { schemaIssues } from './schemaChoice';
 import { checkEntityRefs, checkIdMatchesFile, ruleAt } from '../iac/siteChecks';
 import { discoverSiteConfig, isRecord, ownRoot, SiteConfig, type DiscoveryOptions } from '../iac/siteConfig';
 import { checkTalosCluster, checkTalosNodes, talosNodes } from '../iac/talos';
@@ -55,6 +57,16 @@ class YamlLanguageService implements IacLanguageService {
   private readonly discovered = new Map<string, Promise<string | undefined>>();
   /** Last parse per file: hover/completion after a validation of the same text reuse it. */
   private readonly parses = new Map<string, Parsed>();
+  /** Repository schema files read for validation (talos-cluster's), until invalidated. */
+  private readonly schemaTexts = new Map<string, Promise<string | undefined>>();
+  private readonly readSchema = (path: string): Promise<string | undefined> => {
+    let p = this.schemaTexts.get(path);
+    if (!p) {
+      p = this.files.readFile(path).catch(() => undefined);
+      this.schemaTexts.set(path, p);
+    }
+    return p;
+  };
 
   constructor(
     private readonly files: FileSource,
@@ -116,6 +128,8 @@ class YamlLanguageService implements IacLanguageService {
     // Folder names like hosts/ or nodes/ are common elsewhere (Ansible, Kubernetes): entity files are checked
     // only inside a real site-config tree.
     if (ENTITY_FORMATS.has(format) && site?.root !== ownRoot(path)) return out;
+    // secrets.yaml is a common name (sops-nix, Helm): only the one at the top of a site-config is ours.
+    if (format === 'secrets' && site?.root !== nodePath.dirname(path)) return out;
     const found: { doc: number; issues: Issue[] }[] = [];
     for (let d = 0; d < datas.length; d++) {
       const data = datas[d];
@@ -150,7 +164,6 @@ class YamlLanguageService implements IacLanguageService {
   }
 
   private async check(format: IacFormat, path: string, data: unknown, site: SiteConfig | undefined, options: ValidationOptions): Promise<Issue[]> {
-    const sensitive = format === 'secrets';
     if (format === 'manifest') {
       const version = manifestVersion(data);
       const facts = site ? await this.siteFacts(site, data) : undefined;
@@ -162,11 +175,12 @@ class YamlLanguageService implements IacLanguageService {
         live: options.live,
       };
       const unread = site ? await this.unreadPresets(site, data) : [];
-      if (version === 1) return [...checkSchema('manifest-v1', data), ...checkManifestV1(data, ctx), ...unread];
-      return [...checkSchema('manifest-v2', data), ...checkManifestV2(data, ctx), ...unread];
+      const key = version === 1 ? 'manifest-v1' : 'manifest-v2';
+      const { issues } = await schemaIssues({ format, key, path, data, site, readSchema: this.readSchema });
+      return [...issues, ...(version === 1 ? checkManifestV1(data, ctx) : checkManifestV2(data, ctx)), ...unread];
     }
     const key = schemaKeyFor(format, path);
-    const issues = checkSchema(key, data, { sensitive });
+    const { issues } = await schemaIssues({ format, key, path, data, site, readSchema: this.readSchema });
     if (format === 'talos-nodes') issues.push(...checkTalosNodes(data));
     if (format === 'talos-cluster') issues.push(...checkTalosCluster(data));
     if (site && format !== 'talos-cluster' && format !== 'talos-nodes') {
@@ -190,7 +204,7 @@ class YamlLanguageService implements IacLanguageService {
   }
 
   private async allNames(site: SiteConfig): Promise<Map<EntityDir, string[]>> {
-    const dirs: EntityDir[] = ['manifests', 'specs', 'presets', 'postures', 'nodes', 'hosts', 'envs', 'vms', 'vms/presets'];
+    const dirs: EntityDir[] = ['manifests', 'specs', 'presets', 'postures', 'nodes', 'hosts', 'envs', 'vms', 'vms/presets', 'v2/presets', 'v2/specs', 'v2/postures'];
     const lists = await Promise.all(dirs.map((d) => site.names(d)));
     return new Map(dirs.map((d, i) => [d, lists[i]]));
   }
@@ -202,8 +216,13 @@ class YamlLanguageService implements IacLanguageService {
     for (const n of manifestNodes(data)) if (typeof n.raw.preset === 'string') wanted.add(n.raw.preset);
     await Promise.all(
       [...wanted].map(async (id) => {
-        const e = await site.load('presets', id);
-        if (e && isRecord(e.data)) presets.set(id, e.data);
+        for (const dir of REF_DIRS.preset) {
+          const e = await site.load(dir, id);
+          if (e && isRecord(e.data)) {
+            presets.set(id, e.data);
+            return;
+          }
+        }
       }),
     );
     return { names: (d) => names.get(d) ?? [], preset: (id) => presets.get(id) };
@@ -239,6 +258,7 @@ class YamlLanguageService implements IacLanguageService {
 
   invalidate(path: string): void {
     this.parses.delete(path);
+    this.schemaTexts.delete(path);
     for (const site of this.sites.values()) {
       if (path === site.root || path.startsWith(site.root + nodePath.sep) || path.startsWith(`${site.root}/`)) site.forget(path);
     }
@@ -492,8 +512,20 @@ class YamlLanguageService implements IacLanguageService {
         const edit = await this.convertEdit(path, text, lines);
         if (edit) fixes.push({ title: 'Convert to schema_version 2 (nodes[])', diagnosticCode: d.code, edits: [edit], isPreferred: true });
       }
+      if (d.code === 'posture-flat') {
+        const edit = this.postureEdit(path, text, lines);
+        if (edit) fixes.push({ title: 'Convert to the nested posture format (ssh:, sudo:, fail2ban:)', diagnosticCode: d.code, edits: [edit], isPreferred: true });
+      }
     }
     return fixes;
+  }
+
+  private postureEdit(path: string, text: string, lines: LineIndex): TextEdit | undefined {
+    const { tree } = this.parse(path, text);
+    const data = tree.docs[0]?.data;
+    if (tree.errors.length || !isFlatPosture(data)) return undefined;
+    const head = /^(?:[ \t]*(?:#[^\n]*)?\r?\n|---[ \t]*\r?\n)*/.exec(text)![0];
+    return { range: lines.range(head.length, text.length), newText: convertFlatPosture(data) };
   }
 
   private async convertEdit(path: string, text: string, lines: LineIndex): Promise<TextEdit | undefined> {
@@ -512,7 +544,10 @@ class YamlLanguageService implements IacLanguageService {
     }
     // Keep the leading comment block (and `---`) as the author wrote it.
     const head = /^(?:[ \t]*(?:#[^\n]*)?\r?\n|---[ \t]*\r?\n)*/.exec(text)![0];
-    const body = convertV1ToV2(doc.data, { template: (id) => templates.get(id) });
+    const v2Presets = new Set<string>();
+    if (site) for (const dir of REF_DIRS.preset) for (const n of await site.names(dir)) v2Presets.add(n);
+    const preset = (v1: string): string => (v2Presets.has(v1) || !v2Presets.has(`vm-${v1}`) ? v1 : `vm-${v1}`);
+    const body = convertV1ToV2(doc.data, { template: (id) => templates.get(id), preset });
     return { range: lines.range(head.length, text.length), newText: body };
   }
 

@@ -220,7 +220,7 @@ export function proxmoxSettings(e: EvaluatedNix): NixProxmoxSettings | undefined
 
 // ---------------------------------------------------------------------------------------------- checks
 
-type Kind = 'string' | 'int' | 'bool' | 'strings' | 'list' | 'attrs';
+type Kind = 'string' | 'int' | 'bool' | 'strings' | 'list' | 'attrs' | 'list-or-attrs';
 
 /** Known attributes of a host's `proxmox` set (from the fleet's Terranix module usage) and their types. */
 const HOST_PROXMOX_KEYS: Readonly<Record<string, Kind>> = {
@@ -240,7 +240,8 @@ const HOST_PROXMOX_KEYS: Readonly<Record<string, Kind>> = {
   tags: 'strings',
   ignoreChangesExtra: 'strings',
   description: 'string',
-  virtiofs: 'list',
+  // A list of mappings today; one `{ mapping = …; }` set in February 2026 (the module read `pve.virtiofs.mapping`).
+  virtiofs: 'list-or-attrs',
   readonly: 'bool',
   onBoot: 'bool',
   started: 'bool',
@@ -271,6 +272,7 @@ const KIND_WORDS: Readonly<Record<Kind, string>> = {
   strings: 'a list of strings',
   list: 'a list',
   attrs: 'an attribute set',
+  'list-or-attrs': 'a list or an attribute set',
 };
 
 function kindOf(v: JsonValue | undefined): string {
@@ -298,6 +300,8 @@ function hasKind(v: JsonValue | undefined, k: Kind): boolean {
       return Array.isArray(v);
     case 'attrs':
       return isObj(v);
+    case 'list-or-attrs':
+      return Array.isArray(v) || isObj(v);
   }
 }
 
@@ -399,13 +403,20 @@ class Checker {
     if (DISK_SIZE.test(d) || lenient) return;
     const m = /^\s*(\d+)\s*([KMGT])i?B?\s*$/i.exec(d);
     const replacement = m ? JSON.stringify(`${m[1]}${m[2].toUpperCase()}`) : undefined;
+    if (replacement) {
+      // A size written another way ("64GB"): the fleet's own tofu module parses "<n>G" and would silently
+      // create the VM without this disk.
+      this.report([...path, 'disk'], 'value', 'error', 'nix-disk', `${where}: disk ${JSON.stringify(d)} is not a size: write a number with an optional unit K, M, G or T, like ${replacement}.`, replacement);
+      return;
+    }
+    // A word such as "passthrough" is a value the fleet's own code handles (abl030/nixosconfig's tofu module
+    // skips disks that are not sizes): worth a look, not an error.
     this.report(
       [...path, 'disk'],
       'value',
-      'error',
+      'warning',
       'nix-disk',
-      `${where}: disk ${JSON.stringify(d)} is not a size: write a number with an optional unit K, M, G or T, like ${replacement ?? '"64G"'}.`,
-      replacement,
+      `${where}: disk ${JSON.stringify(d)} is not a size (like "64G"); a module that provisions this VM must handle it (for example skip the disk, as a passthrough disk needs). Only a warning: this repository's own code decides.`,
     );
   }
 
@@ -486,8 +497,8 @@ export function checkFleetFile(
     if (vm.specs) {
       c.cores(vm.specs, vm.specsPath, where);
       c.memory(vm.specs, vm.specsPath, where);
-      // Imported VMs are documentation: "passthrough" and similar notes are fine there.
-      c.disk(vm.specs, vm.specsPath, where, vm.section === 'imported');
+      // Imported and read-only VMs are documentation: "passthrough" and similar notes are fine there.
+      c.disk(vm.specs, vm.specsPath, where, vm.section === 'imported' || vm.readonly);
       if (vm.section !== 'host' && 'storage' in vm.specs) c.typed(vm.specs, vm.specsPath, 'storage', 'string', where);
     }
   }
