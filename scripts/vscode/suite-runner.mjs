@@ -156,7 +156,9 @@ export async function runSuite({ suite, install, chromium, onEvent = () => {}, r
       timer.unref();
     });
     const serverDied = server.exited.then(({ code, signal }) => ({ serverExit: `code ${code}, signal ${signal}` }));
-    await page.goto(workbenchUrl({ port: server.port, folder: workspaceDir, extensionPath: repoRoot, testsPath }));
+    // Playwright's default 30 s is too short for the workbench's first load on a loaded 2-core machine; the
+    // suite timeout below still bounds the whole run.
+    await page.goto(workbenchUrl({ port: server.port, folder: workspaceDir, extensionPath: repoRoot, testsPath }), { timeout: 180_000 });
     const outcome = await Promise.race([finished, timeout, serverDied]);
     // Let a request still being served finish, but never wait on a hung page for long.
     await Promise.race([queue, new Promise((r) => setTimeout(r, 10_000).unref())]);

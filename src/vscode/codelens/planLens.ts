@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
+import { basename, extname } from 'node:path';
 import type { LensTarget } from '../../core/validate/api';
 import type { Services } from '../services';
 import { onConfigChange } from '../util/config';
 import { Disposable } from '../util/dispose';
 import { toRange } from '../language/convert';
 import type { LazyLanguageService } from '../language/serviceHost';
+import { isSafeName } from '../../core/tasks/names';
 import { PLAN_NODE_COMMAND } from './planCommand';
 
 export const CODE_LENS_SETTING = 'codeLens.enabled';
@@ -53,6 +55,10 @@ export class PlanCodeLensProvider extends Disposable implements vscode.CodeLensP
 
 function toLens(path: string, target: LensTarget): vscode.CodeLens[] {
   const range = toRange(target.range);
+  // A lens runs a command with these names as arguments: a name that is not a plain name (a file called
+  // `n$(id).yaml`, a node called `a;rm -rf ~` or `--yes`) gets no lens at all.
+  if (!isSafeName(basename(path, extname(path)))) return [];
+  if (target.kind !== 'manifest' && !isSafeName(target.name)) return [];
   switch (target.kind) {
     case 'manifest':
       return [new vscode.CodeLens(range, { title: 'Plan manifest', tooltip: `Show the resolved configuration of every node of ${target.name}`, command: PLAN_NODE_COMMAND, arguments: [path] })];

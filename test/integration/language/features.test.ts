@@ -179,10 +179,10 @@ describe('Hover, completion, definition and plan lenses', () => {
     assert.ok(execution, 'the command started a task');
     assert.equal(execution.task.definition.node, 'edge');
     assert.equal(execution.task.definition.manifest, 'n2-push');
-    // An argv array (each argument quoted by VS Code), never one command string pasted together.
-    const shell = execution.task.execution as vscode.ShellExecution;
-    assert.ok(shell.args, 'the task runs with an argument array');
-    assert.deepEqual(shell.args.slice(1).map(String), ['resolve', '--site-config', siteFile(''), '--manifest', 'n2-push', '--node', 'edge'].map((a) => a.replace(/\/$/, '')));
+    // An argv array handed to the program directly, never one command string read by a shell.
+    const process = execution.task.execution;
+    assert.ok(process instanceof vscode.ProcessExecution, 'the task starts its program without a shell');
+    assert.deepEqual(process.args.slice(1), ['resolve', '--site-config', siteFile(''), '--manifest', 'n2-push', '--node', 'edge'].map((a) => a.replace(/\/$/, '')));
     const timeout = sleep(20_000).then(() => 'timeout' as const);
     const exitCode = await Promise.race([ended, timeout]);
     assert.equal(exitCode, 0, 'proxmox-iac resolve exited with 0');

@@ -1,0 +1,57 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { sleep, workspaceDir } from '../harness';
+
+export function wsFile(rel: string): string {
+  return path.join(workspaceDir(), rel);
+}
+
+/** Every file under the workspace whose name starts with `pwned` (what the hostile names would create). */
+export function markers(dir = workspaceDir()): string[] {
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.name.startsWith('pwned')) found.push(path.relative(workspaceDir(), full));
+    if (entry.isDirectory() && entry.name !== '.terraform') found.push(...markers(full));
+  }
+  return found;
+}
+
+export async function codeLenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
+  // Lenses are computed on an open text model, as for an editor showing the file.
+  await vscode.workspace.openTextDocument(uri);
+  return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+}
+
+export async function waitForLenses(uri: vscode.Uri, predicate: (ls: vscode.CodeLens[]) => boolean, what: string, timeoutMs = 20_000): Promise<vscode.CodeLens[]> {
+  const until = Date.now() + timeoutMs;
+  let seen: vscode.CodeLens[] = [];
+  while (Date.now() < until) {
+    seen = await codeLenses(uri);
+    if (predicate(seen)) return seen;
+    await sleep(100);
+  }
+  assert.fail(`${what} within ${timeoutMs} ms on ${path.basename(uri.fsPath)}; lenses: ${describeLenses(seen)}`);
+}
+
+export function describeLenses(lenses: readonly vscode.CodeLens[]): string {
+  return lenses.map((l) => `${l.range.start.line + 1}:${l.command?.title ?? '?'}(${JSON.stringify(l.command?.arguments ?? [])})`).join(', ') || '(none)';
+}
+
+/** Resolves with the exit code once a task matching `match` has ended (start listening before starting it). */
+export function taskEnd(match: (task: vscode.Task) => boolean, timeoutMs = 60_000): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no matching task ended within ${timeoutMs} ms; running: ${vscode.tasks.taskExecutions.map((t) => t.task.name).join(', ') || '(none)'}`));
+    }, timeoutMs);
+    const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+      if (!match(e.execution.task)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(e.exitCode);
+    });
+  });
+}
