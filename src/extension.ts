@@ -4,6 +4,7 @@ import { registerLanguageFeatures } from './vscode/language/register';
 import { createLog, reportError } from './vscode/util/log';
 import type { ExtensionApi, Services } from './vscode/services';
 import { registerExplorer } from './vscode/explorer';
+import { registerTasks } from './vscode/tasks/register';
 
 /**
  * Composition root: builds the shared services, hands them to each capability and shows an activation
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     );
     const explorer = registerExplorer(services);
     context.subscriptions.push(registerLanguageFeatures(services));
+    context.subscriptions.push(registerTasks(services));
     const activationMs = performance.now() - started;
     log.info(`Proxmox IaC activated in ${activationMs.toFixed(2)} ms`);
     return { services, activationMs, explorer };

@@ -11,7 +11,9 @@ const PLAN_NODE_COMMAND = 'proxmoxIac.planNode';
 const HOSTILE_NODES = ['a;touch${IFS}pwned-semicolon', '$(touch pwned-subst)'];
 const HOSTILE_FILE = 'site-config/manifests/n$(touch${IFS}pwned-file).yaml';
 
-describe('Hostile names in manifests run nothing', () => {
+describe('Hostile names in manifests run nothing', function () {
+  // Each test waits for real processes; a loaded 2-core machine needs more than mocha's default.
+  this.timeout(180_000);
   before(async () => {
     await activateExtension();
     assert.deepEqual(markers(), [], 'the fixture already holds a marker file');
@@ -19,8 +21,9 @@ describe('Hostile names in manifests run nothing', () => {
 
   it('offers "Plan this node" only for the node with a plain name, and no lens on a file with a hostile name', async () => {
     const uri = vscode.Uri.file(wsFile('site-config/manifests/hostile.yaml'));
-    const lenses = await waitForLenses(uri, (ls) => ls.some((l) => l.command?.arguments?.[1] === 'edge'), 'a "Plan this node" lens for edge');
-    const nodeNames = lenses.filter((l) => l.command?.arguments?.length === 2).map((l) => String(l.command?.arguments?.[1]));
+    const nodeOf = (l: vscode.CodeLens) => (l.command?.arguments?.[0] as { node?: string } | undefined)?.node;
+    const lenses = await waitForLenses(uri, (ls) => ls.some((l) => nodeOf(l) === 'edge'), 'a "Plan this node" lens for edge');
+    const nodeNames = lenses.map(nodeOf).filter((n) => n !== undefined);
     for (const hostile of HOSTILE_NODES) assert.ok(!nodeNames.includes(hostile), `a lens is offered for ${hostile}: ${describeLenses(lenses)}`);
     // The same manifest text under a plain name has its lenses, so "none" below is not just "not yet".
     await waitForLenses(vscode.Uri.file(wsFile('site-config/manifests/n1-push.yaml')), (ls) => ls.length >= 2, 'lenses on n1-push.yaml');
