@@ -87,26 +87,6 @@ describe('Tasks for every workspace kind', function () {
     assert.ok(argvLog().some((a) => a.join(' ') === 'terraform apply -input=false -auto-approve .proxmox-iac.tfplan'), 'the saved plan was applied');
   });
 
-  it('puts terraform\'s errors in the Problems panel on their file and line', async function () {
-    this.timeout(90_000);
-    const validate = (await vscode.tasks.fetchTasks({ type: TASK_TYPE })).find((t) => t.name === 'Validate broken (OpenTofu/Terraform)');
-    assert.ok(validate, 'no Validate task for broken/');
-    const ended = taskEnd((t) => ours(t) && t.definition.dir === 'broken');
-    await vscode.tasks.executeTask(validate);
-    assert.notEqual(await ended, 0, 'terraform validate should fail on broken/main.tf');
-    const uri = vscode.Uri.file(wsFile('broken/main.tf'));
-    const until = Date.now() + 20_000;
-    let problems = vscode.languages.getDiagnostics(uri);
-    while (Date.now() < until && !problems.some((d) => /Unsupported argument/.test(d.message))) {
-      await sleep(100);
-      problems = vscode.languages.getDiagnostics(uri);
-    }
-    const problem = problems.find((d) => /Unsupported argument/.test(d.message));
-    assert.ok(problem, `no "Unsupported argument" problem on broken/main.tf: ${JSON.stringify(problems.map((d) => d.message))}`);
-    assert.equal(problem.range.start.line, 6, 'on the line terraform names (7, 1-based)');
-    assert.equal(problem.severity, vscode.DiagnosticSeverity.Error);
-  });
-
   it('"Plan this VM" runs a plan with -target of that resource', async () => {
     const uri = vscode.Uri.file(wsFile('vms/main.tf'));
     const lenses = await waitForLenses(uri, (ls) => ls.length === 2, 'two "Plan this VM" lenses (bpg and Telmate)');

@@ -11,7 +11,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 export const workspace = 'test/fixtures/tasks';
-export const timeoutMs = 400_000;
+export const timeoutMs = 900_000;
 
 function onPath(name) {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
