@@ -6,6 +6,7 @@ import type { ExtensionApi, Services } from './vscode/services';
 import { registerExplorer } from './vscode/explorer';
 import { extensionExports } from './vscode/exports';
 import { registerWalkthrough } from './vscode/welcome/walkthrough';
+import { registerTasks } from './vscode/tasks/register';
 
 /**
  * Composition root: builds the shared services, hands them to each capability and shows an activation
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const explorer = registerExplorer(services);
     context.subscriptions.push(registerLanguageFeatures(services));
     context.subscriptions.push(registerWalkthrough(log));
+    context.subscriptions.push(registerTasks(services));
     const activationMs = performance.now() - started;
     log.info(`Proxmox IaC activated in ${activationMs.toFixed(2)} ms`);
     return extensionExports(

@@ -160,7 +160,8 @@ export async function runSuite({ suite, install, chromium, onEvent = () => {}, r
       timer.unref();
     });
     const serverDied = server.exited.then(({ code, signal }) => ({ serverExit: `code ${code}, signal ${signal}` }));
-    // A loaded machine can take well over playwright's default 30 s to load the workbench.
+    // Playwright's default 30 s is too short for the workbench's first load on a loaded 2-core machine; the
+    // suite timeout below still bounds the whole run.
     await page.goto(workbenchUrl({ port: server.port, folder: workspaceDir, extensionPath: repoRoot, testsPath }), { timeout: 180_000 });
     const outcome = await Promise.race([finished, timeout, serverDied]);
     // Let a request still being served finish, but never wait on a hung page for long.

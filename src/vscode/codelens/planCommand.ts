@@ -65,9 +65,10 @@ export function createPlanTask(cli: string, manifestPath: string, nodeName?: str
   const definition: PlanTaskDefinition = { type: PLAN_TASK_TYPE, manifest, siteConfig, ...(nodeName ? { node: nodeName } : {}) };
   const args = [cli, 'resolve', '--site-config', siteConfig, '--manifest', manifest, ...(nodeName ? ['--node', nodeName] : [])];
   // The extension host's own runtime runs the CLI: users need no separate Node.js on PATH. In desktop VS Code
-  // that runtime is Electron, which behaves as Node with ELECTRON_RUN_AS_NODE. Arguments stay an argv array;
-  // VS Code quotes each one for the shell.
-  const execution = new vscode.ShellExecution(process.execPath, args, { cwd: siteConfig, env: { ELECTRON_RUN_AS_NODE: '1' } });
+  // that runtime is Electron, which behaves as Node with ELECTRON_RUN_AS_NODE. A ProcessExecution starts the
+  // program directly with this argv: no shell ever reads a node or file name (ShellExecution quotes only
+  // arguments that contain a space, so `a;touch${IFS}x` or `n$(id).yaml` would run as commands).
+  const execution = new vscode.ProcessExecution(process.execPath, args, { cwd: siteConfig, env: { ELECTRON_RUN_AS_NODE: '1' } });
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(manifestPath));
   const task = new vscode.Task(definition, folder ?? vscode.TaskScope.Workspace, nodeName ? `Plan ${manifest} / ${nodeName}` : `Plan ${manifest}`, 'Proxmox IaC', execution, []);
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };

@@ -1,16 +1,18 @@
 import * as vscode from 'vscode';
+import { basename, extname } from 'node:path';
 import type { LensTarget } from '../../core/validate/api';
 import type { Services } from '../services';
 import { onConfigChange } from '../util/config';
 import { Disposable } from '../util/dispose';
 import { toRange } from '../language/convert';
 import type { LazyLanguageService } from '../language/serviceHost';
-import { PLAN_NODE_COMMAND } from './planCommand';
+import { isSafeName } from '../../core/tasks/names';
 
 export const CODE_LENS_SETTING = 'codeLens.enabled';
 
 /**
- * "Plan manifest" above a manifest and "Plan this node" above each node. Lenses come complete from one
+ * "Plan all" · "Test" above a manifest and "Plan this node" · "Apply" · "Destroy" above each node (iac-driver
+ * tasks, see ../tasks/). Lenses come complete from one
  * `lensTargets` call (no resolveCodeLens), so they appear together and the text does not jump as they fill in.
  */
 export class PlanCodeLensProvider extends Disposable implements vscode.CodeLensProvider {
@@ -53,11 +55,25 @@ export class PlanCodeLensProvider extends Disposable implements vscode.CodeLensP
 
 function toLens(path: string, target: LensTarget): vscode.CodeLens[] {
   const range = toRange(target.range);
+  // A lens runs a command with these names as arguments: a name that is not a plain name (a file called
+  // `n$(id).yaml`, a node called `a;rm -rf ~` or `--yes`) gets no lens at all.
+  if (!isSafeName(basename(path, extname(path)))) return [];
+  if (target.kind !== 'manifest' && !isSafeName(target.name)) return [];
+  const why = vscode.workspace.isTrusted ? '' : ' (runs nothing until you trust this workspace)';
+  const lens = (title: string, command: string, tooltip: string, node?: string) =>
+    new vscode.CodeLens(range, { title, tooltip: tooltip + why, command, arguments: [{ file: path, kind: 'iac-driver', ...(node ? { node } : {}) }] });
   switch (target.kind) {
     case 'manifest':
-      return [new vscode.CodeLens(range, { title: 'Plan manifest', tooltip: `Show the resolved configuration of every node of ${target.name}`, command: PLAN_NODE_COMMAND, arguments: [path] })];
+      return [
+        lens('Plan all', 'proxmoxIac.plan', `iac-driver: create --dry-run for every node of ${target.name}`),
+        lens('Test', 'proxmoxIac.test', `iac-driver: create, verify and destroy ${target.name}`),
+      ];
     case 'manifest-node':
-      return [new vscode.CodeLens(range, { title: 'Plan this node', tooltip: `Show the resolved configuration of ${target.name}`, command: PLAN_NODE_COMMAND, arguments: [path, target.name] })];
+      return [
+        lens('Plan this node', 'proxmoxIac.plan', `iac-driver: create --dry-run for ${target.name} and the nodes under it`, target.name),
+        lens('Apply', 'proxmoxIac.apply', `iac-driver: create ${target.name} and the nodes under it (asks first)`, target.name),
+        lens('Destroy', 'proxmoxIac.destroy', `iac-driver: destroy ${target.name} and the nodes under it (asks first)`, target.name),
+      ];
     default:
       // hosts.nix hosts and talos nodes have no dry-run command yet; a lens that cannot run would only mislead.
       return [];

@@ -125,32 +125,36 @@ describe('Hover, completion, definition and plan lenses', () => {
     assert.match(shown, /104/, `hover: ${shown}`);
   });
 
-  it('puts "Plan manifest" and one "Plan this node" per node above a manifest, and none when switched off', async () => {
+  it('puts "Plan all" · "Test" above a manifest and "Plan this node" · "Apply" · "Destroy" above each node, and none when switched off', async () => {
     const rel = 'manifests/n2-push.yaml';
     const uri = siteUri(rel);
     const text = fileText(rel);
-    const lenses = await waitForLenses(uri, (ls) => ls.length >= 3, 'expected three lenses');
+    const lenses = await waitForLenses(uri, (ls) => ls.length >= 8, 'expected eight lenses');
     const titles = lenses.map((l) => l.command?.title);
-    assert.equal(titles.filter((t) => t === 'Plan manifest').length, 1, `titles: ${titles.join(', ')}`);
+    assert.equal(titles.filter((t) => t === 'Plan all').length, 1, `titles: ${titles.join(', ')}`);
+    assert.equal(titles.filter((t) => t === 'Test').length, 1, `titles: ${titles.join(', ')}`);
+    assert.equal(titles.filter((t) => t === 'Apply').length, 2, `titles: ${titles.join(', ')}`);
+    assert.equal(titles.filter((t) => t === 'Destroy').length, 2, `titles: ${titles.join(', ')}`);
+    const nodeOf = (l: vscode.CodeLens) => (l.command?.arguments?.[0] as { file: string; node?: string }).node;
     const nodeLenses = lenses.filter((l) => l.command?.title === 'Plan this node');
-    assert.deepEqual(nodeLenses.map((l) => l.command?.arguments?.[1] as string).sort(), ['edge', 'root-pve']);
+    assert.deepEqual(nodeLenses.map(nodeOf).sort(), ['edge', 'root-pve']);
     // Each node lens sits on its node's line, so it reads as belonging to that node.
-    const edgeLens = nodeLenses.find((l) => l.command?.arguments?.[1] === 'edge')!;
+    const edgeLens = nodeLenses.find((l) => nodeOf(l) === 'edge')!;
     assert.equal(edgeLens.range.start.line, positionOf(text, '- name: edge').line);
-    assert.equal(edgeLens.command?.command, 'proxmoxIac.planNode');
-    assert.equal(edgeLens.command?.arguments?.[0], siteFile(rel));
+    assert.equal(edgeLens.command?.command, 'proxmoxIac.plan');
+    assert.deepEqual(edgeLens.command?.arguments?.[0], { file: siteFile(rel), kind: 'iac-driver', node: 'edge' });
 
     await vscode.workspace.getConfiguration('proxmoxIac').update(CODE_LENS_SETTING, false, vscode.ConfigurationTarget.Global);
     await waitForLenses(uri, (ls) => ls.length === 0, 'lenses still shown after proxmoxIac.codeLens.enabled was set to false');
     await vscode.workspace.getConfiguration('proxmoxIac').update(CODE_LENS_SETTING, undefined, vscode.ConfigurationTarget.Global);
-    await waitForLenses(uri, (ls) => ls.length >= 3, 'lenses back after the setting was reset');
+    await waitForLenses(uri, (ls) => ls.length >= 8, 'lenses back after the setting was reset');
   });
 
   it('keeps the lenses where they are while a half-typed edit leaves the YAML unparsable', async () => {
     const uri = siteUri('manifests/typing.yaml');
     const doc = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(doc);
-    const before = await waitForLenses(uri, (ls) => ls.length === 3, 'expected three lenses on typing.yaml');
+    const before = await waitForLenses(uri, (ls) => ls.length === 8, 'expected eight lenses on typing.yaml');
     const lines = (ls: vscode.CodeLens[]) => ls.map((l) => `${l.range.start.line}:${l.command?.title ?? ''}`);
     const typeLine = positionOf(doc.getText(), 'type: vm').line;
     const valueAt = new vscode.Position(typeLine, doc.lineAt(typeLine).text.indexOf('vm'));
@@ -166,7 +170,7 @@ describe('Hover, completion, definition and plan lenses', () => {
     assert.deepEqual(lines(await codeLenses(uri)), lines(before));
   });
 
-  it('"Plan this node" runs the resolve task and it succeeds', async () => {
+  it('"Show Resolved Configuration" runs the resolve task and it succeeds', async () => {
     const manifest = siteFile('manifests/n2-push.yaml');
     const ended = new Promise<number | undefined>((resolve) => {
       const sub = vscode.tasks.onDidEndTaskProcess((e) => {
@@ -179,10 +183,10 @@ describe('Hover, completion, definition and plan lenses', () => {
     assert.ok(execution, 'the command started a task');
     assert.equal(execution.task.definition.node, 'edge');
     assert.equal(execution.task.definition.manifest, 'n2-push');
-    // An argv array (each argument quoted by VS Code), never one command string pasted together.
-    const shell = execution.task.execution as vscode.ShellExecution;
-    assert.ok(shell.args, 'the task runs with an argument array');
-    assert.deepEqual(shell.args.slice(1).map(String), ['resolve', '--site-config', siteFile(''), '--manifest', 'n2-push', '--node', 'edge'].map((a) => a.replace(/\/$/, '')));
+    // An argv array handed to the program directly, never one command string read by a shell.
+    const process = execution.task.execution;
+    assert.ok(process instanceof vscode.ProcessExecution, 'the task starts its program without a shell');
+    assert.deepEqual(process.args.slice(1), ['resolve', '--site-config', siteFile(''), '--manifest', 'n2-push', '--node', 'edge'].map((a) => a.replace(/\/$/, '')));
     const timeout = sleep(20_000).then(() => 'timeout' as const);
     const exitCode = await Promise.race([ended, timeout]);
     assert.equal(exitCode, 0, 'proxmox-iac resolve exited with 0');

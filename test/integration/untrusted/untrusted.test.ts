@@ -9,7 +9,7 @@ import { activateExtension, domClick, screenshot, sleep, waitForDomText, waitFor
 // no Nix evaluation, no plan task.
 
 const SOURCE = 'Proxmox IaC';
-const PLAN_NODE_COMMAND = 'proxmoxIac.planNode';
+const PLAN_COMMAND = 'proxmoxIac.plan';
 /** Longer than the Nix debounce (750 ms) and the start-up scan delay, so a Nix run would have started. */
 const QUIET_MS = 3000;
 
@@ -133,7 +133,7 @@ describe('An untrusted workspace runs nothing', () => {
     await vscode.window.showTextDocument(doc);
     // The lens is still offered (it explains itself when clicked); the command is what must refuse.
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
-    const nodeLens = lenses.find((l) => l.command?.command === PLAN_NODE_COMMAND && l.command.arguments?.length === 2);
+    const nodeLens = lenses.find((l) => l.command?.command === PLAN_COMMAND && (l.command.arguments?.[0] as { node?: string } | undefined)?.node === 'edge');
     assert.ok(nodeLens?.command, `no "Plan this node" lens on n1-push.yaml; lenses: ${lenses.map((l) => l.command?.title).join(', ') || '(none)'}`);
 
     const started: string[] = [];
@@ -141,7 +141,7 @@ describe('An untrusted workspace runs nothing', () => {
     try {
       // The command waits for the user's answer to its warning, so it is not awaited here.
       const outcome = vscode.commands.executeCommand<vscode.TaskExecution | undefined>(nodeLens.command.command, ...((nodeLens.command.arguments ?? []) as unknown[]));
-      const warning = await waitForNotification('Planning runs the proxmox-iac command line');
+      const warning = await waitForNotification('Tasks run programs from this workspace');
       assert.match(warning, /untrusted workspace/);
       assert.match(warning, /Trust the workspace to plan/);
       await screenshot('untrusted-plan-refused');
@@ -156,7 +156,10 @@ describe('An untrusted workspace runs nothing', () => {
     }
     assert.deepEqual(started, []);
     assert.deepEqual(nixCalls(), [], 'nix-instantiate ran in an untrusted workspace');
+    // The lens says why before it is clicked.
+    assert.match(nodeLens.command.tooltip ?? '', /runs nothing until you trust this workspace/);
   });
+
 
   // Last, because trust cannot be taken back within the session: the same files, once trusted, are evaluated.
   // This shows the fixture's seeded mistake is real and the recording nix-instantiate sees a Nix run.

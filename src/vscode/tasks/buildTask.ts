@@ -1,0 +1,93 @@
+import * as vscode from 'vscode';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { WORKSPACE_KIND_LABELS } from '../../core/tasks/kinds';
+import { manifestSubtree } from '../../core/tasks/manifestSubtree';
+import { isSafeName, isSafeResourceAddress, unsafeNameReason } from '../../core/tasks/names';
+import { expandTemplate, templateFor, type TemplateValues } from '../../core/tasks/templates';
+import { lookupTool, missingToolMessage, type ToolSettings } from '../../core/tasks/tools';
+import type { Config } from '../util/config';
+import { TASK_SETTINGS, TASK_SOURCE, type IacTaskDefinition } from './definition';
+
+/** The plan file the plan task writes and the confirmed apply applies, in the OpenTofu/Terraform folder. */
+export const PLAN_FILE = '.proxmox-iac.tfplan';
+
+export type BuiltTask = { readonly task: vscode.Task; readonly problem?: undefined } | { readonly task?: undefined; readonly problem: string };
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function toolSettings(config: Config): ToolSettings {
+  return {
+    tofu: config.get(TASK_SETTINGS.tofuPath, ''),
+    nix: config.get(TASK_SETTINGS.nixPath, ''),
+    task: config.get(TASK_SETTINGS.taskPath, ''),
+    iacDriver: config.get(TASK_SETTINGS.iacDriverPath, ''),
+  };
+}
+
+export function workspaceDirOf(folder: vscode.WorkspaceFolder, dir: string): string {
+  return dir && dir !== '.' ? join(folder.uri.fsPath, dir) : folder.uri.fsPath;
+}
+
+/** What the terminal and the Run Task list call the task: the action and what it acts on. */
+export function taskLabel(d: IacTaskDefinition): string {
+  const verb = { init: 'Init', plan: 'Plan', apply: 'Apply', destroy: 'Destroy', validate: 'Validate', test: 'Test', 'build-template': 'Build template', 'force-unlock': 'Force-unlock' }[d.action];
+  const what = d.kind === 'iac-driver' ? [d.manifest, d.node].filter(Boolean).join(' / ') + (d.host ? ` on ${d.host}` : '') : [d.dir || '.', d.target].filter(Boolean).join(' / ');
+  return `${verb} ${what} (${WORKSPACE_KIND_LABELS[d.kind]})`;
+}
+
+/**
+ * The VS Code task for `d`: the tool found, the template expanded into an argv, run by a ProcessExecution (no
+ * shell reads any argument). `confirmed` is set only after the user confirmed a destructive action in the
+ * editor; then the tool's own prompt is skipped. A reason instead of a task when it cannot run.
+ */
+export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, config: Config, confirmed = false): BuiltTask {
+  for (const [what, value] of [['manifest', d.manifest], ['node', d.node], ['host', d.host], ['lock ID', d.lockId]] as const) {
+    if (value !== undefined && !isSafeName(value)) return { problem: `The ${what} name "${value}" cannot be passed to a task: ${unsafeNameReason(value)}.` };
+  }
+  if (d.target !== undefined && !isSafeResourceAddress(d.target)) return { problem: `"${d.target}" is not a resource address that -target takes (type.name).` };
+  const overrides = config.get<Record<string, unknown>>(TASK_SETTINGS.commands, {});
+  const template = templateFor(d.kind, d.action, overrides);
+  if (!template) return { problem: `${WORKSPACE_KIND_LABELS[d.kind]} workspaces have no "${d.action}" command; add one with the "proxmoxIac.tasks.commands" setting ("${d.kind}.${d.action}").` };
+  const wsDir = workspaceDirOf(folder, d.dir);
+  const tool = lookupTool(d.kind, wsDir, toolSettings(config), process.env.PATH, isExecutable);
+  if (!tool.path) return { problem: missingToolMessage(d.kind, tool) };
+
+  const values: { -readonly [K in keyof TemplateValues]: TemplateValues[K] } = { tool: tool.path, host: d.host, target: d.target, lockId: d.lockId };
+  if (confirmed) values.confirmed = '';
+  let cwd = wsDir;
+  let env: Record<string, string> | undefined;
+  if (d.kind === 'iac-driver') {
+    if (!d.manifest) return { problem: 'Choose a manifest to run iac-driver on.' };
+    if (!d.host) return { problem: 'Choose the host (a site-config node) to run iac-driver against, or set "Proxmox IaC › Tasks: Host".' };
+    if (d.node) {
+      const file = ['yaml', 'yml'].map((e) => join(wsDir, 'manifests', `${d.manifest}.${e}`)).find((f) => existsSync(f));
+      const subtree = file ? manifestSubtree(readFileSync(file, 'utf8'), d.node) : undefined;
+      if (!subtree) return { problem: `Manifest ${d.manifest} has no node named ${d.node} (or does not parse).` };
+      values.manifestJson = JSON.stringify(subtree);
+    } else {
+      values.manifest = d.manifest;
+    }
+    cwd = dirname(tool.path);
+    // iac-driver finds its site-config through this variable first (then the sibling folder).
+    env = { HOMESTAK_SITE_CONFIG: wsDir };
+  } else if (d.kind === 'tofu') {
+    if (d.action === 'plan') values.planFile = PLAN_FILE;
+    // Only a confirmed apply applies the saved plan; from the Run Task list the tool shows its plan and asks.
+    if (d.action === 'apply' && confirmed && existsSync(join(wsDir, PLAN_FILE))) values.planFile = PLAN_FILE;
+  }
+  const [program, ...args] = expandTemplate(template, values);
+  const execution = new vscode.ProcessExecution(program, args, { cwd, ...(env ? { env } : {}) });
+  const matchers = d.kind === 'terranix' ? ['$proxmox-iac-tofu', '$proxmox-iac-nix'] : d.kind === 'iac-driver' ? [] : ['$proxmox-iac-tofu'];
+  const task = new vscode.Task(d, folder, taskLabel(d), TASK_SOURCE, execution, matchers);
+  task.group = d.action === 'plan' || d.action === 'validate' ? vscode.TaskGroup.Test : d.action === 'build-template' ? vscode.TaskGroup.Build : undefined;
+  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };
+  return { task };
+}

@@ -1,0 +1,17 @@
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { DisposableStore } from '../util/dispose';
+import { TerraformCodeLensProvider, TERRAFORM_SELECTOR } from '../codelens/terraformLens';
+import { registerActionCommands } from './commands';
+import { TASK_TYPE } from './definition';
+import { IacTaskProvider } from './provider';
+
+/** Run Task entries, the plan/apply/destroy/… commands and the `.tf` lenses. */
+export function registerTasks(services: Services): vscode.Disposable {
+  const store = new DisposableStore();
+  store.add(vscode.tasks.registerTaskProvider(TASK_TYPE, new IacTaskProvider(services)));
+  store.add(registerActionCommands(services));
+  const lenses = store.add(new TerraformCodeLensProvider(services));
+  store.add(vscode.languages.registerCodeLensProvider(TERRAFORM_SELECTOR, lenses));
+  return store;
+}
