@@ -11,6 +11,7 @@ import { registerExplorer } from './vscode/explorer';
  */
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
   const started = performance.now();
+  const startedCpu = process.cpuUsage();
   const log = createLog();
   context.subscriptions.push(log);
   try {
@@ -24,8 +25,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const explorer = registerExplorer(services);
     context.subscriptions.push(registerLanguageFeatures(services));
     const activationMs = performance.now() - started;
-    log.info(`Proxmox IaC activated in ${activationMs.toFixed(2)} ms`);
-    return { services, activationMs, explorer };
+    const cpu = process.cpuUsage(startedCpu);
+    const activationCpuMs = (cpu.user + cpu.system) / 1000;
+    log.info(`Proxmox IaC activated in ${activationMs.toFixed(2)} ms (${activationCpuMs.toFixed(2)} ms CPU)`);
+    return { services, activationMs, activationCpuMs, explorer };
   } catch (err) {
     void reportError(log, 'Proxmox IaC could not start', err);
     return undefined;

@@ -22,8 +22,11 @@ describe('activation', () => {
     const api = await activateExtension();
     assert.ok(api, 'activate() returned nothing: activation failed (see the Proxmox IaC log)');
     assert.equal(typeof api.activationMs, 'number');
-    assert.ok(api.activationMs >= 0 && api.activationMs < 1000, `activationMs is ${api.activationMs}`);
+    assert.ok(api.activationMs >= 0, `activationMs is ${api.activationMs}`);
+    // The budget is CPU time: wall-clock time grows with whatever else the machine runs (CI, npm run test:load).
+    assert.ok(api.activationCpuMs >= 0 && api.activationCpuMs < 1000, `activation took ${api.activationCpuMs} ms of CPU time (${api.activationMs} ms in all)`);
     reportMetric('activationMs', Number(api.activationMs.toFixed(3)));
+    reportMetric('activationCpuMs', Number(api.activationCpuMs.toFixed(3)));
   });
 
   it('registers every command declared in package.json', async () => {

@@ -47,7 +47,7 @@ function options(overrides: Partial<SshConnectOptions> = {}): SshConnectOptions 
     identityFiles: [sshd.clientKey.path],
     agent: false,
     knownHostsFiles: [knownHosts],
-    connectTimeoutMs: 5_000,
+    connectTimeoutMs: 30_000, // a hang guard only: sshd on a loaded machine may take seconds; timeout tests set their own
     ...overrides,
   };
 }
