@@ -12,7 +12,7 @@
 //   PROXMOX_IAC_VSCODE=1.100.3|1.139.1|all    VS Code versions (default all)
 //   PROXMOX_IAC_SUITES=activation,explorer    suites to run (default all); `vsix` names the .vsix install check
 //   PROXMOX_IAC_TEST_GREP=pattern             only tests whose full title matches (mocha grep)
-//   PROXMOX_IAC_SUITE_TIMEOUT_MS=150000       per-suite timeout (a suite.mjs may export timeoutMs)
+//   PROXMOX_IAC_SUITE_TIMEOUT_MS=300000       per-suite hang guard (a suite.mjs may export timeoutMs)
 //   PROXMOX_IAC_SKIP_BUILD=1                  do not build first
 //   PROXMOX_IAC_KEEP_TMP=1                    keep each run's temp folder (workspace copy, profiles)
 //   PROXMOX_IAC_TEST_RUNNER=electron          run the suites with @vscode/test-electron instead

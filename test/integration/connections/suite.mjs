@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const workspace = 'test/fixtures/connections';
-export const timeoutMs = 240_000;
+export const timeoutMs = 480_000; // hang guard, sized for a loaded machine (tests are bounded by mocha)
 
 export async function setup({ repoRoot, tmpDir, workspaceDir }) {
   const infoFile = join(tmpDir, 'sim-info.json');

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const workspace = 'test/fixtures/explorer';
-export const timeoutMs = 240_000;
+export const timeoutMs = 480_000; // hang guard, sized for a loaded machine (tests are bounded by mocha)
 
 /** A well-formed SHA-256 fingerprint that is not the simulator's: the "certificate changed" case. */
 const WRONG_FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 1).toString(16).padStart(2, '0').toUpperCase()).join(':');
