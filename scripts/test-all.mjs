@@ -1,10 +1,23 @@
 #!/usr/bin/env node
 // The README's test command (`npm test`): build, type-check, lint, unit tests, then the integration
 // tests inside real VS Code. Prints one closing line "N passed, N failed" summing both tiers.
+//
+// Load mode: `PROXMOX_IAC_CPU_HOG=1 npm test` (or `npm run test:load`) runs the whole thing with one busy-loop
+// process per core (os.availableParallelism(); PROXMOX_IAC_CPU_HOG_PROCESSES=N to choose) from the first step
+// to the last, so that no core is idle — the conditions of a shared CI runner. Tests wait for state, not for
+// time, and must pass here too. The loops stop when this script exits, however it exits (scripts/cpu-hog.mjs).
+// The closing lines say how long the run took and whether the hog was on.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { cpuHogWanted, startCpuHog } from './cpu-hog.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
+const started = Date.now();
+const hog = cpuHogWanted() ? startCpuHog() : undefined;
+
+function took() {
+  return `npm test took ${((Date.now() - started) / 60_000).toFixed(1)} min${hog ? ' with the CPU hog on every core' : ''}`;
+}
 
 function run(title, cmd, args, { capture = false } = {}) {
   console.log(`\n=== ${title}`);
@@ -24,6 +37,7 @@ function hasWebviewSources() {
 
 function fail(what) {
   console.log(`\n${what} failed`);
+  console.log(took());
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
@@ -52,5 +66,6 @@ if (process.env.PROXMOX_IAC_SKIP_INTEGRATION !== '1') {
   if (!m && integ.code !== 0) console.log('integration runner failed before reporting a count');
 }
 
-console.log(`\n${passed} passed, ${failed} failed`);
+console.log(`\n${took()}`);
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

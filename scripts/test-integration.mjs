@@ -12,11 +12,12 @@
 //   PROXMOX_IAC_VSCODE=1.100.3|1.139.1|all    VS Code versions (default all)
 //   PROXMOX_IAC_SUITES=activation,explorer    suites to run (default all); `vsix` names the .vsix install check
 //   PROXMOX_IAC_TEST_GREP=pattern             only tests whose full title matches (mocha grep)
-//   PROXMOX_IAC_SUITE_TIMEOUT_MS=150000       per-suite timeout (a suite.mjs may export timeoutMs)
+//   PROXMOX_IAC_SUITE_TIMEOUT_MS=300000       per-suite hang guard (a suite.mjs may export timeoutMs)
 //   PROXMOX_IAC_SKIP_BUILD=1                  do not build first
 //   PROXMOX_IAC_KEEP_TMP=1                    keep each run's temp folder (workspace copy, profiles)
 //   PROXMOX_IAC_TEST_RUNNER=electron          run the suites with @vscode/test-electron instead
 //   PROXMOX_IAC_CHROMIUM=/path/to/chromium    Chromium to use (default /usr/bin/chromium, apt-installed if root)
+//   PROXMOX_IAC_CPU_HOG=1                     every core busy for the whole run (scripts/cpu-hog.mjs)
 //
 // Suite contract: a suite is a folder test/integration/<suite>/ with
 //   index.ts    exports `run(): Promise<void>` — normally `export { run } from '../harness'` plus imports of
@@ -41,6 +42,7 @@ import { ensureChromium, ensureCodeServer, repoRoot, selectedVersions } from './
 import { runSuite } from './vscode/suite-runner.mjs';
 import { exitOnSignals } from './vscode/session.mjs';
 import { checkVsixInstall } from './vscode/vsix-check.mjs';
+import { cpuHogWanted, startCpuHog } from './cpu-hog.mjs';
 
 const started = Date.now();
 let passed = 0;
@@ -133,6 +135,7 @@ async function runElectron(suites, versions) {
 
 async function main() {
   exitOnSignals();
+  if (cpuHogWanted()) startCpuHog();
   const versions = selectedVersions();
   const { suites, vsix } = discoverSuites();
   if (!build()) {

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Runs every test/unit/**/*.test.ts with node's test runner (TypeScript through tsx).
 // Extra arguments are passed on, e.g. `node scripts/test-unit.mjs --test-name-pattern=simulator`.
+// PROXMOX_IAC_CPU_HOG=1 (or --cpu-hog) runs them with every core busy (scripts/cpu-hog.mjs).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { cpuHogWanted, startCpuHog } from './cpu-hog.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const files = readdirSync(`${root}test/unit`, { recursive: true })
@@ -11,7 +13,8 @@ const files = readdirSync(`${root}test/unit`, { recursive: true })
   .sort()
   .map((f) => `test/unit/${f}`);
 const filter = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
+const flags = process.argv.slice(2).filter((a) => a.startsWith('--') && a !== '--cpu-hog');
+if (cpuHogWanted()) startCpuHog();
 const selected = filter.length ? files.filter((f) => filter.some((x) => f.includes(x))) : files;
 const result = spawnSync(
   process.execPath,

@@ -15,6 +15,7 @@ import { registerTasks } from './vscode/tasks/register';
  */
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
   const started = performance.now();
+  const startedCpu = process.cpuUsage();
   const log = createLog();
   context.subscriptions.push(log);
   try {
@@ -30,10 +31,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     context.subscriptions.push(registerWalkthrough(log));
     context.subscriptions.push(registerTasks(services));
     const activationMs = performance.now() - started;
-    log.info(`Proxmox IaC activated in ${activationMs.toFixed(2)} ms`);
+    const cpu = process.cpuUsage(startedCpu);
+    const activationCpuMs = (cpu.user + cpu.system) / 1000;
+    log.info(`Proxmox IaC activated in ${activationMs.toFixed(2)} ms (${activationCpuMs.toFixed(2)} ms CPU)`);
     return extensionExports(
       { testMode: context.extensionMode === vscode.ExtensionMode.Test, forceProduction: process.env.PROXMOX_IAC_TEST_EXPORTS === 'production' },
-      { services, activationMs, explorer },
+      { services, activationMs, activationCpuMs, explorer },
     );
   } catch (err) {
     void reportError(log, 'Proxmox IaC could not start', err);

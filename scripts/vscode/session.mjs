@@ -161,7 +161,8 @@ export async function startCodeServer({ install, tmpDir, env = {}, settings = {}
 
   const listening = new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`code-server did not report a listening port within 30 s; see ${logFile}.`)), 30_000);
+    // Generous: starting code-server takes seconds on a loaded machine (CI, npm run test:load).
+    const timer = setTimeout(() => reject(new Error(`code-server did not report a listening port within 120 s; see ${logFile}.`)), 120_000);
     timer.unref();
     const onData = (chunk) => {
       out.write(chunk);
@@ -235,6 +236,6 @@ export const SELECTORS = {
 };
 
 /** Waits until the workbench is drawn in `page`. */
-export async function waitForWorkbench(page, timeoutMs = 60_000) {
+export async function waitForWorkbench(page, timeoutMs = 120_000) {
   await page.waitForSelector(SELECTORS.workbench, { timeout: timeoutMs });
 }

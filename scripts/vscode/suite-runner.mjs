@@ -9,7 +9,9 @@ import { repoRoot } from './install.mjs';
 import { launchBrowser, startCodeServer, workbenchUrl } from './session.mjs';
 
 const MARKER = /@@proxmox-iac-test:([A-Za-z0-9+/=]+)@@/g;
-export const DEFAULT_SUITE_TIMEOUT_MS = Number(process.env.PROXMOX_IAC_SUITE_TIMEOUT_MS ?? 150_000);
+// A hang guard for a suite that never finishes (each test is bounded by mocha's own timeout), so it is sized for
+// a loaded machine: there the workbench alone can take a minute to load.
+export const DEFAULT_SUITE_TIMEOUT_MS = Number(process.env.PROXMOX_IAC_SUITE_TIMEOUT_MS ?? 300_000);
 
 /** Loads `test/integration/<suite>/suite.mjs` if present; returns `{ workspace, setup?, timeoutMs, workspaceTrust }`. */
 export async function loadSuiteConfig(suite) {
@@ -110,7 +112,7 @@ export async function runSuite({ suite, install, chromium, onEvent = () => {}, r
         } else if (req.action === 'click') {
           let loc = page.locator(req.selector).filter({ visible: true });
           if (req.hasText) loc = loc.filter({ hasText: req.hasText });
-          await loc.first().click({ timeout: 10_000 });
+          await loc.first().click({ timeout: 30_000 });
           answer(req.id, { ok: true });
         } else if (req.action === 'type') {
           // Keystrokes into whatever has focus (e.g. a QuickInput), as a user types them.
@@ -160,14 +162,18 @@ export async function runSuite({ suite, install, chromium, onEvent = () => {}, r
       timer.unref();
     });
     const serverDied = server.exited.then(({ code, signal }) => ({ serverExit: `code ${code}, signal ${signal}` }));
-    // Playwright's default 30 s is too short for the workbench's first load on a loaded 2-core machine; the
-    // suite timeout below still bounds the whole run.
-    await page.goto(workbenchUrl({ port: server.port, folder: workspaceDir, extensionPath: repoRoot, testsPath }), { timeout: 180_000 });
-    const outcome = await Promise.race([finished, timeout, serverDied]);
+    // The page's load event may take longer than playwright's default 30 s on a loaded machine; the suite
+    // timeout bounds it instead. The tests may also finish before it fires.
+    const loaded = page
+      .goto(workbenchUrl({ port: server.port, folder: workspaceDir, extensionPath: repoRoot, testsPath }), { timeout: config.timeoutMs })
+      .then(() => new Promise(() => {}), (err) => ({ navigationError: err }));
+    const outcome = await Promise.race([finished, timeout, serverDied, loaded]);
     // Let a request still being served finish, but never wait on a hung page for long.
     await Promise.race([queue, new Promise((r) => setTimeout(r, 10_000).unref())]);
     if (outcome.timedOut) {
       result.error = `suite did not finish within ${config.timeoutMs / 1000} s (tests reported: ${result.tests.length})`;
+    } else if (outcome.navigationError) {
+      result.error = `the workbench page did not load: ${outcome.navigationError?.message ?? outcome.navigationError}`;
     } else if (outcome.serverExit) {
       result.error = `code-server exited during the suite (${outcome.serverExit})`;
     } else if (outcome.code !== 0 && result.failed === 0) {

@@ -17,6 +17,8 @@ export interface ExtensionApi {
   readonly services: Services;
   /** Milliseconds spent in our own activation code. */
   readonly activationMs: number;
+  /** CPU milliseconds the extension host spent in it: unlike activationMs, not inflated on a busy machine. */
+  readonly activationCpuMs: number;
   /** The explorer's tree, connections and tasks (tests drive and inspect it through this). */
   readonly explorer?: ExplorerApi;
 }

@@ -13,18 +13,24 @@ describe('activation', () => {
   it('activates by itself in a workspace with IaC files (no command needed)', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(ext, `${EXTENSION_ID} is not installed`);
-    // The fixture holds site.yaml.example, one of our workspaceContains: activation events.
-    const until = Date.now() + 20_000;
+    // The fixture holds site-config/site.yaml.example, one of our workspaceContains: activation events. VS Code
+    // gives up on glob patterns (**/site.yaml.example) whose file search takes over 7 s — on a loaded machine it
+    // does — and then does not activate at all; the plain paths of the usual layouts are checked without a search.
+    // (Explicit activation would hide exactly that, so this waits for VS Code to activate on its own.)
+    const until = Date.now() + 45_000;
     while (!ext.isActive && Date.now() < until) await sleep(100);
-    assert.ok(ext.isActive, 'the extension did not activate on its own within 20 s');
+    assert.ok(ext.isActive, 'the extension did not activate on its own within 45 s');
   });
 
   it('returns its API and reports how long its own activation took', async () => {
     const api = await activateExtension();
     assert.ok(api, 'activate() returned nothing: activation failed (see the Proxmox IaC log)');
     assert.equal(typeof api.activationMs, 'number');
-    assert.ok(api.activationMs >= 0 && api.activationMs < 1000, `activationMs is ${api.activationMs}`);
+    assert.ok(api.activationMs >= 0, `activationMs is ${api.activationMs}`);
+    // The budget is CPU time: wall-clock time grows with whatever else the machine runs (CI, npm run test:load).
+    assert.ok(api.activationCpuMs >= 0 && api.activationCpuMs < 1000, `activation took ${api.activationCpuMs} ms of CPU time (${api.activationMs} ms in all)`);
     reportMetric('activationMs', Number(api.activationMs.toFixed(3)));
+    reportMetric('activationCpuMs', Number(api.activationCpuMs.toFixed(3)));
   });
 
   it('hands its services only to its own tests: in test mode the API reaches the secrets (the exports suite checks production)', async () => {

@@ -4,7 +4,7 @@
  * offering must never connect), and a control server the tests read both from. Writes
  * `{ url, fingerprint, tokens, tripwire, control }` as JSON to the file named by argv[2]. All on 127.0.0.1.
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createTcpServer, type Server } from 'node:net';
 import { startSimulator } from '../../../src/sim';
@@ -36,11 +36,13 @@ void (async () => {
   });
   const tripwirePort = await listen(tripwire);
   const controlPort = await listen(control);
+  // Written whole, then renamed: suite.mjs reads the file as soon as it exists.
   writeFileSync(
-    infoFile,
+    `${infoFile}.tmp`,
     JSON.stringify({ url: sim.url, fingerprint: sim.fingerprint, tokens: sim.tokens, tripwire: `https://127.0.0.1:${tripwirePort}`, control: `http://127.0.0.1:${controlPort}` }),
     { mode: 0o600 },
   );
+  renameSync(`${infoFile}.tmp`, infoFile);
   const stop = (): void => {
     tripwire.close();
     control.close();

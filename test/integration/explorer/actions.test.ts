@@ -61,7 +61,7 @@ async function guest(name: string): Promise<Row> {
   return row;
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const v = await probe();
@@ -132,7 +132,7 @@ async function answering(answers: Answer[], action: () => Thenable<unknown>): Pr
 }
 
 describe('explorer actions', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let state: NonNullable<ReturnType<ExplorerApi['provider']['stateOf']>>;
 
   before(async () => {

@@ -4,7 +4,7 @@
  * request log. Writes `{ url, fingerprint, tokens, control }` as JSON to the file named by argv[2].
  * Both servers listen on 127.0.0.1 only.
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import { startSimulator, type Fault } from '../../../src/sim';
 
@@ -49,7 +49,9 @@ void (async () => {
   await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
   const address = control.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  writeFileSync(infoFile, JSON.stringify({ url: sim.url, fingerprint: sim.fingerprint, tokens: sim.tokens, control: `http://127.0.0.1:${port}` }), { mode: 0o600 });
+  // Written whole, then renamed: suite.mjs reads the file as soon as it exists (a loaded machine once caught it empty).
+  writeFileSync(`${infoFile}.tmp`, JSON.stringify({ url: sim.url, fingerprint: sim.fingerprint, tokens: sim.tokens, control: `http://127.0.0.1:${port}` }), { mode: 0o600 });
+  renameSync(`${infoFile}.tmp`, infoFile);
   const stop = (): void => {
     control.close();
     void sim.stop().then(() => process.exit(0));

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const workspace = 'test/fixtures/explorer';
-export const timeoutMs = 420_000;
+export const timeoutMs = 480_000; // hang guard, sized for a loaded machine (tests are bounded by mocha)
 
 /** A well-formed SHA-256 fingerprint that is not the simulator's: the "certificate changed" case. */
 const WRONG_FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 1).toString(16).padStart(2, '0').toUpperCase()).join(':');
@@ -17,12 +17,12 @@ export async function setup({ repoRoot, tmpDir }) {
     cwd: repoRoot,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const until = Date.now() + 30_000;
+  const until = Date.now() + 120_000; // starting tsx and the simulator takes long on a loaded machine
   while (!existsSync(infoFile)) {
     if (child.exitCode !== null) throw new Error(`the simulator exited early (code ${child.exitCode})`);
     if (Date.now() > until) {
       child.kill('SIGTERM');
-      throw new Error('the simulator did not start within 30 s');
+      throw new Error('the simulator did not start within 120 s');
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -15,7 +15,7 @@ async function codeLenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
 
 /** Polls the code lenses until `predicate` holds (a settings change reaches the provider asynchronously). */
 async function waitForLenses(uri: vscode.Uri, predicate: (lenses: vscode.CodeLens[]) => boolean, what: string): Promise<vscode.CodeLens[]> {
-  const until = Date.now() + 10_000;
+  const until = Date.now() + 30_000;
   let lenses: vscode.CodeLens[] = [];
   while (Date.now() < until) {
     lenses = await codeLenses(uri);
@@ -161,7 +161,7 @@ describe('Hover, completion, definition and plan lenses', () => {
     try {
       // The user starts a flow sequence: `type: [vm` does not parse until the `]` is typed.
       await editor.edit((e) => e.insert(valueAt, '['));
-      await waitForDiagnostics(uri, (ds) => ds.some((d) => d.code === 'yaml-syntax' || /syntax/i.test(d.message)), 'a syntax error while the edit is half done', 10_000);
+      await waitForDiagnostics(uri, (ds) => ds.some((d) => d.code === 'yaml-syntax' || /syntax/i.test(d.message)), 'a syntax error while the edit is half done');
       assert.deepEqual(lines(await codeLenses(uri)), lines(before));
     } finally {
       await editor.edit((e) => e.delete(new vscode.Range(valueAt, valueAt.translate(0, 1))));
@@ -187,7 +187,8 @@ describe('Hover, completion, definition and plan lenses', () => {
     const process = execution.task.execution;
     assert.ok(process instanceof vscode.ProcessExecution, 'the task starts its program without a shell');
     assert.deepEqual(process.args.slice(1), ['resolve', '--site-config', siteFile(''), '--manifest', 'n2-push', '--node', 'edge'].map((a) => a.replace(/\/$/, '')));
-    const timeout = sleep(20_000).then(() => 'timeout' as const);
+    // The task starts Node and the CLI: seconds on a loaded machine (the mocha timeout is 60 s).
+    const timeout = sleep(45_000).then(() => 'timeout' as const);
     const exitCode = await Promise.race([ended, timeout]);
     assert.equal(exitCode, 0, 'proxmox-iac resolve exited with 0');
   });

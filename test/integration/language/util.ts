@@ -43,7 +43,7 @@ export async function waitForDiagnostics(
   uri: vscode.Uri,
   predicate: (diagnostics: vscode.Diagnostic[]) => boolean,
   what: string,
-  timeoutMs = 20_000,
+  timeoutMs = 30_000,
 ): Promise<vscode.Diagnostic[]> {
   const until = Date.now() + timeoutMs;
   let seen = ourDiagnostics(uri);

@@ -211,7 +211,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<TestSshd> {
     exited = true;
   });
   try {
-    await waitFor(() => exited || log.includes('Server listening on'), 10_000, 'sshd to listen');
+    await waitFor(() => exited || log.includes('Server listening on'), 30_000, 'sshd to listen'); // generous: a loaded machine
     if (exited) throw new Error(`sshd exited at start:\n${log}`);
   } catch (err) {
     child.kill('SIGKILL');

@@ -118,8 +118,9 @@ test('an endless evaluation is killed at the timeout and reported once', async (
   assert.equal(diags[0].code, 'nix-timeout');
   assert.match(diags[0].message, /longer than 400 ms/);
   assertNamesOnlyRealSettings(diags[0].message);
-  // SIGKILL: Nix itself ignores SIGTERM for tens of seconds in such a loop.
-  assert.ok(took < 3000, `took ${took} ms`);
+  // SIGKILL: Nix itself ignores SIGTERM for tens of seconds in such a loop. The bound leaves room for a loaded
+  // machine, where starting nix-instantiate alone can take seconds, and is still far below that.
+  assert.ok(took < 10_000, `took ${took} ms`);
 });
 
 test('aborting the signal kills the evaluation and yields no diagnostics', async () => {
@@ -128,7 +129,7 @@ test('aborting the signal kills the evaluation and yields no diagnostics', async
   setTimeout(() => controller.abort(), 200);
   const diags = await validateNixFile(fleet.hostsPath, ENDLESS, { signal: controller.signal, timeoutMs: 60_000 });
   assert.deepEqual(diags, []);
-  assert.ok(Date.now() - started < 3000);
+  assert.ok(Date.now() - started < 10_000, 'ended at the abort, long before the 60 s timeout');
   // Nothing was cached for the cancelled text: the next run evaluates again (and times out quickly).
   const again = await validateNixFile(fleet.hostsPath, ENDLESS, { timeoutMs: 300 });
   assert.equal(again[0]?.code, 'nix-timeout');

@@ -10,11 +10,12 @@ export function sim(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   return startSimulator({ taskDurationMs: 150, authFailureDelayMs: 20, ...options });
 }
 
-/** A token client pinned to the simulator's certificate, with fast retries and polling. */
+/** A token client pinned to the simulator's certificate, with fast retries and polling. The request timeout is a hang
+ * guard only, generous because a loaded machine may take seconds to answer; tests of timeouts set their own. */
 export function clientFor(s: RunningSimulator, role: Role = 'admin', options: PveClientOptions = {}, target: Partial<ConnectionTarget> = {}): PveClient {
   const t = s.tokens[role];
   return new PveClient(
-    { url: s.url, user: t.id, auth: 'token', fingerprint: s.fingerprint, timeoutMs: 5000, ...target },
+    { url: s.url, user: t.id, auth: 'token', fingerprint: s.fingerprint, timeoutMs: 30_000, ...target },
     t.secret,
     { retry: { attempts: 3, baseDelayMs: 10 }, taskPoll: { initialMs: 30, maxMs: 100 }, ...options },
   );

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { RunningSimulator } from '../../../src/sim/index';
 import { clientFor, sim, VM } from '../pve/helpers';
 import { PermissionError } from '../../../src/core/pve/errors';
+import { cpuMs } from '../../support/cpu-time';
 
 let s: RunningSimulator;
 
@@ -166,13 +167,14 @@ test('a generated 5,000-guest / 20-node cluster answers /cluster/resources in on
   try {
     const c = clientFor(big);
     await c.clusterResources(); // warm-up
-    const t0 = performance.now();
+    // Server and client share this process, so its CPU time is the whole cost, however busy the machine is.
+    const t0 = cpuMs();
     const snap = await c.clusterResources();
-    const ms = performance.now() - t0;
+    const ms = cpuMs() - t0;
     assert.equal(snap.guests.length, 5000);
     assert.equal(snap.nodes.length, 20);
     assert.equal(big.requests.filter((r) => r.path === '/cluster/resources').length, 2);
-    assert.ok(ms < 1500, `took ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 1500, `took ${ms.toFixed(0)} ms of CPU time`);
   } finally {
     await big.stop();
   }
