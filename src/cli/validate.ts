@@ -18,14 +18,14 @@ current folder. Files the tool does not recognise are skipped.
   --format json   {"files": [{"file", "diagnostics": [...]}], "errors", "warnings", "notChecked"}
   --strict        count files that could not be checked as errors (exit 1 instead of 2)
 
-A file is not checked when it is larger than 10 MB or when Nix takes longer than 10 s to evaluate it; each
-such file gets a warning saying so.
+A file is not checked when it is not a regular file (a FIFO, a device, a socket), when it is larger than
+2 MiB, or when Nix takes longer than 10 s to evaluate it; each such file gets a diagnostic saying so.
 
 Exit status: 0 no errors and every file checked, 1 errors found (or, with --strict, a file not checked),
 2 could not run (bad arguments, unreadable path) or a file was not checked.`;
 
 /** Diagnostic codes that mean "this file was not checked", not "this file is fine". */
-const NOT_CHECKED = new Set(['too-large', 'nix-timeout']);
+const NOT_CHECKED = new Set(['too-large', 'unreadable-file', 'nix-timeout']);
 
 export const validateCommand: CliCommand = {
   name: 'validate',

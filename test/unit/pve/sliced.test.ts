@@ -28,5 +28,5 @@ test('whitespace, an empty array and unexpected shapes fall back to the plain en
   const withTotal = JSON.stringify({ data: entries, total: 500 });
   assert.deepEqual(await envelopeInSlices(wire(withTotal), 'GET x', async () => {}, 1024), { data: entries.map((e) => JSON.parse(JSON.stringify(e)) as unknown), total: 500 });
   assert.deepEqual(await envelopeInSlices(wire('{"data":[]}'), 'GET x', async () => {}, 1), { data: [] });
-  await assert.rejects(envelopeInSlices(wire(`{"data":[${'{"a":1},'.repeat(400)}{"a":`), 'GET x', async () => {}, 256), /instead of JSON/);
+  await assert.rejects(envelopeInSlices(wire(`{"data":[${'{"a":1},'.repeat(400)}{"a":`), 'GET x', async () => {}, 256), /malformed JSON/);
 });
