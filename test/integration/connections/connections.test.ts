@@ -148,6 +148,11 @@ describe('Proxmox: Add Connection', function () {
     await vscode.commands.executeCommand('workbench.view.extension.proxmoxIac');
   });
 
+  beforeEach(async () => {
+    // A notification center left open by an earlier wait would take this test's keys.
+    await vscode.commands.executeCommand('notifications.hideList');
+  });
+
   afterEach(async () => {
     // A failed step leaves the wizard open; the next test starts from a clean workbench.
     for (let i = 0; i < 3 && (await domTexts(qi.title)).length > 0; i++) {
@@ -299,6 +304,7 @@ describe('Proxmox: Add Connection', function () {
     await domPressKey('Enter');
     await waitForDomText(qi.title, `Edit Proxmox Connection "${NAME}" (1/5)`);
     await domPressKey('Escape');
+    await waitForGone(qi.title);
     await finished;
     const saved = vscode.workspace.getConfiguration('proxmoxIac').get<unknown[]>('connections') ?? [];
     assert.equal(saved.length, 1, 'a second connection to the same cluster was added');
