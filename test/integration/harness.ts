@@ -199,18 +199,12 @@ export async function waitForNotification(expected: string | RegExp, timeoutMs =
   // The runner says when toasts are suppressed; otherwise give a toast 3 s before looking in the center.
   const centerAfter = Date.now() + (process.env.PROXMOX_IAC_TEST_TOASTS_HIDDEN === '1' ? 0 : 3000);
   let seen: string[] = [];
-  let opened = false;
   while (Date.now() < until) {
     seen = await visibleNotifications();
     const hit = seen.find(matches);
-    if (hit !== undefined) {
-      // Leave the workbench as found: an open center would take the next test's keys (Escape closes it first).
-      if (opened) await vscode.commands.executeCommand('notifications.hideList');
-      return hit;
-    }
+    if (hit !== undefined) return hit;
     if (Date.now() > centerAfter && (await domTexts(NOTIFICATIONS_CENTER_HEADER)).length === 0) {
       await vscode.commands.executeCommand('notifications.showList');
-      opened = true;
     }
     await sleep(200);
   }

@@ -351,7 +351,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
   setVisible(visible: boolean): void {
     this.visible = visible;
     if (visible) void this.refreshAll();
-    else this.sessions.forEach((s) => s.stopPolling());
+    else this.schedule(); // pace 0: stops the timers, and a refresh still on its way does not re-arm one
   }
 
   private intervalMs(): number {

@@ -59,6 +59,8 @@ export class ConnectionSession {
   private again = false;
   private controller?: AbortController;
   private timer?: ReturnType<typeof setTimeout>;
+  /** The poll pace last asked for; 0 while the view is hidden or polling is off. */
+  private pollMs = 0;
   private disposed = false;
 
   constructor(
@@ -151,11 +153,14 @@ export class ConnectionSession {
    */
   schedule(intervalMs: number): void {
     this.stopPolling();
+    this.pollMs = intervalMs;
     if (this.disposed || intervalMs <= 0 || !this.opened) return;
     const dueAt = (this.lastRefreshAt ?? 0) + nextPollDelay(intervalMs, this.lastDurationMs, this.failures);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.refresh().then(() => this.schedule(intervalMs));
+      // Re-armed with the pace in force when the refresh ends, not when it began: the view may have been
+      // hidden (pace 0) while the answer was on its way.
+      void this.refresh().then(() => this.schedule(this.pollMs));
     }, Math.max(0, dueAt - Date.now()));
   }
 
