@@ -2,6 +2,9 @@
  * What the simulator answers at `/` (where a real Proxmox VE serves its web UI): a small page that says what
  * this server is, so "Open in Web UI" against the simulator lands on an explanation instead of an error.
  */
+/** A static page: no scripts, no requests of its own, styles only from the page itself. */
+export const HOME_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 export function homePage(version: { readonly version: string; readonly release: string }, nodes: readonly string[]): string {
   const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const nodeList = nodes.map((n) => `<li>${escape(n)}</li>`).join('');
@@ -9,6 +12,7 @@ export function homePage(version: { readonly version: string; readonly release: 
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${HOME_PAGE_CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Proxmox IaC simulator</title>
 <style>

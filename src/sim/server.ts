@@ -11,7 +11,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import apidoc from './schema/apidoc.json';
 import { handlers, SimError, type Handler, type Principal } from './handlers';
-import { homePage } from './homePage';
+import { HOME_PAGE_CSP, homePage } from './homePage';
 import { SimState } from './state';
 import { validateParameters, type PveSchema, type Value } from './validate';
 
@@ -152,7 +152,7 @@ export class SimServer {
     if ((method === 'GET' || method === 'HEAD') && rawPath === '/') {
       // Where a real node serves its web UI: say what this server is (no auth, like PVE's login page).
       const page = homePage(this.state.version, [...this.state.nodes.keys()]);
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(page), 'Cache-Control': 'no-store' });
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(page), 'Cache-Control': 'no-store', 'Content-Security-Policy': HOME_PAGE_CSP });
       res.end(method === 'HEAD' ? undefined : page);
       return;
     }

@@ -17,14 +17,14 @@ after(async () => {
   await s.stop();
 });
 
-function get(path: string): Promise<{ status: number; type: string; body: string }> {
+function get(path: string): Promise<{ status: number; type: string; csp: string; body: string }> {
   return new Promise((resolve, reject) => {
     https
       .get(`${s.url}${path}`, { ca: s.certificate }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body }));
+        res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), csp: String(res.headers['content-security-policy']), body }));
       })
       .on('error', reject);
   });
@@ -34,6 +34,9 @@ test('GET / without credentials answers an HTML page saying it is the simulator,
   const r = await get('/');
   assert.equal(r.status, 200);
   assert.match(r.type, /^text\/html/);
+  // A static page: nothing may run or load from it.
+  assert.match(r.csp, /default-src 'none'/);
+  assert.match(r.body, /<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);
   assert.match(r.body, /<title>Proxmox IaC simulator<\/title>/);
   assert.match(r.body, /not a real Proxmox VE/);
   assert.match(r.body, /Proxmox VE 9\.1 API/);
