@@ -12,11 +12,9 @@
  * `ssh2` is imported lazily inside `connect`, so loading this module (e.g. at extension activation) costs nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
-import type { AgentAuthMethod, Client, ClientChannel, ParsedKey, PublicKeyAuthMethod, SFTPWrapper } from 'ssh2';
+import { appendFile, mkdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { AgentAuthMethod, Client, ClientChannel, PublicKeyAuthMethod, SFTPWrapper } from 'ssh2';
 import {
   SshAuthError,
   SshCancelledError,
@@ -25,7 +23,6 @@ import {
   SshError,
   SshHostKeyMismatchError,
   SshHostKeyRejectedError,
-  SshKeyFileError,
   SshProtocolError,
   SshTimeoutError,
   SshUnreachableError,
@@ -37,12 +34,14 @@ import {
   keyTypeOfBlob,
   knownKeyTypesFor,
   normalizeFingerprint,
-  parseKnownHosts,
   type KnownHostEntry,
 } from './knownHosts';
 import { buildRemoteCommand } from './quote';
+import { defaultAgent, defaultKnownHostsFiles, hostKeyAlgorithmsPreferring, loadIdentities, loadKnownHosts, readIfExists, type Ssh2Module } from './credentials';
+import { KILL_ON_CLOSE_SCRIPT, sendKillSignal, UNREACHABLE_CODES } from './remoteKill';
+import type { ExecOptions, ExecResult, RunResult, SshConnectOptions, UploadOptions } from './types';
 
-type Ssh2Module = typeof import('ssh2');
+export type { ExecOptions, ExecResult, HostKeyInfo, RunResult, SshConnectOptions, UploadOptions } from './types';
 
 let ssh2Promise: Promise<Ssh2Module> | undefined;
 /** Loads ssh2 on first use only (it is large and pulls in crypto code the extension rarely needs). */
@@ -51,224 +50,6 @@ function loadSsh2(): Promise<Ssh2Module> {
   ssh2Promise ??= import('ssh2').then((m) => (m as unknown as { default?: Ssh2Module }).default ?? m);
   return ssh2Promise;
 }
-
-export interface HostKeyInfo {
-  readonly host: string;
-  readonly port: number;
-  /** e.g. "ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa". */
-  readonly keyType: string;
-  /** "SHA256:…" as OpenSSH prints it. */
-  readonly fingerprint: string;
-  /** Key types already known for this host (non-empty means the server now offers a different type). */
-  readonly otherKnownKeyTypes: readonly string[];
-}
-
-export interface SshConnectOptions {
-  readonly host: string;
-  readonly port?: number;
-  readonly username: string;
-  /** Private key files to try, in order. Default: ~/.ssh/id_ed25519, id_ecdsa, id_rsa (those that exist). */
-  readonly identityFiles?: readonly string[];
-  /** Asked for each encrypted key file; return undefined to skip that key. */
-  readonly passphrase?: (file: string) => Promise<string | undefined>;
-  /** ssh-agent socket; default SSH_AUTH_SOCK; `false` to not use an agent. */
-  readonly agent?: string | false;
-  /** Accept only this host key ("SHA256:…" from `ssh-keygen -lf`); known_hosts is then not consulted. */
-  readonly pinnedHostKey?: string;
-  /** Type of the pinned key (e.g. "ecdsa-sha2-nistp256"), so a server with several keys presents that one. */
-  readonly pinnedHostKeyType?: string;
-  /** known_hosts files to trust. Default: ~/.ssh/known_hosts. */
-  readonly knownHostsFiles?: readonly string[];
-  /** Asked before trusting a host key that no known_hosts file lists. Without it, unknown keys are refused. */
-  readonly confirmHostKey?: (info: HostKeyInfo) => Promise<boolean>;
-  /** Append keys the user accepted to this known_hosts file (created if missing). */
-  readonly knownHostsWriteFile?: string;
-  /** Write accepted entries with a hashed host name, like `HashKnownHosts yes`. */
-  readonly hashKnownHosts?: boolean;
-  /** TCP connect + handshake + authentication, not counting time spent in `confirmHostKey`. Default 15 s. */
-  readonly connectTimeoutMs?: number;
-  /** Keep-alive interval; 0 disables. Default 15 s, and the connection is dropped after 3 missed answers. */
-  readonly keepaliveIntervalMs?: number;
-  readonly keepaliveCountMax?: number;
-  readonly signal?: AbortSignal;
-  /** Called once when the connection ends after it was established (error is set when it broke). */
-  readonly onClose?: (error?: SshError) => void;
-}
-
-export interface ExecOptions {
-  readonly onStdout?: (chunk: Buffer) => void;
-  readonly onStderr?: (chunk: Buffer) => void;
-  /** Aborting ends the remote command (TERM, then KILL after 5 s, to its process group) and rejects with SshCancelledError. */
-  readonly signal?: AbortSignal;
-  /** Given to the command's standard input, which is then closed; without it stdin is closed at once. */
-  readonly stdin?: string | Buffer | Readable;
-  /** Kill the command and throw `SshTimeoutError` after this many ms. */
-  readonly timeoutMs?: number;
-}
-
-export interface ExecResult {
-  /** The remote exit status, or null when the command was ended by a signal. */
-  readonly code: number | null;
-  /** Signal name as ssh2 reports it (e.g. "SIGTERM") when the command was killed by a signal. Commands run with a
-   * `signal` or `timeoutMs` go through a wrapper shell and report 128+N as `code` instead. */
-  readonly signal: string | null;
-}
-
-export interface RunResult extends ExecResult {
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-export interface UploadOptions {
-  readonly onProgress?: (bytesDone: number, bytesTotal: number) => void;
-  readonly signal?: AbortSignal;
-  /** File mode of the uploaded file (default 0o644). */
-  readonly mode?: number;
-}
-
-const DEFAULT_SERVER_HOST_KEY_ALGORITHMS = [
-  'ssh-ed25519',
-  'ecdsa-sha2-nistp256',
-  'ecdsa-sha2-nistp384',
-  'ecdsa-sha2-nistp521',
-  'rsa-sha2-512',
-  'rsa-sha2-256',
-  'ssh-rsa',
-];
-
-/** Host-key algorithms with the ones we already know for the host first, like OpenSSH, so a server with several
- * keys presents the one in known_hosts instead of triggering a prompt. */
-function hostKeyAlgorithmsPreferring(knownTypes: readonly string[]): string[] {
-  const preferred: string[] = [];
-  for (const t of knownTypes) {
-    const algs = t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t];
-    for (const a of algs) if (DEFAULT_SERVER_HOST_KEY_ALGORITHMS.includes(a) && !preferred.includes(a)) preferred.push(a);
-  }
-  return [...preferred, ...DEFAULT_SERVER_HOST_KEY_ALGORITHMS.filter((a) => !preferred.includes(a))];
-}
-
-/** SSH_AUTH_SOCK, or on Windows the OpenSSH agent's named pipe (an agent that is not running is skipped). */
-function defaultAgent(): string | undefined {
-  if (process.env.SSH_AUTH_SOCK) return process.env.SSH_AUTH_SOCK;
-  return process.platform === 'win32' ? '\\\\.\\pipe\\openssh-ssh-agent' : undefined;
-}
-
-function defaultIdentityFiles(): string[] {
-  return ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((n) => join(homedir(), '.ssh', n));
-}
-
-async function readIfExists(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-interface LoadedKey {
-  readonly file: string;
-  /** Parsed (and decrypted) once here: ssh2 would otherwise rerun the slow bcrypt KDF of encrypted keys. */
-  readonly key: ParsedKey;
-}
-
-/** parseKey returns an array for files holding several keys; we use the first, as OpenSSH does. */
-function firstKey(parsed: ParsedKey | ParsedKey[] | Error): ParsedKey | Error {
-  return Array.isArray(parsed) ? (parsed[0] ?? new Error('the file holds no key')) : parsed;
-}
-
-async function loadIdentities(ssh2: Ssh2Module, o: SshConnectOptions, port: number): Promise<LoadedKey[]> {
-  const explicit = o.identityFiles !== undefined;
-  const files = o.identityFiles ?? defaultIdentityFiles();
-  const keys: LoadedKey[] = [];
-  for (const file of files) {
-    let data: Buffer;
-    try {
-      data = await readFile(file);
-    } catch (err) {
-      // Default key files are optional; a file the user named must exist.
-      if (!explicit && (err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw new SshKeyFileError(o.host, port, file, `${(err as Error).message}. Check the path in the connection settings.`, { cause: err });
-    }
-    const parsed = firstKey(ssh2.utils.parseKey(data));
-    if (!(parsed instanceof Error)) {
-      if (!parsed.isPrivateKey()) {
-        throw new SshKeyFileError(o.host, port, file, 'it is a public key. Choose the private key file (the one without .pub).');
-      }
-      keys.push({ file, key: parsed });
-      continue;
-    }
-    if (!/encrypted|passphrase/i.test(parsed.message)) {
-      throw new SshKeyFileError(o.host, port, file, `it is not a private key ssh2 can read (${parsed.message}). Use an OpenSSH or PEM private key.`);
-    }
-    const passphrase = await o.passphrase?.(file);
-    if (passphrase === undefined) continue; // No way to ask, or the user declined: try the other methods.
-    const decrypted = firstKey(ssh2.utils.parseKey(data, passphrase));
-    if (decrypted instanceof Error) {
-      throw new SshKeyFileError(o.host, port, file, 'the passphrase is wrong. Enter it again.', { cause: decrypted });
-    }
-    keys.push({ file, key: decrypted });
-  }
-  return keys;
-}
-
-async function loadKnownHosts(files: readonly string[]): Promise<KnownHostEntry[]> {
-  const entries: KnownHostEntry[] = [];
-  for (const file of files) {
-    const text = await readIfExists(file);
-    if (text !== undefined) entries.push(...parseKnownHosts(text).map((e) => ({ ...e, source: file })));
-  }
-  return entries;
-}
-
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET']);
-
-/**
- * Sends an SSH "signal" request for SIGKILL. ssh2's `channel.signal()` silently does nothing once our side has
- * sent EOF (which we do at once for commands without stdin), although RFC 4254 allows the request after EOF and
- * sshd honours it for non-root logins (killpg of the command's process group). So we send it through the channel's protocol object
- * when that is reachable, and fall back to the public method otherwise.
- */
-function sendKillSignal(channel: ClientChannel): void {
-  const internals = channel as unknown as {
-    _client?: { _protocol?: { signal?: (id: number, name: string) => void } };
-    outgoing?: { id?: number; state?: string };
-  };
-  try {
-    const protocol = internals._client?._protocol;
-    const id = internals.outgoing?.id;
-    if (typeof protocol?.signal === 'function' && typeof id === 'number' && (internals.outgoing?.state === 'open' || internals.outgoing?.state === 'eof')) {
-      protocol.signal(id, 'KILL');
-    } else {
-      channel.signal('KILL');
-    }
-  } catch {
-    // The channel is already closing; closing it below is all that is left to do.
-  }
-}
-
-/**
- * Runs "$@" so that closing the SSH channel ends it. sshd ignores "signal" requests in root sessions (they
- * need privilege separation, which OpenSSH skips for root — and Proxmox is usually reached as root), and a
- * command without a pty keeps running when the channel closes. So the command runs in the background in its
- * own process group (setsid, where available) with stdin from /dev/null, while a watcher waits for EOF on the
- * channel's stdin: when the channel closes it sends TERM, then KILL after 5 s, to the whole group.
- * The script is a constant; the command's arguments stay positional parameters, each quoted.
- */
-const KILL_ON_CLOSE_SCRIPT = [
-  'exec 3<&0 </dev/null',
-  'if command -v setsid >/dev/null 2>&1; then setsid "$@" 3<&- & else "$@" 3<&- & fi',
-  'c=$!',
-  '{ read -r _ <&3; kill -TERM -"$c" 2>/dev/null || kill -TERM "$c" 2>/dev/null; n=0;',
-  '  while [ $n -lt 5 ] && kill -0 "$c" 2>/dev/null; do sleep 1; n=$((n+1)); done;',
-  '  if kill -0 "$c" 2>/dev/null; then kill -KILL -"$c" 2>/dev/null || kill -KILL "$c" 2>/dev/null; fi; } &',
-  'w=$!',
-  'exec 3<&-',
-  'wait "$c"; r=$?',
-  'kill "$w" 2>/dev/null',
-  'exit "$r"',
-].join('\n');
-
 export class SshSession {
   private closed = false;
   private closing = false;
@@ -297,7 +78,7 @@ export class SshSession {
     if (o.pinnedHostKey !== undefined && !pinned) {
       throw new SshHostKeyRejectedError(host, port, { keyType: 'unknown', fingerprint: o.pinnedHostKey }, 'the pinned fingerprint is not a SHA256 fingerprint.');
     }
-    const knownHostsFiles = o.knownHostsFiles ?? [join(homedir(), '.ssh', 'known_hosts')];
+    const knownHostsFiles = o.knownHostsFiles ?? defaultKnownHostsFiles();
     const knownEntries = pinned ? [] : await loadKnownHosts(knownHostsFiles);
 
     const agent = o.agent === undefined ? defaultAgent() : o.agent || undefined;
