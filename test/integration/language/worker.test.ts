@@ -32,6 +32,7 @@ describe('The language service runs in a worker thread', () => {
     assert.ok(language, 'the test-mode exports carry the language worker hooks');
 
     // A provider of the test's own: answering it needs the extension host's thread to be free.
+    let sampler: ReturnType<typeof setInterval> | undefined;
     const probe = vscode.languages.registerHoverProvider({ scheme: 'untitled', language: 'plaintext' }, { provideHover: () => new vscode.Hover('probe answered') });
     try {
       const probeDoc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'probe' });
@@ -42,7 +43,7 @@ describe('The language service runs in a worker thread', () => {
       language.hold(file);
       // Every turn the extension host's thread gets while the worker parses is counted (reported below).
       let turnsWhileComputing = 0;
-      const sampler = setInterval(() => {
+      sampler = setInterval(() => {
         if (language.gate.state === GATE_COMPUTING) turnsWhileComputing++;
       }, 1);
       fs.writeFileSync(file, worst.generate(1_000_000 - 200));
@@ -68,6 +69,7 @@ describe('The language service runs in a worker thread', () => {
       // The parser notices the missing `]` on the line after `pattern: [tiered`.
       assert.ok(ds.some((d) => d.code === 'yaml-syntax' && d.range.start.line === 3 && /flow collection/.test(d.message)), describeDiagnostics(ds));
     } finally {
+      clearInterval(sampler);
       probe.dispose();
     }
   });
