@@ -40,9 +40,10 @@ const builds = [
   },
   {
     ...common,
-    // The IaC language service (yaml, ajv, schemas, Nix runner): a separate file that dist/extension.js
-    // requires on first use (src/vscode/language/serviceHost.ts), so activation never parses it.
-    entryPoints: { 'language-service': 'src/vscode/language/serviceModule.ts' },
+    // The IaC language service (yaml, ajv, schemas, Nix runner) in a worker thread: a separate file that
+    // dist/extension.js starts on first use (src/vscode/language/serviceHost.ts), so activation never
+    // parses it and validating a large file never stalls the extension host.
+    entryPoints: { 'language-worker': 'src/vscode/language/serviceWorker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

@@ -26,8 +26,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     context.subscriptions.push(
       vscode.commands.registerCommand('proxmoxIac.showLog', () => log.show()),
     );
+    const testMode = context.extensionMode === vscode.ExtensionMode.Test;
     const explorer = registerExplorer(services);
-    context.subscriptions.push(registerLanguageFeatures(services));
+    const language = registerLanguageFeatures(services, { testHooks: testMode });
+    context.subscriptions.push(language);
     context.subscriptions.push(registerWalkthrough(log));
     context.subscriptions.push(registerTasks(services));
     const activationMs = performance.now() - started;
@@ -35,8 +37,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const activationCpuMs = (cpu.user + cpu.system) / 1000;
     log.info(`Proxmox IaC activated in ${activationMs.toFixed(2)} ms (${activationCpuMs.toFixed(2)} ms CPU)`);
     return extensionExports(
-      { testMode: context.extensionMode === vscode.ExtensionMode.Test, forceProduction: process.env.PROXMOX_IAC_TEST_EXPORTS === 'production' },
-      { services, activationMs, activationCpuMs, explorer },
+      { testMode, forceProduction: process.env.PROXMOX_IAC_TEST_EXPORTS === 'production' },
+      { services, activationMs, activationCpuMs, explorer, ...(language.testApi ? { language: language.testApi } : {}) },
     );
   } catch (err) {
     void reportError(log, 'Proxmox IaC could not start', err);

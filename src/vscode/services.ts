@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ExplorerApi } from './explorer';
 import type { Config } from './util/config';
+import type { LanguageTestApi } from './language/serviceHost';
 
 /**
  * What the composition root hands every capability. Capabilities take what they need from here and
@@ -21,4 +22,6 @@ export interface ExtensionApi {
   readonly activationCpuMs: number;
   /** The explorer's tree, connections and tasks (tests drive and inspect it through this). */
   readonly explorer?: ExplorerApi;
+  /** The language worker's test hooks (test runs only). */
+  readonly language?: LanguageTestApi;
 }

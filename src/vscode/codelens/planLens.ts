@@ -33,7 +33,8 @@ export class PlanCodeLensProvider extends Disposable implements vscode.CodeLensP
     if (!this.services.config.get(CODE_LENS_SETTING, true)) return [];
     if ((await this.host.formatOf(document.uri)) === undefined || token.isCancellationRequested) return [];
     const service = await this.host.get();
-    const targets = this.stabilise(document, service.lensTargets(document.uri.fsPath, document.getText()));
+    const targets = this.stabilise(document, await service.lensTargets(document.uri.fsPath, document.getText()));
+    if (token.isCancellationRequested) return [];
     return targets.flatMap((t) => toLens(document.uri.fsPath, t));
   }
 

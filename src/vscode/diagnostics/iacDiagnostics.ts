@@ -9,6 +9,7 @@ import { errorMessage } from '../util/log';
 import { diagnosticKey, toDiagnostic, vscodeDiagnosticKey } from '../language/convert';
 import { IAC_SCAN_EXCLUDE, IAC_SCAN_GLOB, isNixPath, mayBeIacPath } from '../language/selectors';
 import type { LazyLanguageService } from '../language/serviceHost';
+import { RequestCancelled } from '../../core/validate/worker/client';
 import { debounceMs, VALIDATION_SETTINGS, validationEnabled, validationOptions } from './options';
 
 /** How many files are validated at once in the workspace scan and when dependents are rechecked. */
@@ -67,7 +68,7 @@ export class IacDiagnostics extends Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length === 0 || !this.isCandidate(e.document.uri)) return;
         // The service may cache this file's parsed content (a preset used by manifests); drop it.
-        this.host.ifLoaded?.invalidate(e.document.uri.fsPath);
+        this.host.invalidate(e.document.uri.fsPath);
         // Each Nix check starts nix-instantiate (about half a second): wait for a real pause in typing.
         const delay = debounceMs(this.services.config);
         this.schedule(e.document.uri, isNixPath(e.document.uri.fsPath) ? Math.max(delay, NIX_DEBOUNCE_MS) : delay);
@@ -78,7 +79,7 @@ export class IacDiagnostics extends Disposable {
     this._register(
       vscode.workspace.onDidCloseTextDocument((doc) => {
         if (!this.isCandidate(doc.uri)) return;
-        this.host.ifLoaded?.invalidate(doc.uri.fsPath);
+        this.host.invalidate(doc.uri.fsPath);
         this.schedule(doc.uri, 0);
       }),
     );
@@ -138,7 +139,7 @@ export class IacDiagnostics extends Disposable {
 
   private fileChanged(uri: vscode.Uri): void {
     if (!this.isCandidate(uri)) return;
-    this.host.ifLoaded?.invalidate(uri.fsPath);
+    this.host.invalidate(uri.fsPath);
     this.schedule(uri, 0);
     this.scheduleDependents(uri.fsPath);
     if (isNixPath(uri.fsPath)) this.refreshNixReadonly();
@@ -146,7 +147,7 @@ export class IacDiagnostics extends Disposable {
 
   private fileDeleted(uri: vscode.Uri): void {
     if (!this.isCandidate(uri)) return;
-    this.host.ifLoaded?.invalidate(uri.fsPath);
+    this.host.invalidate(uri.fsPath);
     this.cancel(uri.toString());
     this.known.delete(uri.fsPath);
     this.results.delete(uri.toString());
@@ -186,7 +187,7 @@ export class IacDiagnostics extends Disposable {
   async validateWorkspace(onProgress?: (done: number, total: number) => void): Promise<WorkspaceValidationSummary> {
     await this.scanDone;
     const iacFiles = await this.findIacFiles();
-    for (const uri of iacFiles) this.host.ifLoaded?.invalidate(uri.fsPath);
+    for (const uri of iacFiles) this.host.invalidate(uri.fsPath);
     let done = 0;
     onProgress?.(0, iacFiles.length);
     await runBounded(iacFiles, SCAN_CONCURRENCY, async (u) => {
@@ -270,7 +271,8 @@ export class IacDiagnostics extends Disposable {
       if (controller.signal.aborted) return;
       this.setResult(uri, diagnostics);
     } catch (err) {
-      if (controller.signal.aborted) return;
+      // The document changed under the request (a newer validation is on its way) or it was superseded.
+      if (controller.signal.aborted || err instanceof RequestCancelled) return;
       this.services.log.error(`Validating ${uri.fsPath} failed`, err instanceof Error ? (err.stack ?? err.message) : err);
       this.setResult(uri, [
         {

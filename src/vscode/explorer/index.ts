@@ -123,7 +123,7 @@ function defaultDeclaredSource(): () => Promise<readonly DeclaredGuest[] | undef
     // Reading hosts.nix may evaluate Nix: not in an untrusted workspace (no correlation there, and every
     // mutating action is refused anyway). Trusting the workspace correlates again.
     if (roots.length === 0 || !vscode.workspace.isTrusted) return undefined;
-    host ??= import('../language/serviceHost.js').then((m) => new m.LazyLanguageService());
+    host ??= import('../language/serviceHost.js').then((m) => m.sharedLanguageService());
     return (await (await host).get()).declaredGuests(roots);
   };
 }

@@ -10,15 +10,16 @@ import { COMPLETION_TRIGGERS, IacCompletionProvider } from './completion';
 import { IacDefinitionProvider } from './definition';
 import { IacHoverProvider } from './hover';
 import { IAC_DOCUMENT_SELECTOR } from './selectors';
-import { LazyLanguageService } from './serviceHost';
+import { sharedLanguageService, type LanguageTestApi } from './serviceHost';
 
 /**
  * Diagnostics, hovers, completion, definitions, quick fixes and plan lenses for IaC files. Registering is
- * cheap: the language service (yaml, ajv, schemas) is built when the first IaC document needs it.
+ * cheap: the language service (yaml, ajv, schemas) runs in a worker thread started when the first IaC
+ * document needs it.
  */
-export function registerLanguageFeatures(services: Services): vscode.Disposable {
+export function registerLanguageFeatures(services: Services, options: { testHooks?: boolean } = {}): vscode.Disposable & { readonly testApi?: LanguageTestApi } {
   const store = new DisposableStore();
-  const host = new LazyLanguageService();
+  const host = store.add(sharedLanguageService({ log: services.log, ...(options.testHooks ? { testHooks: true } : {}) }));
   const diagnostics = store.add(new IacDiagnostics(services, host));
   const selector = IAC_DOCUMENT_SELECTOR;
   store.add(vscode.languages.registerHoverProvider(selector, new IacHoverProvider(host)));
@@ -30,5 +31,5 @@ export function registerLanguageFeatures(services: Services): vscode.Disposable 
   store.add(registerPlanCommand(services));
   store.add(registerValidateWorkspaceCommand(services, diagnostics));
   diagnostics.start();
-  return store;
+  return Object.assign(store, host.testApi ? { testApi: host.testApi } : {});
 }
