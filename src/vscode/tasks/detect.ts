@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { detectWorkspaces, type DetectedWorkspace } from '../../core/tasks/kinds';
 
 /** Files that tell a workspace kind apart (see core/tasks/kinds.ts). */
-const MARKERS = '**/{*.tf,*.tofu,flake.nix,hosts.nix,Taskfile.yml,Taskfile.yaml,taskfile.yml,taskfile.yaml,site.yaml,site.yaml.example,manifests/*.yaml,manifests/*.yml,nodes/*.yaml}';
+const MARKERS = '**/{*.tf,*.tofu,flake.nix,hosts.nix,Taskfile.yml,Taskfile.yaml,taskfile.yml,taskfile.yaml,site.yaml,site.yaml.example,manifests/*.yaml,manifests/*.yml,nodes/*.yaml,inventory/infrastructure/**/*.nix,machines/*/infrastructure.nix,hosts/*/terraform-configuration.nix}';
 const EXCLUDE = '**/{node_modules,.terraform,.git,.direnv}/**';
 
 export interface FolderWorkspace extends DetectedWorkspace {

@@ -20,7 +20,7 @@ export class IacTaskProvider implements vscode.TaskProvider {
     const tasks: vscode.Task[] = [];
     for (const ws of await detectFolderWorkspaces(token)) {
       for (const d of definitionsFor(ws, this.services)) {
-        const built = buildTask(ws.folder, d, this.services.config);
+        const built = buildTask(ws.folder, d, this.services);
         if (built.task) tasks.push(DESTRUCTIVE_ACTIONS.has(d.action) ? confirmingTask(ws.folder, d, this.services) : built.task);
       }
     }
@@ -33,7 +33,7 @@ export class IacTaskProvider implements vscode.TaskProvider {
     const folder = typeof task.scope === 'object' ? task.scope : vscode.workspace.workspaceFolders?.[0];
     if (!folder) return undefined;
     const d = task.definition as IacTaskDefinition;
-    const built = buildTask(folder, d, this.services.config);
+    const built = buildTask(folder, d, this.services);
     if (built.task) return DESTRUCTIVE_ACTIONS.has(d.action) ? confirmingTask(folder, d, this.services) : built.task;
     this.services.log.warn(`tasks.json task "${task.name}" cannot run: ${built.problem}`);
     void vscode.window.showErrorMessage(built.problem);
@@ -46,6 +46,7 @@ function definitionsFor(ws: FolderWorkspace, services: Services): IacTaskDefinit
   // force-unlock needs a lock ID, which only the command asks for.
   const actions = actionsFor(ws.kind, overrides).filter((a) => a !== 'force-unlock');
   const base = { type: TASK_TYPE, kind: ws.kind, dir: ws.dir } as const;
+  if (ws.kind === 'clan') return ws.workspace ? actions.map((action: TaskAction) => ({ ...base, action, workspace: ws.workspace })) : [];
   if (ws.kind !== 'iac-driver') return actions.map((action: TaskAction) => ({ ...base, action }));
   const host = defaultHost(ws, services);
   if (!host) return [];

@@ -5,12 +5,17 @@ import { TerraformCodeLensProvider, TERRAFORM_SELECTOR } from '../codelens/terra
 import { registerActionCommands } from './commands';
 import { TASK_TYPE } from './definition';
 import { IacTaskProvider } from './provider';
+import { PLAN_SCHEME, PlanDocuments } from './planDocument';
+import { RunReports } from './runReports';
 
-/** Run Task entries, the plan/apply/destroy/… commands and the `.tf` lenses. */
+/** Run Task entries, the plan/apply/destroy/… commands, the `.tf` lenses, and what a run's end shows (plan, lock). */
 export function registerTasks(services: Services): vscode.Disposable {
   const store = new DisposableStore();
   store.add(vscode.tasks.registerTaskProvider(TASK_TYPE, new IacTaskProvider(services)));
   store.add(registerActionCommands(services));
+  const plans = store.add(new PlanDocuments());
+  store.add(vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, plans));
+  store.add(new RunReports(services, plans));
   const lenses = store.add(new TerraformCodeLensProvider(services));
   store.add(vscode.languages.registerCodeLensProvider(TERRAFORM_SELECTOR, lenses));
   return store;

@@ -32,7 +32,7 @@ export async function runIacTask(services: Services, folder: vscode.WorkspaceFol
       return undefined;
     }
   }
-  const built = buildTask(folder, d, services.config, destructive);
+  const built = buildTask(folder, d, services, destructive);
   if (!built.task) {
     const choice = await vscode.window.showErrorMessage(built.problem, OPEN_SETTINGS);
     if (choice === OPEN_SETTINGS) void vscode.commands.executeCommand('workbench.action.openSettings', 'proxmoxIac.tasks');
