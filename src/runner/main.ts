@@ -121,8 +121,8 @@ function main(): void {
     });
     from.on('end', () => to.write(rewriter.end()));
   };
-  pipe(child.stdout!, process.stdout);
-  pipe(child.stderr!, process.stderr);
+  pipe(child.stdout, process.stdout);
+  pipe(child.stderr, process.stderr);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => child.kill(signal));
   }

@@ -30,6 +30,7 @@ export interface PathContext {
 }
 
 /** `on main.tf line 12` (inside colour codes and the `│` frame): group 2 is the file. */
+// eslint-disable-next-line no-control-regex
 const TF_LOCATION = /(\bon )([^\s\x1b,]+)( line \d+)/;
 /** `at /nix/store/<hash>-<name>/<rest>:41:5`: group 2 is the store path. */
 const NIX_STORE_LOCATION = /(\bat )(\/nix\/store\/[a-z0-9]{32}-[^/\s]+\/[^\s:]+)(:\d+:\d+)/;

@@ -115,7 +115,6 @@ export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, 
   const task = new vscode.Task(d, folder, taskLabel(d), TASK_SOURCE, execution, matchers);
   task.group = d.action === 'plan' || d.action === 'validate' ? vscode.TaskGroup.Test : d.action === 'build-template' ? vscode.TaskGroup.Build : undefined;
   task.presentationOptions = TASK_PRESENTATION;
-  if (d.kind === 'clan' && d.source) task.detail = d.source;
   return { task };
 }
 

@@ -73,7 +73,7 @@ test('the line rewriter passes prompts on at once and holds back only a possible
 test('the run report reads the plan summary, replacements and the plan text', () => {
   const report = readRunReport(fixture('terraform-plan-color.txt'));
   assert.deepEqual(report.plan, { add: 2, change: 1, destroy: 2, replace: 1 });
-  assert.equal(planSummaryText(report.plan!), '2 to add, 1 to change, 2 to destroy (1 replaced)');
+  assert.equal(planSummaryText(report.plan), '2 to add, 1 to change, 2 to destroy (1 replaced)');
   assert.match(report.planText ?? '', /^Terraform used the selected providers/);
   assert.match(report.planText ?? '', /-\/\+ resource "terraform_data" "b" \{/);
   assert.match(report.planText ?? '', /Plan: 2 to add, 1 to change, 2 to destroy\.$/);
@@ -96,7 +96,7 @@ test('the run report reads a held state lock with its owner', () => {
 test('file locks (seed 001) say who holds them', () => {
   const lock = parseFileLock('{"id":"h-1-2","who":"alice@laptop","operation":"apply","created":"2026-12-02T06:00:00Z","pid":12}');
   assert.deepEqual(lock, { id: 'h-1-2', who: 'alice@laptop', operation: 'apply', created: '2026-12-02T06:00:00Z', pid: 12 });
-  assert.equal(describeFileLock(lock!), 'held by alice@laptop for apply since 2026-12-02T06:00:00Z');
+  assert.equal(describeFileLock(lock), 'held by alice@laptop for apply since 2026-12-02T06:00:00Z');
   assert.equal(parseFileLock('{}'), undefined);
 });
 
