@@ -10,6 +10,7 @@ import { isSafeName, isSafeResourceAddress, unsafeNameReason } from '../../core/
 import { expandTemplate, templateFor, type TemplateValues } from '../../core/tasks/templates';
 import { lookupTool, missingToolMessage, type ToolSettings } from '../../core/tasks/tools';
 import type { Services } from '../services';
+import { extensionScriptExecution } from './nodeExecution';
 import type { Config } from '../util/config';
 import { TASK_PRESENTATION, TASK_SETTINGS, TASK_SOURCE, type IacTaskDefinition } from './definition';
 
@@ -101,15 +102,13 @@ export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, 
   } else {
     // Through the tool runner (src/runner/): file references the problem matchers can place, and a report of
     // the run (plan summary, held lock) that ./runReports.ts reads when the task ends.
-    const runner = [join(services.context.extensionPath, 'dist', 'tool-runner.js'), '--base', folder.uri.fsPath, '--report', reportFileFor(services, folder, d)];
+    const runner = ['--base', folder.uri.fsPath, '--report', reportFileFor(services, folder, d)];
     if (d.kind === 'clan' && d.workspace && (d.action === 'plan' || d.action === 'apply' || d.action === 'destroy')) {
       const stateDir = join(wsDir, clanStateDir(d.workspace));
       mkdirSync(stateDir, { recursive: true });
       runner.push('--lock', join(stateDir, STATE_LOCK_FILE), '--lock-operation', d.action);
     }
-    // The extension host's own runtime runs the runner: no separate Node.js needed (Electron runs as Node
-    // with ELECTRON_RUN_AS_NODE). Still one argv: no shell reads any argument.
-    execution = new vscode.ProcessExecution(process.execPath, [...runner, '--', ...argv], { cwd, env: { ...env, ELECTRON_RUN_AS_NODE: '1' } });
+    execution = extensionScriptExecution(join(services.context.extensionPath, 'dist', 'tool-runner.js'), [...runner, '--', ...argv], cwd, env);
   }
   const matchers = d.kind === 'iac-driver' ? [] : ['$proxmox-iac-tofu', '$proxmox-iac-nix', '$proxmox-iac-nix-trace'];
   const task = new vscode.Task(d, folder, taskLabel(d), TASK_SOURCE, execution, matchers);

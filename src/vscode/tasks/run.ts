@@ -6,9 +6,9 @@ import type { Services } from '../services';
 import { reportError } from '../util/log';
 import { buildTask, PLAN_FILE, taskLabel, workspaceDirOf } from './buildTask';
 import { TASK_TYPE, type IacTaskDefinition } from './definition';
+import { requireTrust } from './nodeExecution';
 
 const OPEN_SETTINGS = 'Open Settings';
-const MANAGE_TRUST = 'Manage Workspace Trust';
 
 /**
  * Runs one action the way every entry point (palette command, lens, destructive Run Task entry) must: nothing
@@ -16,14 +16,7 @@ const MANAGE_TRUST = 'Manage Workspace Trust';
  * what changes before apply, destroy or force-unlock, and never two of those at once on one workspace.
  */
 export async function runIacTask(services: Services, folder: vscode.WorkspaceFolder, d: IacTaskDefinition): Promise<vscode.TaskExecution | undefined> {
-  if (!vscode.workspace.isTrusted) {
-    const choice = await vscode.window.showWarningMessage(
-      'Tasks run programs from this workspace (iac-driver, OpenTofu/Terraform, Nix, Task), which is off in an untrusted workspace. Trust the workspace to plan or apply.',
-      MANAGE_TRUST,
-    );
-    if (choice === MANAGE_TRUST) void vscode.commands.executeCommand('workbench.trust.manage');
-    return undefined;
-  }
+  if (!(await requireTrust('Tasks run programs from this workspace (iac-driver, OpenTofu/Terraform, Nix, Task)'))) return undefined;
   const destructive = DESTRUCTIVE_ACTIONS.has(d.action);
   if (destructive) {
     const busy = runningDestructive(folder, d.dir);
