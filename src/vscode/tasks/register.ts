@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { DisposableStore } from '../util/dispose';
 import { TerraformCodeLensProvider, TERRAFORM_SELECTOR } from '../codelens/terraformLens';
+import { HostsNixCodeLensProvider, HOSTS_NIX_SELECTOR } from '../codelens/hostsNixLens';
 import { registerActionCommands } from './commands';
 import { TASK_TYPE } from './definition';
 import { IacTaskProvider } from './provider';
 import { PLAN_SCHEME, PlanDocuments } from './planDocument';
 import { RunReports } from './runReports';
 
-/** Run Task entries, the plan/apply/destroy/… commands, the `.tf` lenses, and what a run's end shows (plan, lock). */
+/** Run Task entries, the plan/apply/destroy/… commands, the `.tf` and hosts.nix lenses, and what a run's end shows (plan, lock). */
 export function registerTasks(services: Services): vscode.Disposable {
   const store = new DisposableStore();
   store.add(vscode.tasks.registerTaskProvider(TASK_TYPE, new IacTaskProvider(services)));
@@ -18,5 +19,6 @@ export function registerTasks(services: Services): vscode.Disposable {
   store.add(new RunReports(services, plans));
   const lenses = store.add(new TerraformCodeLensProvider(services));
   store.add(vscode.languages.registerCodeLensProvider(TERRAFORM_SELECTOR, lenses));
+  store.add(vscode.languages.registerCodeLensProvider(HOSTS_NIX_SELECTOR, store.add(new HostsNixCodeLensProvider(services))));
   return store;
 }

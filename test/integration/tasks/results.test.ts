@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { activateExtension, domClick, screenshot, selectors, sleep, waitForNotification } from '../harness';
-import { argvLog, taskEnd, waitForCall, wsFile } from './util';
+import { argvLog, describeLenses, taskEnd, waitForCall, waitForLenses, wsFile } from './util';
 
 const TASK_TYPE = 'proxmox-iac';
 
@@ -128,5 +128,18 @@ describe('What a run shows: problems, the plan summary and document, state locks
       w.showInputBox = original;
       await vscode.commands.executeCommand('notifications.clearAll');
     }
+  });
+
+  it('hosts.nix (seed 000): fleet lenses above _proxmox, "Plan this host" targets that host\'s VM resource', async () => {
+    const uri = vscode.Uri.file(wsFile('fleet/hosts.nix'));
+    const lenses = await waitForLenses(uri, (ls) => ls.length === 5, 'five hosts.nix lenses');
+    assert.deepEqual(
+      lenses.map((l) => `${l.range.start.line + 1}:${l.command?.title}`),
+      ['2:Plan fleet', '2:Apply fleet', '2:Build template', '8:Plan this host', '8:Apply'],
+      describeLenses(lenses),
+    );
+    const host = lenses.find((l) => l.command?.title === 'Plan this host')!;
+    await runToEnd(host.command!.command, host.command!.arguments?.[0], (t) => t.definition.kind === 'terranix' && t.definition.target === 'proxmox_virtual_environment_vm.web');
+    assert.deepEqual(argvLog().filter((a) => a[0] === 'nix').at(-1), ['nix', 'run', '.#tofu-plan', '--', '-target=proxmox_virtual_environment_vm.web']);
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { LineRewriter, parseLockInfo, planSummaryText, readRunReport, rewriteLine, stripAnsi } from '../../../src/core/tasks/toolOutput';
 import { describeFileLock, parseFileLock } from '../../../src/core/tasks/fileLock';
 import { detectWorkspaces } from '../../../src/core/tasks/kinds';
+import { hostsNixTargets } from '../../../src/core/tasks/hostsNixTargets';
 
 // Real output of terraform 1.11 (colour on, as in a task's terminal), saved from runs on terraform_data.
 const fixture = (name: string) => readFileSync(join(__dirname, '../../fixtures/tool-output', name), 'utf8');
@@ -117,4 +118,28 @@ test('Clan + Terranix workspaces (seed 001): shared, machines/<name>/infrastruct
     { kind: 'clan', dir: 'clan', workspace: 'edge', stateDir: 'terraform-state/machines/edge', source: 'hosts/edge/terraform-configuration.nix' },
     { kind: 'clan', dir: 'clan', workspace: 'web-server', stateDir: 'terraform-state/machines/web-server', source: 'machines/web-server/infrastructure.nix' },
   ]);
+});
+
+test('hosts.nix lenses (seed 000): hosts with a proxmox attribute, and _proxmox for the template', () => {
+  const text = readFileSync(join(__dirname, '../../fixtures/tasks/fleet/hosts.nix'), 'utf8');
+  assert.deepEqual(hostsNixTargets(text), [
+    { kind: 'template', name: '_proxmox', line: 1 },
+    { kind: 'host', name: 'web', line: 7 },
+  ]);
+  const tricky = [
+    '# proxmox = { } in a comment',
+    'let keys = [ "{" ]; in {',
+    '  plain = { hostname = "x"; note = "proxmox = {"; };',
+    '  vm = {',
+    '    proxmox = { vmid = 1; };',
+    '  };',
+    '  "quoted" = { proxmox = {}; };',
+    '}',
+  ].join('\n');
+  assert.deepEqual(hostsNixTargets(tricky), [{ kind: 'host', name: 'vm', line: 3 }]);
+  // The real file at three commits (before proxmox attributes existed, and after).
+  const real = (commit: string) => hostsNixTargets(readFileSync(join(__dirname, '../../fixtures/real/nixosconfig', commit, 'hosts.nix'), 'utf8')).map((h) => h.name);
+  assert.deepEqual(real('2025-10-02-7bb6418a'), []);
+  assert.deepEqual(real('2026-01-14-85c448c1'), ['_proxmox', 'proxmox-vm', 'igpu', 'dev', 'test']);
+  assert.deepEqual(real('2026-02-25-583fde0a'), ['_proxmox', 'proxmox-vm', 'igpu', 'dev', 'sandbox', 'doc2', 'cache']);
 });
