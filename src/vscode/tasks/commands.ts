@@ -6,7 +6,7 @@ import type { Services } from '../services';
 import { TASK_SETTINGS, TASK_TYPE, type IacTaskDefinition } from './definition';
 import { detectFolderWorkspaces, type FolderWorkspace } from './detect';
 import { defaultHost } from './provider';
-import { runIacTask } from './run';
+import { runIacTask, type LastPlans } from './run';
 
 /** What a lens or keybinding passes; every part is optional and asked for when missing. */
 export interface ActionTarget {
@@ -33,12 +33,12 @@ export const ACTION_COMMANDS: Record<string, TaskAction> = {
   'proxmoxIac.forceUnlock': 'force-unlock',
 };
 
-export function registerActionCommands(services: Services): vscode.Disposable {
+export function registerActionCommands(services: Services, lastPlan?: LastPlans): vscode.Disposable {
   return vscode.Disposable.from(
     ...Object.entries(ACTION_COMMANDS).map(([id, action]) =>
       vscode.commands.registerCommand(id, async (target?: ActionTarget) => {
         const resolved = await resolveTarget(services, action, target ?? {});
-        return resolved ? runIacTask(services, resolved.folder, resolved.definition) : undefined;
+        return resolved ? runIacTask(services, resolved.folder, resolved.definition, lastPlan) : undefined;
       }),
     ),
   );

@@ -3,7 +3,7 @@ import { actionsFor, DESTRUCTIVE_ACTIONS, type TaskAction } from '../../core/tas
 import { isSafeName } from '../../core/tasks/names';
 import type { Services } from '../services';
 import { buildTask, taskLabel } from './buildTask';
-import { runIacTask } from './run';
+import { runIacTask, type LastPlans } from './run';
 import { TASK_SETTINGS, TASK_TYPE, type IacTaskDefinition } from './definition';
 import { detectFolderWorkspaces, type FolderWorkspace } from './detect';
 
@@ -13,7 +13,10 @@ import { detectFolderWorkspaces, type FolderWorkspace } from './detect';
  * and lenses say what to install). Apply and destroy listed here first ask in a dialog (see `confirmingTask`).
  */
 export class IacTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly services: Services) {}
+  constructor(
+    private readonly services: Services,
+    private readonly lastPlan?: LastPlans,
+  ) {}
 
   async provideTasks(token: vscode.CancellationToken): Promise<vscode.Task[]> {
     if (!vscode.workspace.isTrusted) return [];
@@ -21,7 +24,7 @@ export class IacTaskProvider implements vscode.TaskProvider {
     for (const ws of await detectFolderWorkspaces(token)) {
       for (const d of definitionsFor(ws, this.services)) {
         const built = buildTask(ws.folder, d, this.services);
-        if (built.task) tasks.push(DESTRUCTIVE_ACTIONS.has(d.action) ? confirmingTask(ws.folder, d, this.services) : built.task);
+        if (built.task) tasks.push(DESTRUCTIVE_ACTIONS.has(d.action) ? confirmingTask(ws.folder, d, this.services, this.lastPlan) : built.task);
       }
     }
     return tasks;
@@ -34,7 +37,7 @@ export class IacTaskProvider implements vscode.TaskProvider {
     if (!folder) return undefined;
     const d = task.definition as IacTaskDefinition;
     const built = buildTask(folder, d, this.services);
-    if (built.task) return DESTRUCTIVE_ACTIONS.has(d.action) ? confirmingTask(folder, d, this.services) : built.task;
+    if (built.task) return DESTRUCTIVE_ACTIONS.has(d.action) ? confirmingTask(folder, d, this.services, this.lastPlan) : built.task;
     this.services.log.warn(`tasks.json task "${task.name}" cannot run: ${built.problem}`);
     void vscode.window.showErrorMessage(built.problem);
     return undefined;
@@ -66,7 +69,7 @@ export function defaultHost(ws: FolderWorkspace, services: Services): string | u
  * A destructive task as Run Task lists it: a ProcessExecution cannot ask first, so this entry only asks (the
  * same dialog as the commands) and then starts the real ProcessExecution task in its own terminal.
  */
-function confirmingTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, services: Services): vscode.Task {
+function confirmingTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, services: Services, lastPlan?: LastPlans): vscode.Task {
   const execution = new vscode.CustomExecution(() => {
     const done = new vscode.EventEmitter<number>();
     const write = new vscode.EventEmitter<string>();
@@ -75,7 +78,7 @@ function confirmingTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, se
       onDidClose: done.event,
       open: () => {
         write.fire(`Confirm "${taskLabel(d)}" in the dialog…\r\n`);
-        void runIacTask(services, folder, d).then(
+        void runIacTask(services, folder, d, lastPlan).then(
           (started) => done.fire(started ? 0 : 1),
           () => done.fire(1),
         );

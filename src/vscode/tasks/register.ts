@@ -12,11 +12,12 @@ import { RunReports } from './runReports';
 /** Run Task entries, the plan/apply/destroy/… commands, the `.tf` and hosts.nix lenses, and what a run's end shows (plan, lock). */
 export function registerTasks(services: Services): vscode.Disposable {
   const store = new DisposableStore();
-  store.add(vscode.tasks.registerTaskProvider(TASK_TYPE, new IacTaskProvider(services)));
-  store.add(registerActionCommands(services));
   const plans = store.add(new PlanDocuments());
   store.add(vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, plans));
-  store.add(new RunReports(services, plans));
+  const reports = store.add(new RunReports(services, plans));
+  const lastPlan = (dir: string) => reports.lastPlan(dir);
+  store.add(vscode.tasks.registerTaskProvider(TASK_TYPE, new IacTaskProvider(services, lastPlan)));
+  store.add(registerActionCommands(services, lastPlan));
   const lenses = store.add(new TerraformCodeLensProvider(services));
   store.add(vscode.languages.registerCodeLensProvider(TERRAFORM_SELECTOR, lenses));
   store.add(vscode.languages.registerCodeLensProvider(HOSTS_NIX_SELECTOR, store.add(new HostsNixCodeLensProvider(services))));

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { activateExtension, domClick, screenshot, selectors, sleep, waitForNotification } from '../harness';
-import { argvLog, describeLenses, taskEnd, waitForCall, waitForLenses, wsFile } from './util';
+import { answeringModals, argvLog, describeLenses, taskEnd, waitForCall, waitForLenses, wsFile } from './util';
 
 const TASK_TYPE = 'proxmox-iac';
 
@@ -74,6 +74,10 @@ describe('What a run shows: problems, the plan summary and document, state locks
     assert.equal(await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'x')), false, 'the plan document accepted an edit');
     await screenshot('tasks-plan-document');
     await vscode.commands.executeCommand('notifications.clearAll');
+    // The apply question names what the plan showed; cancelled, nothing is applied.
+    const asked = await answeringModals(undefined, () => vscode.commands.executeCommand('proxmoxIac.apply', dir));
+    assert.match(asked.questions[0]?.text ?? '', /Apply the saved plan of planned .*The last plan: 3 to add, 0 to change, 0 to destroy\.$/);
+    assert.ok(!fs.existsSync(wsFile('planned/terraform.tfstate')), 'a cancelled apply wrote state');
   });
 
   it('Clan Terranix workspaces (seed 001) run scripts/terraform.sh <workspace> plan under the state lock', async () => {
