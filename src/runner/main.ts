@@ -11,8 +11,8 @@
  * to start when another run holds it.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { hostname, userInfo } from 'node:os';
 import { LineRewriter, readRunReport, rewriteLine, storeRelativePath } from '../core/tasks/toolOutput';
 import { describeFileLock, parseFileLock, type FileLock } from '../core/tasks/fileLock';
@@ -63,6 +63,7 @@ function storeCopyOf(cwd: string): (storePath: string) => string | undefined {
 function takeLock(file: string, operation: string): FileLock | 'taken' {
   const mine: FileLock = { id: `${hostname()}-${process.pid}-${Date.now()}`, who: `${userInfo().username}@${hostname()}`, operation, created: new Date().toISOString(), pid: process.pid };
   try {
+    mkdirSync(dirname(file), { recursive: true });
     const fd = openSync(file, 'wx', 0o644);
     writeSync(fd, JSON.stringify(mine, null, 2) + '\n');
     closeSync(fd);

@@ -104,9 +104,7 @@ export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, 
     // the run (plan summary, held lock) that ./runReports.ts reads when the task ends.
     const runner = ['--base', folder.uri.fsPath, '--report', reportFileFor(services, folder, d)];
     if (d.kind === 'clan' && d.workspace && (d.action === 'plan' || d.action === 'apply' || d.action === 'destroy')) {
-      const stateDir = join(wsDir, clanStateDir(d.workspace));
-      mkdirSync(stateDir, { recursive: true });
-      runner.push('--lock', join(stateDir, STATE_LOCK_FILE), '--lock-operation', d.action);
+      runner.push('--lock', join(wsDir, clanStateDir(d.workspace), STATE_LOCK_FILE), '--lock-operation', d.action);
     }
     execution = extensionScriptExecution(join(services.context.extensionPath, 'dist', 'tool-runner.js'), [...runner, '--', ...argv], cwd, env);
   }
