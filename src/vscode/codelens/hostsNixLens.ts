@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { hostsNixTargets } from '../../core/tasks/hostsNixTargets';
+import { hostsNixTargets, type HostsNixTarget } from '../../core/tasks/hostsNixTargets';
 import type { Services } from '../services';
 import { onConfigChange } from '../util/config';
 import { Disposable } from '../util/dispose';
@@ -21,16 +21,30 @@ export class HostsNixCodeLensProvider extends Disposable implements vscode.CodeL
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.changed.event;
 
+  private readonly last = new Map<string, HostsNixTarget[]>();
+
   constructor(private readonly services: Services) {
     super();
     this._register(onConfigChange([CODE_LENS_SETTING], () => this.changed.fire()));
+    this._register(vscode.workspace.onDidCloseTextDocument((d) => this.last.delete(d.uri.toString())));
+  }
+
+  /** A half-typed edit (an open `{`) finds no hosts for a moment: an edited file keeps its lenses until it parses again. */
+  private targets(document: vscode.TextDocument): HostsNixTarget[] {
+    const key = document.uri.toString();
+    const found = hostsNixTargets(document.getText());
+    if (found.length > 0 || !document.isDirty) {
+      this.last.set(key, found);
+      return found;
+    }
+    return (this.last.get(key) ?? []).filter((t) => t.line < document.lineCount);
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!this.services.config.get(CODE_LENS_SETTING, true)) return [];
     const why = vscode.workspace.isTrusted ? '' : ' (runs nothing until you trust this workspace)';
     const file = document.uri.fsPath;
-    return hostsNixTargets(document.getText()).flatMap((t) => {
+    return this.targets(document).flatMap((t) => {
       const range = new vscode.Range(t.line, 0, t.line, 0);
       const lens = (title: string, command: string, tooltip: string, target?: string) =>
         new vscode.CodeLens(range, { title, tooltip: tooltip + why, command, arguments: [{ file, kind: 'terranix', ...(target ? { target } : {}) }] });
