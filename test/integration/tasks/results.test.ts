@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { activateExtension, domClick, screenshot, selectors, sleep, waitForNotification } from '../harness';
+import { activateExtension, domClick, screenshot, selectors, sleep, waitForDomText, waitForNotification } from '../harness';
 import { answeringModals, argvLog, describeLenses, taskEnd, waitForCall, waitForLenses, wsFile } from './util';
 
 const TASK_TYPE = 'proxmox-iac';
@@ -70,6 +70,9 @@ describe('What a run shows: problems, the plan summary and document, state locks
     assert.match(text, /\+ resource "terraform_data" "db" \{/);
     assert.match(text, /Plan: 3 to add, 0 to change, 0 to destroy\./);
     assert.ok(!text.includes('\u001b['), 'colour codes are left in the document');
+    // Coloured by the grammar (syntaxes/proxmox-plan.tmLanguage.json): the created resource's line is not in
+    // the default text colour (mtk1) once tokenized.
+    await waitForDomText('.monaco-editor .view-line span:not(.mtk1)', /resource "terraform_data" "db"/);
     await screenshot('tasks-plan-document');
     await vscode.commands.executeCommand('notifications.clearAll');
     // The apply question names what the plan showed; cancelled, nothing is applied.
