@@ -71,8 +71,8 @@ describe('What a run shows: problems, the plan summary and document, state locks
     assert.match(text, /Plan: 3 to add, 0 to change, 0 to destroy\./);
     assert.ok(!text.includes('\u001b['), 'colour codes are left in the document');
     // Coloured by the grammar (syntaxes/proxmox-plan.tmLanguage.json): the created resource's line is not in
-    // the default text colour (mtk1) once tokenized.
-    await waitForDomText('.monaco-editor .view-line span[class^="mtk"]:not(.mtk1)', /resource "terraform_data" "db"/);
+    // the default text colour (mtk1) once tokenized. (The editor renders spaces as U+00A0, which \s matches.)
+    await waitForDomText('.monaco-editor .view-line span[class^="mtk"]:not(.mtk1)', /resource\s"terraform_data"\s"db"/);
     await screenshot('tasks-plan-document');
     await vscode.commands.executeCommand('notifications.clearAll');
     // The apply question names what the plan showed; cancelled, nothing is applied.
