@@ -32,25 +32,26 @@ export interface PathContext {
 /** `on main.tf line 12` (inside colour codes and the `│` frame): group 2 is the file. */
 // eslint-disable-next-line no-control-regex
 const TF_LOCATION = /(\bon )([^\s\x1b,]+)( line \d+)/;
-/** `at /nix/store/<hash>-<name>/<rest>:41:5`: group 2 is the store path. */
-const NIX_STORE_LOCATION = /(\bat )(\/nix\/store\/[a-z0-9]{32}-[^/\s]+\/[^\s:]+)(:\d+:\d+)/;
+/** `at /path/hosts.nix:41:5` (perhaps the flake's store copy): group 2 is the absolute path. */
+const NIX_LOCATION = /(\bat )(\/[^\s:]+)(:\d+:\d+)/;
 
 function workspaceRelative(absolute: string, base: string): string {
-  const rel = relative(base, absolute);
-  // Outside the workspace folder: keep it absolute, which the matcher also resolves.
-  return rel.startsWith('..') || isAbsolute(rel) ? absolute : rel.split(sep).join('/');
+  // Always relative (`../other/main.tf` outside the workspace folder): the matchers join it to the folder
+  // synchronously ("relative"), where "autoDetect" checks the file on disk first and, when the task ends at
+  // once, can lose the problem.
+  return relative(base, absolute).split(sep).join('/') || '.';
 }
 
 /** One output line with its file references made workspace-relative; other lines are returned unchanged. */
 export function rewriteLine(line: string, ctx: PathContext): string {
   const tf = TF_LOCATION.exec(line);
-  if (tf && !isAbsolute(tf[2])) {
-    const rewritten = workspaceRelative(join(ctx.cwd, tf[2]), ctx.base);
+  if (tf) {
+    const rewritten = workspaceRelative(isAbsolute(tf[2]) ? tf[2] : join(ctx.cwd, tf[2]), ctx.base);
     return line.slice(0, tf.index) + tf[1] + rewritten + tf[3] + line.slice(tf.index + tf[0].length);
   }
-  const nix = NIX_STORE_LOCATION.exec(line);
-  if (nix && ctx.storeCopyOf) {
-    const original = ctx.storeCopyOf(nix[2]);
+  const nix = NIX_LOCATION.exec(line);
+  if (nix) {
+    const original = nix[2].startsWith('/nix/store/') ? ctx.storeCopyOf?.(nix[2]) : nix[2];
     if (original) return line.slice(0, nix.index) + nix[1] + workspaceRelative(original, ctx.base) + nix[3] + line.slice(nix.index + nix[0].length);
   }
   return line;

@@ -34,9 +34,9 @@ test('terraform file references become workspace-relative, in colour and plain, 
   assert.match(stripAnsi(rewritten), /│ {3}on infra\/main\.tf line 6, in resource "terraform_data" "b":/);
   assert.deepEqual(tofuMatches(rewritten), [{ message: 'Reference to undeclared input variable', file: 'infra/main.tf', line: 6 }]);
   assert.equal(rewriteLine('  on main.tf line 2, in resource "x" "y":', { cwd: '/ws', base: '/ws' }), '  on main.tf line 2, in resource "x" "y":');
-  assert.equal(rewriteLine('  on /abs/main.tf line 2:', ctx), '  on /abs/main.tf line 2:');
-  // Outside the workspace folder: absolute, which the matcher's autoDetect also resolves.
-  assert.equal(rewriteLine('  on ../../other/main.tf line 2:', ctx), '  on /other/main.tf line 2:');
+  assert.equal(rewriteLine('  on /ws/infra/modules/vm/main.tf line 2:', ctx), '  on infra/modules/vm/main.tf line 2:');
+  // Outside the workspace folder: still relative to it, which the matcher joins to the folder.
+  assert.equal(rewriteLine('  on ../../other/main.tf line 2:', ctx), '  on ../other/main.tf line 2:');
   // A lock error has no file line: no problem is made of it.
   assert.deepEqual(tofuMatches(fixture('terraform-lock-color.txt')), []);
 });
@@ -46,6 +46,7 @@ test('a Nix store path becomes the workspace file only when the store file is a 
   const withCopy = { ...ctx, storeCopyOf: (p: string) => (p === store ? '/ws/infra/hosts.nix' : undefined) };
   assert.equal(rewriteLine(`       at ${store}:41:5:`, withCopy), '       at infra/hosts.nix:41:5:');
   assert.equal(rewriteLine(`       at ${store.replace('hosts', 'other')}:41:5:`, withCopy), `       at ${store.replace('hosts', 'other')}:41:5:`);
+  assert.equal(rewriteLine('       at /ws/fleet/hosts.nix:3:12:', ctx), '       at fleet/hosts.nix:3:12:');
 });
 
 test('the nix matchers read Nix 2.8 errors (blank line before "at") and newer ones (no blank line)', () => {
