@@ -61,6 +61,16 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
     external: ['cpu-features', './crypto/build/Release/sshcrypto.node'],
   },
+  {
+    ...common,
+    // What every OpenTofu/Terraform, Nix and Task task runs (src/runner/main.ts): the tool, with its file
+    // references made workspace-relative for the problem matchers and a report of the run for the extension.
+    entryPoints: { 'tool-runner': 'src/runner/main.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
   ...entriesIn('webview', 'main.ts').map((name) => ({
     ...common,
     entryPoints: { [name]: `webview/${name}/main.ts` },

@@ -3,7 +3,7 @@
  * detection is cheap and testable. A workspace may hold several kinds, in sub-folders.
  */
 
-export type WorkspaceKind = 'iac-driver' | 'tofu' | 'terranix' | 'taskfile';
+export type WorkspaceKind = 'iac-driver' | 'tofu' | 'terranix' | 'taskfile' | 'clan';
 
 export interface DetectedWorkspace {
   readonly kind: WorkspaceKind;
@@ -13,6 +13,15 @@ export interface DetectedWorkspace {
   readonly manifests?: readonly string[];
   /** iac-driver: node names (files under `nodes/`), the hosts a manifest can run against, sorted. */
   readonly nodes?: readonly string[];
+  /**
+   * clan: the Terranix workspace's name as the repository's script takes it (`shared`, a machine's name) and
+   * its git-tracked state folder (`terraform-state/shared`, `terraform-state/machines/<name>`), relative to
+   * `dir` (the repository root).
+   */
+  readonly workspace?: string;
+  readonly stateDir?: string;
+  /** clan: the file that defines the workspace, relative to `dir` (for lenses and the Run Task detail). */
+  readonly source?: string;
 }
 
 export const WORKSPACE_KIND_LABELS: Record<WorkspaceKind, string> = {
@@ -20,6 +29,7 @@ export const WORKSPACE_KIND_LABELS: Record<WorkspaceKind, string> = {
   tofu: 'OpenTofu/Terraform',
   terranix: 'Terranix',
   taskfile: 'Taskfile',
+  clan: 'Clan Terranix',
 };
 
 /** Folders whose contents are tools' caches or other projects, never a workspace of ours. */
@@ -61,5 +71,39 @@ export function detectWorkspaces(files: readonly string[]): DetectedWorkspace[] 
     if (has('flake.nix') && has('hosts.nix')) out.push({ kind: 'terranix', dir });
     if (['Taskfile.yml', 'Taskfile.yaml', 'taskfile.yml', 'taskfile.yaml'].some(has)) out.push({ kind: 'taskfile', dir });
   }
-  return out;
+  return [...out, ...detectClanWorkspaces(paths)];
+}
+
+/** Seed 001's git-tracked state folder of a Clan Terranix workspace, relative to the repository root. */
+export function clanStateDir(workspace: string): string {
+  return workspace === 'shared' ? 'terraform-state/shared' : `terraform-state/machines/${workspace}`;
+}
+
+const SAFE_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * Clan + Terranix (seed 001): `inventory/infrastructure/` is the `shared` workspace,
+ * `machines/<name>/infrastructure.nix` and (in real repositories, with a clan inventory)
+ * `hosts/<name>/terraform-configuration.nix` one workspace per machine. The repository root is the folder
+ * that holds `flake.nix` above them (the paths' common prefix otherwise). Machine names that are not plain
+ * names are left out: they reach a command line.
+ */
+function detectClanWorkspaces(paths: readonly string[]): DetectedWorkspace[] {
+  const found = new Map<string, DetectedWorkspace>();
+  const flakeDirs = new Set(paths.filter((p) => baseOf(p) === 'flake.nix').map(dirOf));
+  const rootFor = (prefix: string) => (flakeDirs.has(prefix) || !flakeDirs.size ? prefix : undefined);
+  for (const p of paths) {
+    let m = /^(?:(.*)\/)?inventory\/infrastructure\/.+\.nix$/.exec(p);
+    if (m) {
+      const root = rootFor(m[1] ?? '');
+      if (root !== undefined) found.set(`${root}\0shared`, { kind: 'clan', dir: root, workspace: 'shared', stateDir: clanStateDir('shared'), source: 'inventory/infrastructure' });
+      continue;
+    }
+    m = /^(?:(.*)\/)?(machines|hosts)\/([^/]+)\/(infrastructure|terraform-configuration)\.nix$/.exec(p);
+    if (!m || (m[2] === 'machines') !== (m[4] === 'infrastructure') || !SAFE_SEGMENT.test(m[3])) continue;
+    const root = rootFor(m[1] ?? '');
+    if (root === undefined) continue;
+    found.set(`${root}\0${m[3]}`, { kind: 'clan', dir: root, workspace: m[3], stateDir: clanStateDir(m[3]), source: `${m[2]}/${m[3]}/${m[4]}.nix` });
+  }
+  return [...found.values()].sort((a, b) => a.dir.localeCompare(b.dir) || (a.workspace === 'shared' ? -1 : b.workspace === 'shared' ? 1 : a.workspace!.localeCompare(b.workspace!)));
 }

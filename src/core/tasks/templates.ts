@@ -23,6 +23,8 @@ export interface TemplateValues {
   readonly planFile?: string;
   readonly lockId?: string;
   readonly manifestJson?: string;
+  /** clan: the Terranix workspace (`shared`, a machine's name). */
+  readonly workspace?: string;
   /**
    * Set when the user already confirmed a destructive action in the editor: templates use it for the tool's
    * own "skip the prompt" flag (`--yes`, `-auto-approve`). Without it the tool asks in the terminal itself.
@@ -67,6 +69,13 @@ export const DEFAULT_TEMPLATES: Record<WorkspaceKind, KindTemplates> = {
     destroy: ['${tool}', 'infra:destroy'],
     validate: ['${tool}', 'infra:validate'],
     'force-unlock': ['${tool}', 'infra:force-unlock', 'LOCK_ID=${lockId}'],
+  },
+  // seed 001: `./scripts/terraform.sh shared apply`, `./scripts/terraform.sh web-server apply`
+  clan: {
+    init: ['${tool}', '${workspace}', 'init'],
+    plan: ['${tool}', '${workspace}', 'plan'],
+    apply: ['${tool}', '${workspace}', 'apply'],
+    destroy: ['${tool}', '${workspace}', 'destroy'],
   },
 };
 

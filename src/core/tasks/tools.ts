@@ -13,6 +13,8 @@ export interface ToolSettings {
   readonly task?: string;
   /** `proxmoxIac.tasks.iacDriverPath`: the iac-driver checkout; empty = `iac-driver` beside the site-config. */
   readonly iacDriver?: string;
+  /** `proxmoxIac.tasks.clanScript`: the script that runs a Clan Terranix workspace; empty = `scripts/terraform.sh`. */
+  readonly clanScript?: string;
 }
 
 export interface ToolLookup {
@@ -56,6 +58,11 @@ export function lookupTool(kind: WorkspaceKind, workspaceDir: string, settings: 
       const tried = configured(settings.task) ?? ['task', 'go-task'];
       return { path: findProgram(tried, pathEnv, isExecutable), tried };
     }
+    case 'clan': {
+      const script = settings.clanScript?.trim() || 'scripts/terraform.sh';
+      const tried = [isAbsolute(script) ? script : join(workspaceDir, script)];
+      return { path: findProgram(tried, pathEnv, isExecutable), tried };
+    }
     case 'iac-driver': {
       const folder = settings.iacDriver?.trim() ? (isAbsolute(settings.iacDriver.trim()) ? settings.iacDriver.trim() : join(workspaceDir, settings.iacDriver.trim())) : join(workspaceDir, '..', 'iac-driver');
       const tried = [join(folder, 'run.sh')];
@@ -73,6 +80,8 @@ export function missingToolMessage(kind: WorkspaceKind, lookup: ToolLookup): str
       return `\`${lookup.tried[0]}\` was not found on PATH: install Nix with flakes enabled (https://nixos.org/download/), or set "Proxmox IaC › Tasks: Nix Path" to the program.`;
     case 'taskfile':
       return `\`task\` was not found on PATH: install Task (https://taskfile.dev/installation/), or set "Proxmox IaC › Tasks: Task Path" to the program.`;
+    case 'clan':
+      return `No executable ${lookup.tried[0]} was found: seed 001 runs Terranix workspaces with \`scripts/terraform.sh <workspace> plan|apply\`; add that script, or set "Proxmox IaC › Tasks: Clan Script" to the program that does.`;
     case 'iac-driver':
       return `No iac-driver checkout was found at ${lookup.tried[0]}: clone https://github.com/homestak-dev/iac-driver beside the site-config, or set "Proxmox IaC › Tasks: Iac Driver Path" to its folder.`;
   }

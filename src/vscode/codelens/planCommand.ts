@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Services } from '../services';
 import { reportError } from '../util/log';
+import { TASK_PRESENTATION } from '../tasks/definition';
+import { extensionScriptExecution, requireTrust } from '../tasks/nodeExecution';
 
 export const PLAN_NODE_COMMAND = 'proxmoxIac.planNode';
 /** Task type of the plan tasks (contributed in package.json `taskDefinitions`). */
@@ -29,15 +31,7 @@ export function registerPlanCommand(services: Services): vscode.Disposable {
         void vscode.window.showInformationMessage('Open a manifest (manifests/NAME.yaml) to plan it, or use the "Plan this node" lens above a node.');
         return undefined;
       }
-      if (!vscode.workspace.isTrusted) {
-        const manage = 'Manage Workspace Trust';
-        const choice = await vscode.window.showWarningMessage(
-          'Planning runs the proxmox-iac command line on this workspace\'s files, which is off in an untrusted workspace. Trust the workspace to plan.',
-          manage,
-        );
-        if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
-        return undefined;
-      }
+      if (!(await requireTrust("Showing the resolved configuration runs the proxmox-iac command line on this workspace's files"))) return undefined;
       const cli = join(services.context.extensionPath, 'dist', 'cli.js');
       if (!existsSync(cli)) {
         await reportError(services.log, 'Planning is unavailable', new Error(`the extension's command line (${cli}) is missing; reinstall the Proxmox IaC extension.`));
@@ -63,15 +57,11 @@ export function createPlanTask(cli: string, manifestPath: string, nodeName?: str
   const manifest = basename(manifestPath, extname(manifestPath));
   const siteConfig = siteConfigOf(manifestPath);
   const definition: PlanTaskDefinition = { type: PLAN_TASK_TYPE, manifest, siteConfig, ...(nodeName ? { node: nodeName } : {}) };
-  const args = [cli, 'resolve', '--site-config', siteConfig, '--manifest', manifest, ...(nodeName ? ['--node', nodeName] : [])];
-  // The extension host's own runtime runs the CLI: users need no separate Node.js on PATH. In desktop VS Code
-  // that runtime is Electron, which behaves as Node with ELECTRON_RUN_AS_NODE. A ProcessExecution starts the
-  // program directly with this argv: no shell ever reads a node or file name (ShellExecution quotes only
-  // arguments that contain a space, so `a;touch${IFS}x` or `n$(id).yaml` would run as commands).
-  const execution = new vscode.ProcessExecution(process.execPath, args, { cwd: siteConfig, env: { ELECTRON_RUN_AS_NODE: '1' } });
+  const args = ['resolve', '--site-config', siteConfig, '--manifest', manifest, ...(nodeName ? ['--node', nodeName] : [])];
+  const execution = extensionScriptExecution(cli, args, siteConfig);
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(manifestPath));
   const task = new vscode.Task(definition, folder ?? vscode.TaskScope.Workspace, nodeName ? `Plan ${manifest} / ${nodeName}` : `Plan ${manifest}`, 'Proxmox IaC', execution, []);
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };
+  task.presentationOptions = TASK_PRESENTATION;
   return task;
 }
 

@@ -1,13 +1,18 @@
 import * as vscode from 'vscode';
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
+import { STATE_LOCK_FILE } from '../../core/tasks/fileLock';
+import { clanStateDir } from '../../core/tasks/kinds';
 import { WORKSPACE_KIND_LABELS } from '../../core/tasks/kinds';
 import { manifestSubtree } from '../../core/tasks/manifestSubtree';
 import { isSafeName, isSafeResourceAddress, unsafeNameReason } from '../../core/tasks/names';
 import { expandTemplate, templateFor, type TemplateValues } from '../../core/tasks/templates';
 import { lookupTool, missingToolMessage, type ToolSettings } from '../../core/tasks/tools';
+import type { Services } from '../services';
+import { extensionScriptExecution } from './nodeExecution';
 import type { Config } from '../util/config';
-import { TASK_SETTINGS, TASK_SOURCE, type IacTaskDefinition } from './definition';
+import { TASK_PRESENTATION, TASK_SETTINGS, TASK_SOURCE, type IacTaskDefinition } from './definition';
 
 /** The plan file the plan task writes and the confirmed apply applies, in the OpenTofu/Terraform folder. */
 export const PLAN_FILE = '.proxmox-iac.tfplan';
@@ -29,6 +34,7 @@ export function toolSettings(config: Config): ToolSettings {
     nix: config.get(TASK_SETTINGS.nixPath, ''),
     task: config.get(TASK_SETTINGS.taskPath, ''),
     iacDriver: config.get(TASK_SETTINGS.iacDriverPath, ''),
+    clanScript: config.get(TASK_SETTINGS.clanScript, ''),
   };
 }
 
@@ -39,7 +45,10 @@ export function workspaceDirOf(folder: vscode.WorkspaceFolder, dir: string): str
 /** What the terminal and the Run Task list call the task: the action and what it acts on. */
 export function taskLabel(d: IacTaskDefinition): string {
   const verb = { init: 'Init', plan: 'Plan', apply: 'Apply', destroy: 'Destroy', validate: 'Validate', test: 'Test', 'build-template': 'Build template', 'force-unlock': 'Force-unlock' }[d.action];
-  const what = d.kind === 'iac-driver' ? [d.manifest, d.node].filter(Boolean).join(' / ') + (d.host ? ` on ${d.host}` : '') : [d.dir || '.', d.target].filter(Boolean).join(' / ');
+  const what =
+    d.kind === 'iac-driver'
+      ? [d.manifest, d.node].filter(Boolean).join(' / ') + (d.host ? ` on ${d.host}` : '')
+      : [d.kind === 'clan' ? d.workspace : d.dir || '.', d.target].filter(Boolean).join(' / ');
   return `${verb} ${what} (${WORKSPACE_KIND_LABELS[d.kind]})`;
 }
 
@@ -48,8 +57,9 @@ export function taskLabel(d: IacTaskDefinition): string {
  * shell reads any argument). `confirmed` is set only after the user confirmed a destructive action in the
  * editor; then the tool's own prompt is skipped. A reason instead of a task when it cannot run.
  */
-export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, config: Config, confirmed = false): BuiltTask {
-  for (const [what, value] of [['manifest', d.manifest], ['node', d.node], ['host', d.host], ['lock ID', d.lockId]] as const) {
+export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, services: Services, confirmed = false): BuiltTask {
+  const config = services.config;
+  for (const [what, value] of [['manifest', d.manifest], ['node', d.node], ['host', d.host], ['lock ID', d.lockId], ['workspace', d.workspace]] as const) {
     if (value !== undefined && !isSafeName(value)) return { problem: `The ${what} name "${value}" cannot be passed to a task: ${unsafeNameReason(value)}.` };
   }
   if (d.target !== undefined && !isSafeResourceAddress(d.target)) return { problem: `"${d.target}" is not a resource address that -target takes (type.name).` };
@@ -60,7 +70,7 @@ export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, 
   const tool = lookupTool(d.kind, wsDir, toolSettings(config), process.env.PATH, isExecutable);
   if (!tool.path) return { problem: missingToolMessage(d.kind, tool) };
 
-  const values: { -readonly [K in keyof TemplateValues]: TemplateValues[K] } = { tool: tool.path, host: d.host, target: d.target, lockId: d.lockId };
+  const values: { -readonly [K in keyof TemplateValues]: TemplateValues[K] } = { tool: tool.path, host: d.host, target: d.target, lockId: d.lockId, workspace: d.workspace };
   if (confirmed) values.confirmed = '';
   let cwd = wsDir;
   let env: Record<string, string> | undefined;
@@ -82,12 +92,39 @@ export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, 
     if (d.action === 'plan') values.planFile = PLAN_FILE;
     // Only a confirmed apply applies the saved plan; from the Run Task list the tool shows its plan and asks.
     if (d.action === 'apply' && confirmed && existsSync(join(wsDir, PLAN_FILE))) values.planFile = PLAN_FILE;
+  } else if (d.kind === 'clan') {
+    if (!d.workspace) return { problem: 'Choose the Clan Terranix workspace (shared or a machine) to run.' };
   }
-  const [program, ...args] = expandTemplate(template, values);
-  const execution = new vscode.ProcessExecution(program, args, { cwd, ...(env ? { env } : {}) });
-  const matchers = d.kind === 'terranix' ? ['$proxmox-iac-tofu', '$proxmox-iac-nix'] : d.kind === 'iac-driver' ? [] : ['$proxmox-iac-tofu'];
+  const argv = expandTemplate(template, values);
+  let execution: vscode.ProcessExecution;
+  if (d.kind === 'iac-driver') {
+    execution = new vscode.ProcessExecution(argv[0], argv.slice(1), { cwd, ...(env ? { env } : {}) });
+  } else {
+    // Through the tool runner (src/runner/): file references the problem matchers can place, and a report of
+    // the run (plan summary, held lock) that ./runReports.ts reads when the task ends.
+    const runner = ['--base', folder.uri.fsPath, '--report', reportFileFor(services, folder, d)];
+    if (d.kind === 'clan' && d.workspace && (d.action === 'plan' || d.action === 'apply' || d.action === 'destroy')) {
+      runner.push('--lock', join(wsDir, clanStateDir(d.workspace), STATE_LOCK_FILE), '--lock-operation', d.action);
+    }
+    execution = extensionScriptExecution(join(services.context.extensionPath, 'dist', 'tool-runner.js'), [...runner, '--', ...argv], cwd, env);
+  }
+  const matchers = d.kind === 'iac-driver' ? [] : ['$proxmox-iac-tofu', '$proxmox-iac-nix', '$proxmox-iac-nix-trace'];
   const task = new vscode.Task(d, folder, taskLabel(d), TASK_SOURCE, execution, matchers);
   task.group = d.action === 'plan' || d.action === 'validate' ? vscode.TaskGroup.Test : d.action === 'build-template' ? vscode.TaskGroup.Build : undefined;
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };
+  task.presentationOptions = TASK_PRESENTATION;
   return { task };
+}
+
+/** Where the runner writes this task's report: one file per workspace folder and definition, in the extension's storage. */
+export function reportFileFor(services: Services, folder: vscode.WorkspaceFolder, d: IacTaskDefinition): string {
+  const dir = join(services.context.globalStorageUri.fsPath, 'run-reports');
+  mkdirSync(dir, { recursive: true });
+  const key = createHash('sha256').update(JSON.stringify([folder.uri.toString(), d.kind, d.action, d.dir, d.workspace, d.target, d.manifest, d.node, d.host])).digest('hex').slice(0, 24);
+  return join(dir, `${key}.json`);
+}
+
+/** The tool's argv of a task built here (after the runner's own arguments), for tests and logs. */
+export function toolArgv(execution: vscode.ProcessExecution): string[] {
+  const sep = execution.args.indexOf('--');
+  return execution.args[0]?.endsWith('tool-runner.js') && sep >= 0 ? execution.args.slice(sep + 1) : [execution.process, ...execution.args];
 }

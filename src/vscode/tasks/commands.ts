@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import { basename, dirname, extname, relative } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative } from 'node:path';
 import { WORKSPACE_KIND_LABELS, type WorkspaceKind } from '../../core/tasks/kinds';
 import { actionsFor, type TaskAction } from '../../core/tasks/templates';
 import type { Services } from '../services';
 import { TASK_SETTINGS, TASK_TYPE, type IacTaskDefinition } from './definition';
 import { detectFolderWorkspaces, type FolderWorkspace } from './detect';
 import { defaultHost } from './provider';
-import { runIacTask } from './run';
+import { runIacTask, type LastPlans } from './run';
 
 /** What a lens or keybinding passes; every part is optional and asked for when missing. */
 export interface ActionTarget {
@@ -17,6 +17,10 @@ export interface ActionTarget {
   readonly host?: string;
   readonly target?: string;
   readonly lockId?: string;
+  /** clan: the Terranix workspace (`shared`, a machine's name). */
+  readonly workspace?: string;
+  /** The workspace's folder (absolute), when the caller knows it (a lock notification). */
+  readonly workspaceDir?: string;
 }
 
 export const ACTION_COMMANDS: Record<string, TaskAction> = {
@@ -29,12 +33,12 @@ export const ACTION_COMMANDS: Record<string, TaskAction> = {
   'proxmoxIac.forceUnlock': 'force-unlock',
 };
 
-export function registerActionCommands(services: Services): vscode.Disposable {
+export function registerActionCommands(services: Services, lastPlan?: LastPlans): vscode.Disposable {
   return vscode.Disposable.from(
     ...Object.entries(ACTION_COMMANDS).map(([id, action]) =>
       vscode.commands.registerCommand(id, async (target?: ActionTarget) => {
         const resolved = await resolveTarget(services, action, target ?? {});
-        return resolved ? runIacTask(services, resolved.folder, resolved.definition) : undefined;
+        return resolved ? runIacTask(services, resolved.folder, resolved.definition, lastPlan) : undefined;
       }),
     ),
   );
@@ -57,14 +61,22 @@ async function resolveTarget(services: Services, action: TaskAction, target: Act
   let ws: (Omit<FolderWorkspace, 'folder'> & { folder?: vscode.WorkspaceFolder; manifest?: string }) | undefined;
   let all: FolderWorkspace[] | undefined;
   const file = target.file ?? activeFile();
-  if (file && (target.file || target.kind)) ws = fromFile(file, target.kind);
+  const clan = target.kind === 'clan' || (target.kind === undefined && file !== undefined && isClanSource(file));
+  if (clan) {
+    const candidates = (await detectFolderWorkspaces()).filter((w) => w.kind === 'clan');
+    ws = candidates.find((w) => (target.workspace ? w.workspace === target.workspace : file !== undefined && w.source !== undefined && isSameOrInside(file, join(w.folder.uri.fsPath, w.dir, w.source))) && (!target.workspaceDir || join(w.folder.uri.fsPath, w.dir) === target.workspaceDir));
+    if (!ws) all = candidates;
+  } else if (target.workspaceDir) {
+    ws = fromFile(join(target.workspaceDir, '.'), target.kind);
+    ws = { ...ws, dir: ws.folder ? relative(ws.folder.uri.fsPath, target.workspaceDir).split('\\').join('/') : ws.dir };
+  } else if (file && (target.file || target.kind)) ws = fromFile(file, target.kind);
   if (!ws?.folder) {
-    all = (await detectFolderWorkspaces()).filter((w) => actionsFor(w.kind, overrides).includes(action) && (!target.kind || w.kind === target.kind));
+    all = (all ?? (await detectFolderWorkspaces())).filter((w) => actionsFor(w.kind, overrides).includes(action) && (!target.kind || w.kind === target.kind));
     if (all.length === 0) {
       void vscode.window.showInformationMessage(`No workspace here offers "${action}": open a folder with a site-config, OpenTofu/Terraform files, a Terranix flake (flake.nix + hosts.nix) or a Taskfile.`);
       return undefined;
     }
-    ws = all.length === 1 ? all[0] : (await vscode.window.showQuickPick(all.map((w) => ({ label: w.dir || w.folder.name, description: WORKSPACE_KIND_LABELS[w.kind], w })), { title: `Where to ${action}?` }))?.w;
+    ws = all.length === 1 ? all[0] : (await vscode.window.showQuickPick(all.map((w) => ({ label: w.workspace ?? (w.dir || w.folder.name), description: WORKSPACE_KIND_LABELS[w.kind], w })), { title: `Where to ${action}?` }))?.w;
     if (!ws) return undefined;
   }
   const folder = ws.folder!;
@@ -98,8 +110,20 @@ async function resolveTarget(services: Services, action: TaskAction, target: Act
     ...(host ? { host } : {}),
     ...(target.target ? { target: target.target } : {}),
     ...(lockId ? { lockId } : {}),
+    ...(ws.kind === 'clan' && ws.workspace ? { workspace: ws.workspace } : {}),
   };
   return { folder, definition };
+}
+
+/** A file that defines a Clan Terranix workspace (seed 001), or a file inside `inventory/infrastructure/`. */
+function isClanSource(file: string): boolean {
+  const p = file.split('\\').join('/');
+  return /\/inventory\/infrastructure\//.test(p) || /\/machines\/[^/]+\/infrastructure\.nix$/.test(p) || /\/hosts\/[^/]+\/terraform-configuration\.nix$/.test(p);
+}
+
+function isSameOrInside(file: string, source: string): boolean {
+  const rel = relative(source, file);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 function activeFile(): string | undefined {

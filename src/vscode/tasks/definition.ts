@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { WorkspaceKind } from '../../core/tasks/kinds';
 import type { TaskAction } from '../../core/tasks/templates';
 
@@ -17,7 +17,12 @@ export interface IacTaskDefinition extends vscode.TaskDefinition {
   readonly host?: string;
   readonly target?: string;
   readonly lockId?: string;
+  /** clan: the Terranix workspace (`shared`, a machine's name). */
+  readonly workspace?: string;
 }
+
+/** How every task of ours shows: its own terminal, revealed and cleared, no "press any key" line. */
+export const TASK_PRESENTATION: vscode.TaskPresentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true, showReuseMessage: false };
 
 /** Settings under `proxmoxIac.tasks.*`. */
 export const TASK_SETTINGS = {
@@ -27,4 +32,5 @@ export const TASK_SETTINGS = {
   iacDriverPath: 'tasks.iacDriverPath',
   host: 'tasks.host',
   commands: 'tasks.commands',
+  clanScript: 'tasks.clanScript',
 } as const;

@@ -3,7 +3,7 @@ import { actionsFor, DESTRUCTIVE_ACTIONS, type TaskAction } from '../../core/tas
 import { isSafeName } from '../../core/tasks/names';
 import type { Services } from '../services';
 import { buildTask, taskLabel } from './buildTask';
-import { runIacTask } from './run';
+import { runIacTask, type LastPlans } from './run';
 import { TASK_SETTINGS, TASK_TYPE, type IacTaskDefinition } from './definition';
 import { detectFolderWorkspaces, type FolderWorkspace } from './detect';
 
@@ -13,15 +13,18 @@ import { detectFolderWorkspaces, type FolderWorkspace } from './detect';
  * and lenses say what to install). Apply and destroy listed here first ask in a dialog (see `confirmingTask`).
  */
 export class IacTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly services: Services) {}
+  constructor(
+    private readonly services: Services,
+    private readonly lastPlan?: LastPlans,
+  ) {}
 
   async provideTasks(token: vscode.CancellationToken): Promise<vscode.Task[]> {
     if (!vscode.workspace.isTrusted) return [];
     const tasks: vscode.Task[] = [];
     for (const ws of await detectFolderWorkspaces(token)) {
       for (const d of definitionsFor(ws, this.services)) {
-        const built = buildTask(ws.folder, d, this.services.config);
-        if (built.task) tasks.push(DESTRUCTIVE_ACTIONS.has(d.action) ? confirmingTask(ws.folder, d, this.services) : built.task);
+        const built = buildTask(ws.folder, d, this.services);
+        if (built.task) tasks.push(DESTRUCTIVE_ACTIONS.has(d.action) ? confirmingTask(ws.folder, d, this.services, this.lastPlan) : built.task);
       }
     }
     return tasks;
@@ -33,8 +36,8 @@ export class IacTaskProvider implements vscode.TaskProvider {
     const folder = typeof task.scope === 'object' ? task.scope : vscode.workspace.workspaceFolders?.[0];
     if (!folder) return undefined;
     const d = task.definition as IacTaskDefinition;
-    const built = buildTask(folder, d, this.services.config);
-    if (built.task) return DESTRUCTIVE_ACTIONS.has(d.action) ? confirmingTask(folder, d, this.services) : built.task;
+    const built = buildTask(folder, d, this.services);
+    if (built.task) return DESTRUCTIVE_ACTIONS.has(d.action) ? confirmingTask(folder, d, this.services, this.lastPlan) : built.task;
     this.services.log.warn(`tasks.json task "${task.name}" cannot run: ${built.problem}`);
     void vscode.window.showErrorMessage(built.problem);
     return undefined;
@@ -46,6 +49,7 @@ function definitionsFor(ws: FolderWorkspace, services: Services): IacTaskDefinit
   // force-unlock needs a lock ID, which only the command asks for.
   const actions = actionsFor(ws.kind, overrides).filter((a) => a !== 'force-unlock');
   const base = { type: TASK_TYPE, kind: ws.kind, dir: ws.dir } as const;
+  if (ws.kind === 'clan') return ws.workspace ? actions.map((action: TaskAction) => ({ ...base, action, workspace: ws.workspace })) : [];
   if (ws.kind !== 'iac-driver') return actions.map((action: TaskAction) => ({ ...base, action }));
   const host = defaultHost(ws, services);
   if (!host) return [];
@@ -65,7 +69,7 @@ export function defaultHost(ws: FolderWorkspace, services: Services): string | u
  * A destructive task as Run Task lists it: a ProcessExecution cannot ask first, so this entry only asks (the
  * same dialog as the commands) and then starts the real ProcessExecution task in its own terminal.
  */
-function confirmingTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, services: Services): vscode.Task {
+function confirmingTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, services: Services, lastPlan?: LastPlans): vscode.Task {
   const execution = new vscode.CustomExecution(() => {
     const done = new vscode.EventEmitter<number>();
     const write = new vscode.EventEmitter<string>();
@@ -74,7 +78,7 @@ function confirmingTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, se
       onDidClose: done.event,
       open: () => {
         write.fire(`Confirm "${taskLabel(d)}" in the dialog…\r\n`);
-        void runIacTask(services, folder, d).then(
+        void runIacTask(services, folder, d, lastPlan).then(
           (started) => done.fire(started ? 0 : 1),
           () => done.fire(1),
         );

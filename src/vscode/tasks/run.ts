@@ -6,24 +6,21 @@ import type { Services } from '../services';
 import { reportError } from '../util/log';
 import { buildTask, PLAN_FILE, taskLabel, workspaceDirOf } from './buildTask';
 import { TASK_TYPE, type IacTaskDefinition } from './definition';
+import { requireTrust } from './nodeExecution';
+import { planSummaryText, type PlanSummary } from '../../core/tasks/toolOutput';
 
 const OPEN_SETTINGS = 'Open Settings';
-const MANAGE_TRUST = 'Manage Workspace Trust';
 
 /**
  * Runs one action the way every entry point (palette command, lens, destructive Run Task entry) must: nothing
  * in an untrusted workspace, one sentence instead of a terminal when the tool is missing, a confirmation naming
  * what changes before apply, destroy or force-unlock, and never two of those at once on one workspace.
  */
-export async function runIacTask(services: Services, folder: vscode.WorkspaceFolder, d: IacTaskDefinition): Promise<vscode.TaskExecution | undefined> {
-  if (!vscode.workspace.isTrusted) {
-    const choice = await vscode.window.showWarningMessage(
-      'Tasks run programs from this workspace (iac-driver, OpenTofu/Terraform, Nix, Task), which is off in an untrusted workspace. Trust the workspace to plan or apply.',
-      MANAGE_TRUST,
-    );
-    if (choice === MANAGE_TRUST) void vscode.commands.executeCommand('workbench.trust.manage');
-    return undefined;
-  }
+/** The last plan's summary of a workspace folder (absolute path), when one was seen (see ./runReports.ts). */
+export type LastPlans = (workspaceDir: string) => PlanSummary | undefined;
+
+export async function runIacTask(services: Services, folder: vscode.WorkspaceFolder, d: IacTaskDefinition, lastPlan?: LastPlans): Promise<vscode.TaskExecution | undefined> {
+  if (!(await requireTrust('Tasks run programs from this workspace (iac-driver, OpenTofu/Terraform, Nix, Task)'))) return undefined;
   const destructive = DESTRUCTIVE_ACTIONS.has(d.action);
   if (destructive) {
     const busy = runningDestructive(folder, d.dir);
@@ -32,13 +29,13 @@ export async function runIacTask(services: Services, folder: vscode.WorkspaceFol
       return undefined;
     }
   }
-  const built = buildTask(folder, d, services.config, destructive);
+  const built = buildTask(folder, d, services, destructive);
   if (!built.task) {
     const choice = await vscode.window.showErrorMessage(built.problem, OPEN_SETTINGS);
     if (choice === OPEN_SETTINGS) void vscode.commands.executeCommand('workbench.action.openSettings', 'proxmoxIac.tasks');
     return undefined;
   }
-  if (destructive && !(await confirm(folder, d))) return undefined;
+  if (destructive && !(await confirm(folder, d, lastPlan))) return undefined;
   try {
     return await vscode.tasks.executeTask(built.task);
   } catch (err) {
@@ -70,7 +67,7 @@ function whatChanges(folder: vscode.WorkspaceFolder, d: IacTaskDefinition): stri
   return `Apply ${where}? Guests are created or changed to match it.`;
 }
 
-async function confirm(folder: vscode.WorkspaceFolder, d: IacTaskDefinition): Promise<boolean> {
+async function confirm(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, lastPlan?: LastPlans): Promise<boolean> {
   if (d.action === 'force-unlock') {
     // A typed confirmation: removing someone else's lock can corrupt the state.
     const typed = await vscode.window.showInputBox({
@@ -81,6 +78,8 @@ async function confirm(folder: vscode.WorkspaceFolder, d: IacTaskDefinition): Pr
     return typed !== undefined && typed.trim() === d.lockId;
   }
   const verb = d.action === 'destroy' ? 'Destroy' : 'Apply';
-  const choice = await vscode.window.showWarningMessage(whatChanges(folder, d), { modal: true }, verb);
+  const planned = d.action === 'apply' && !d.target ? lastPlan?.(workspaceDirOf(folder, d.dir)) : undefined;
+  const question = whatChanges(folder, d) + (planned ? ` The last plan: ${planSummaryText(planned)}.` : '');
+  const choice = await vscode.window.showWarningMessage(question, { modal: true }, verb);
   return choice === verb;
 }

@@ -2,3 +2,4 @@
 export { run } from '../harness';
 import './injection.test';
 import './kinds.test';
+import './results.test';

@@ -56,7 +56,11 @@ describe('Tasks for every workspace kind', function () {
     // What runs: a program with an argument array (never a shell); destructive entries ask first.
     const plan = tasks.find((t) => t.name === 'Plan infra (OpenTofu/Terraform)')!;
     assert.ok(plan.execution instanceof vscode.ProcessExecution);
-    assert.deepEqual(plan.execution.args, ['plan', '-input=false', '-out=.proxmox-iac.tfplan']);
+    // The extension's tool runner (Node) starts the tool with exactly this argv, still without a shell.
+    const sep = plan.execution.args.indexOf('--');
+    assert.match(plan.execution.args[0], /tool-runner\.js$/);
+    assert.match(plan.execution.args[sep + 1], /terraform$/);
+    assert.deepEqual(plan.execution.args.slice(sep + 2), ['plan', '-input=false', '-out=.proxmox-iac.tfplan']);
     assert.equal(plan.execution.options?.cwd, wsFile('infra'));
     assert.ok(tasks.find((t) => t.name === 'Destroy infra (OpenTofu/Terraform)')!.execution instanceof vscode.CustomExecution, 'destroy from Run Task asks before it runs');
   });
