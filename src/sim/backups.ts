@@ -184,7 +184,7 @@ function vzdump(ctx: HandlerContext): HandlerResult {
   for (const g of guests) {
     log.push(`INFO: Starting Backup of VM ${g.vmid} (${g.type})`, `INFO: guest name: ${g.name}`, `INFO: backup mode: ${g.template ? 'stop' : mode}`);
   }
-  const first = guests[0]!;
+  const first = guests[0];
   for (const g of guests) g.lock = 'backup';
   const t = ctx.state.startTask({
     node,
