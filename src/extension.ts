@@ -7,6 +7,7 @@ import { registerExplorer } from './vscode/explorer';
 import { extensionExports } from './vscode/exports';
 import { registerWalkthrough } from './vscode/welcome/walkthrough';
 import { registerTasks } from './vscode/tasks/register';
+import { ExplorerLiveGuests } from './vscode/diagnostics/liveGuests';
 
 /**
  * Composition root: builds the shared services, hands them to each capability and shows an activation
@@ -27,7 +28,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       vscode.commands.registerCommand('proxmoxIac.showLog', () => log.show()),
     );
     const explorer = registerExplorer(services);
-    context.subscriptions.push(registerLanguageFeatures(services));
+    // Live VMID conflicts in IaC files follow the explorer's refreshes of the active connection.
+    const liveGuests = new ExplorerLiveGuests(explorer);
+    context.subscriptions.push(liveGuests, registerLanguageFeatures(services, liveGuests));
     context.subscriptions.push(registerWalkthrough(log));
     context.subscriptions.push(registerTasks(services));
     const activationMs = performance.now() - started;

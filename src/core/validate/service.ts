@@ -23,6 +23,7 @@ import { checkManifestV1, checkManifestV2, convertV1ToV2, manifestNodes, manifes
 import { resolveNode } from '../iac/resolve';
 import { convertFlatPosture, isFlatPosture, REF_DIRS } from '../iac/eras';
 import { schemaAt, type SchemaKey, type SchemaNode } from '../iac/schemas';
+import { liveVmidConflicts, nixVmidSites, yamlVmidSites } from './liveConflicts';
 import { schemaIssues } from './schemaChoice';
 import { checkEntityRefs, checkIdMatchesFile, ruleAt } from '../iac/siteChecks';
 import { discoverSiteConfig, isRecord, ownRoot, SiteConfig, type DiscoveryOptions } from '../iac/siteConfig';
@@ -82,7 +83,8 @@ class YamlLanguageService implements IacLanguageService {
 
   async validate(path: string, text: string, options: ValidationOptions = {}): Promise<IacDiagnostic[]> {
     try {
-      return await this.validateUnsafe(path, text, options);
+      const out = await this.validateUnsafe(path, text, options);
+      return options.live ? [...out, ...(await this.liveConflicts(path, text, options))] : out;
     } catch (err) {
       // Never throw at the editor: one clear diagnostic instead.
       return [
@@ -158,6 +160,14 @@ class YamlLanguageService implements IacLanguageService {
     return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   }
 
+  /** VMIDs of this file that a live guest of another name already uses (only with a connection open). */
+  private async liveConflicts(path: string, text: string, options: ValidationOptions): Promise<IacDiagnostic[]> {
+    const format = detectFormat(path);
+    if (!format || !options.live || options.signal?.aborted) return [];
+    const sites = format === 'hosts-nix' || format === 'vm-definitions-nix' ? nixVmidSites(text, this.options.nix ? await this.options.nix.declaredGuests(path, text) : []) : yamlVmidSites(format, text);
+    return liveVmidConflicts(sites, options.live, options.vmidRanges);
+  }
+
   private syntaxErrors(path: string, text: string): IacDiagnostic[] {
     const { tree, lines } = this.parse(path, text);
     return tree.errors.map((e) => diag(lines.range(e.start, e.end), 'error', 'yaml-syntax', e.message));
@@ -172,7 +182,7 @@ class YamlLanguageService implements IacLanguageService {
         vmidRanges: options.vmidRanges,
         readonlyVmids: options.readonlyVmids,
         readonlyGuests: options.declaredGuests,
-        live: options.live,
+        // Live VMID conflicts are checked for every kind of file at once (liveConflicts.ts), not here.
       };
       const unread = site ? await this.unreadPresets(site, data) : [];
       const key = version === 1 ? 'manifest-v1' : 'manifest-v2';

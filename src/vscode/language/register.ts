@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { DisposableStore } from '../util/dispose';
 import { IacDiagnostics } from '../diagnostics/iacDiagnostics';
+import type { LiveGuestSource } from '../diagnostics/liveGuests';
 import { registerValidateWorkspaceCommand } from '../diagnostics/validateWorkspace';
 import { PlanCodeLensProvider } from '../codelens/planLens';
 import { registerPlanCommand } from '../codelens/planCommand';
@@ -16,10 +17,10 @@ import { LazyLanguageService } from './serviceHost';
  * Diagnostics, hovers, completion, definitions, quick fixes and plan lenses for IaC files. Registering is
  * cheap: the language service (yaml, ajv, schemas) is built when the first IaC document needs it.
  */
-export function registerLanguageFeatures(services: Services): vscode.Disposable {
+export function registerLanguageFeatures(services: Services, live?: LiveGuestSource): vscode.Disposable {
   const store = new DisposableStore();
   const host = new LazyLanguageService();
-  const diagnostics = store.add(new IacDiagnostics(services, host));
+  const diagnostics = store.add(new IacDiagnostics(services, host, live));
   const selector = IAC_DOCUMENT_SELECTOR;
   store.add(vscode.languages.registerHoverProvider(selector, new IacHoverProvider(host)));
   store.add(vscode.languages.registerCompletionItemProvider(selector, new IacCompletionProvider(host), ...COMPLETION_TRIGGERS));
