@@ -249,7 +249,8 @@ export function demoSpec(): SeedSpec {
     backups: [
       { vmid: 104, daysAgo: 14, notes: 'Doc1 before the 25.05 upgrade (snapshot mode)', protected: true },
       { vmid: 104, daysAgo: 1, notes: 'Doc1 (snapshot mode)' },
-      { vmid: 105, daysAgo: 2, notes: 'homeassistant (snapshot mode)', compress: 'gzip' },
+      { vmid: 105, daysAgo: 2, notes: 'homeassistant before the 2026.12 update (snapshot mode)', compress: 'gzip', protected: true },
+      { vmid: 105, daysAgo: 9, notes: 'homeassistant (stop mode)' },
       { vmid: 9002, daysAgo: 30, notes: 'ubuntu-cloud-template (stop mode)' },
       { vmid: 120, daysAgo: 3, notes: 'monitoring (suspend mode)' },
     ],
