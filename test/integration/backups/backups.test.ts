@@ -19,20 +19,20 @@ describe('backups', function () {
     const { rows } = await backupsOf('Doc1');
     assert.equal(rows.length, 2);
     // Newest first; dates, sizes with units, mode and notes; the protected one has its own icon.
-    assert.match(rows[0]!.label, /^\d{4}-\d\d-\d\d \d\d:\d\d$/);
-    assert.match(rows[0]!.description, /^[\d.]+ GiB · snapshot · Doc1 \(snapshot mode\)$/);
-    assert.equal(rows[0]!.icon, 'archive');
-    assert.equal(rows[1]!.icon, 'lock');
-    assert.match(rows[1]!.contextValue, /\bprotected\b/);
-    assert.match(rows[1]!.tooltip, /^Backup of Doc1 \(VMID 104\)\nDate: .+\nSize: [\d.]+ GiB\nMode: snapshot\nNotes: Doc1 before the 25\.05 upgrade \(snapshot mode\)\nProtected: yes/);
-    assert.match(rows[1]!.tooltip, /Storage: local on prom\nFormat: vma\.zst\nVolume: local:backup\/vzdump-qemu-104-/);
+    assert.match(rows[0].label, /^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+    assert.match(rows[0].description, /^[\d.]+ GiB · snapshot · Doc1 \(snapshot mode\)$/);
+    assert.equal(rows[0].icon, 'archive');
+    assert.equal(rows[1].icon, 'lock');
+    assert.match(rows[1].contextValue, /\bprotected\b/);
+    assert.match(rows[1].tooltip, /^Backup of Doc1 \(VMID 104\)\nDate: .+\nSize: [\d.]+ GiB\nMode: snapshot\nNotes: Doc1 before the 25\.05 upgrade \(snapshot mode\)\nProtected: yes/);
+    assert.match(rows[1].tooltip, /Storage: local on prom\nFormat: vma\.zst\nVolume: local:backup\/vzdump-qemu-104-/);
     // A template has no snapshots but holds backups.
     const template = await guest('ubuntu-cloud-template');
     const tBelow = await children(template.el);
     assert.deepEqual(tBelow.map((r) => r.label), ['Backups']);
     const t = await backupsOf('ubuntu-cloud-template');
     assert.equal(t.rows.length, 1);
-    assert.match(t.rows[0]!.description, /stop · ubuntu-cloud-template \(stop mode\)$/);
+    assert.match(t.rows[0].description, /stop · ubuntu-cloud-template \(stop mode\)$/);
   });
 
   it('Back Up Now: mode, compression and storage are asked, the backup runs as a task and appears under Backups', async () => {
@@ -42,11 +42,11 @@ describe('backups', function () {
     const history = x.tasks.history.length;
     const prompts = await answering(['Suspend', 'GZIP', 'local', ENTER], () => vscode.commands.executeCommand('proxmoxIac.guest.backupNow', before.folder.el));
     assert.deepEqual(prompts.map((p) => p.kind), ['pick', 'pick', 'pick', 'input']);
-    assert.deepEqual(prompts[0]!.choices, ['Snapshot', 'Suspend', 'Stop']);
-    assert.deepEqual(prompts[1]!.choices, ['ZSTD', 'GZIP', 'LZO', 'None']);
+    assert.deepEqual(prompts[0].choices, ['Snapshot', 'Suspend', 'Stop']);
+    assert.deepEqual(prompts[1].choices, ['ZSTD', 'GZIP', 'LZO', 'None']);
     // Only storages of the guest's node that hold backups.
-    assert.deepEqual(prompts[2]!.choices, ['local']);
-    assert.equal(prompts[3]!.value, '{{guestname}}');
+    assert.deepEqual(prompts[2].choices, ['local']);
+    assert.equal(prompts[3].value, '{{guestname}}');
     const task = x.tasks.history[history];
     assert.ok(task, 'no task was recorded');
     assert.equal(task.ok, true, `task result: ${task.exitstatus}`);
@@ -73,7 +73,7 @@ describe('backups', function () {
     const history = x.tasks.history.length;
     const prompts = await answering([ENTER], () => vscode.commands.executeCommand('proxmoxIac.backup.restore', backup.el));
     assert.deepEqual(prompts.map((p) => p.kind), ['input']);
-    const box = prompts[0]!;
+    const box = prompts[0];
     assert.equal(box.value, String(expected), 'the box does not suggest the next free VMID in proxmoxIac.validation.vmidRanges');
     assert.match(box.validate!('151') ?? '', /VMID 151 is read-only \(set in the setting proxmoxIac\.readonlyVmids\)/);
     assert.match(box.validate!('99') ?? '', /Enter a number from 100/);
@@ -100,13 +100,13 @@ describe('backups', function () {
     // Onto a running guest: refused with the reason, nothing sent.
     let prompts = await answering(['105'], () => vscode.commands.executeCommand('proxmoxIac.backup.restore', backup.el));
     assert.deepEqual(prompts.map((p) => p.kind), ['input', 'warning']);
-    assert.match(prompts[1]!.text, /VMID 105 is homeassistant \(VMID 105\), which is running/);
+    assert.match(prompts[1].text, /VMID 105 is homeassistant \(VMID 105\), which is running/);
 
     // Onto the stopped copy: confirmed, then a wrong VMID typed → nothing happens.
     prompts = await answering([String(restoredVmid), 'Replace…', 'nope'], () => vscode.commands.executeCommand('proxmoxIac.backup.restore', backup.el));
     assert.deepEqual(prompts.map((p) => p.kind), ['input', 'confirm', 'input']);
-    assert.match(prompts[1]!.text, new RegExp(`VMID ${restoredVmid} is sandbox \\(VMID ${restoredVmid}\\) on prom\\. Replace it with this backup\\?`));
-    assert.match(prompts[2]!.validate!('nope') ?? '', new RegExp(`Type exactly ${restoredVmid}`));
+    assert.match(prompts[1].text, new RegExp(`VMID ${restoredVmid} is sandbox \\(VMID ${restoredVmid}\\) on prom\\. Replace it with this backup\\?`));
+    assert.match(prompts[2].validate!('nope') ?? '', new RegExp(`Type exactly ${restoredVmid}`));
     assert.equal(await restores(), before, 'a restore was sent without the typed confirmation');
 
     // Confirmed and typed: the restore replaces it.
@@ -126,15 +126,15 @@ describe('backups', function () {
     assert.ok(protectedRow, 'the seeded protected backup of homeassistant is not listed');
     let prompts = await answering([], () => vscode.commands.executeCommand('proxmoxIac.backup.delete', protectedRow.el));
     assert.deepEqual(prompts.map((p) => p.kind), ['warning']);
-    assert.match(prompts[0]!.text, /^The backup of homeassistant \(VMID 105\) from .+ is protected, so Proxmox refuses to delete it\. Remove the protection first/);
+    assert.match(prompts[0].text, /^The backup of homeassistant \(VMID 105\) from .+ is protected, so Proxmox refuses to delete it\. Remove the protection first/);
     assert.equal(await deletes(), before);
 
     const sandbox = await backupsOf('sandbox', 111);
     const row = sandbox.rows.find((r) => r.contextValue.startsWith('backup '))!;
     prompts = await answering(['Delete…', '112'], () => vscode.commands.executeCommand('proxmoxIac.backup.delete', row.el));
     assert.deepEqual(prompts.map((p) => p.kind), ['confirm', 'input']);
-    assert.match(prompts[0]!.text, /^Delete the backup of sandbox \(VMID 111\) from /);
-    assert.match(prompts[1]!.validate!('112') ?? '', /Type exactly 111/);
+    assert.match(prompts[0].text, /^Delete the backup of sandbox \(VMID 111\) from /);
+    assert.match(prompts[1].validate!('112') ?? '', /Type exactly 111/);
     assert.equal(await deletes(), before, 'deleted without the typed confirmation');
 
     const history = x.tasks.history.length;

@@ -17,7 +17,7 @@ describe('live VMID conflicts in the editor', function () {
 
   it('a manifest VMID that a live guest of another name uses is flagged on the VMID, follows refreshes, and the quick fix clears it', async () => {
     const x = await explorer();
-    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const file = path.join(folder, 'site-config/manifests/live-conflict.yaml');
     // 105 is homeassistant on prom; 198 is free until the test restores a backup there.
     const text = [
@@ -62,7 +62,7 @@ describe('live VMID conflicts in the editor', function () {
     const state = x.provider.stateOf(DEMO)!;
     const api = await x.provider.api(state);
     const archives = await listBackups(backupApiOf(api), 'prom', 'local', 105);
-    const restored = await api.waitForTask(await restoreBackup(backupApiOf(api), { node: 'prom', type: 'qemu', vmid: 198, volid: archives[0]!.volid }));
+    const restored = await api.waitForTask(await restoreBackup(backupApiOf(api), { node: 'prom', type: 'qemu', vmid: 198, volid: archives[0].volid }));
     assert.equal(restored.ok, true, restored.exitstatus);
     assert.equal(conflicts(uri).length, 1, 'flagged before the explorer knew about the new guest');
     await x.provider.refreshConnection(state);
@@ -70,7 +70,7 @@ describe('live VMID conflicts in the editor', function () {
     assert.match(second.message, /VMID 198 is already used by 'homeassistant' on node prom/);
 
     // The quick fix writes the suggested VMID, and the diagnostic goes.
-    const suggested = /(\d+) is the next free VMID/.exec(first.message)![1]!;
+    const suggested = /(\d+) is the next free VMID/.exec(first.message)![1];
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, first.range);
     const fix = actions.find((a) => a.title === `Use the next free VMID ${suggested}`);
     assert.ok(fix?.edit, `no quick fix; actions: ${JSON.stringify(actions.map((a) => a.title))}`);
