@@ -1,5 +1,6 @@
 /**
- * The explorer's backup rows, as plain data: a guest's "Backups" folder and one row per backup with date,
+ * The explorer's backup rows, as plain data (no `guestId`: hovering them shows their own tooltip, not the
+ * guest's; their ids name the guest row): a guest's "Backups" folder and one row per backup with date,
  * size, mode, notes and protection, and a tooltip that labels each of them.
  */
 import type { Backup } from '../pve/backups';
@@ -29,7 +30,6 @@ export function backupsFolderRow(guestRowId: string, guest: Guest): Row {
     icon: { id: 'archive' },
     contextValue: `backups ${guest.type}${guest.template ? ' template' : ''}`,
     collapsible: 'collapsed',
-    guestId: guest.id,
     node: guest.node,
   });
 }
@@ -63,7 +63,6 @@ export function backupRows(guestRowId: string, guest: Guest, backups: readonly B
         icon: { id: 'info' },
         contextValue: 'message',
         collapsible: 'none',
-        guestId: guest.id,
       }),
     ];
   }
@@ -80,7 +79,6 @@ export function backupRows(guestRowId: string, guest: Guest, backups: readonly B
         contextValue: `backup ${guest.type}${b.protected ? ' protected' : ''}`,
         collapsible: 'none',
         tooltip: backupTooltip(b, guest),
-        guestId: guest.id,
         node: b.node,
       }),
     );
