@@ -273,7 +273,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     if (el) this.fire([el]);
   }
 
-    agentAddresses(s: ConnectionSession, guest: Guest, token?: vscode.CancellationToken, timeoutMs = 8000): Promise<string[] | undefined> {
+  agentAddresses(s: ConnectionSession, guest: Guest, token?: vscode.CancellationToken, timeoutMs = 8000): Promise<string[] | undefined> {
     return agentAddresses(s, guest, () => this.api(s), this.log, token, timeoutMs);
   }
 
