@@ -15,8 +15,12 @@ export async function explorer(): Promise<ExplorerApi> {
   assert.ok(api?.explorer, 'the extension API has no explorer');
   explorerApi = api.explorer;
   await vscode.commands.executeCommand('workbench.view.extension.proxmoxIac');
+  // The roots first: listing them makes the connections' sessions (VS Code may not have asked yet).
+  await explorerApi.provider.getChildren();
   await explorerApi.provider.getChildren(explorerApi.provider.element(DEMO));
-  await explorerApi.provider.refreshConnection(explorerApi.provider.stateOf(DEMO)!);
+  const state = explorerApi.provider.stateOf(DEMO);
+  assert.ok(state, 'the demo connection has no session after listing the roots');
+  await explorerApi.provider.refreshConnection(state);
   return explorerApi;
 }
 
