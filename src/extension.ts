@@ -7,6 +7,7 @@ import { registerExplorer } from './vscode/explorer';
 import { extensionExports } from './vscode/exports';
 import { registerWalkthrough } from './vscode/welcome/walkthrough';
 import { registerTasks } from './vscode/tasks/register';
+import { ExplorerLiveGuests } from './vscode/diagnostics/liveGuests';
 
 /**
  * Composition root: builds the shared services, hands them to each capability and shows an activation
@@ -28,8 +29,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     );
     const testMode = context.extensionMode === vscode.ExtensionMode.Test;
     const explorer = registerExplorer(services);
-    const language = registerLanguageFeatures(services, { testHooks: testMode });
-    context.subscriptions.push(language);
+    // Live VMID conflicts in IaC files follow the explorer's refreshes of the active connection.
+    const liveGuests = new ExplorerLiveGuests(explorer);
+    const language = registerLanguageFeatures(services, { testHooks: testMode, live: liveGuests });
+    context.subscriptions.push(liveGuests, language);
     context.subscriptions.push(registerWalkthrough(log));
     context.subscriptions.push(registerTasks(services));
     const activationMs = performance.now() - started;

@@ -48,7 +48,7 @@ function flag(v: Value | undefined): boolean {
   return v === true || v === 1 || v === '1';
 }
 
-function guestOf(ctx: HandlerContext, type: 'qemu' | 'lxc'): SimGuest {
+export function guestOf(ctx: HandlerContext, type: 'qemu' | 'lxc'): SimGuest {
   const node = String(ctx.params.node);
   const vmid = Number(ctx.params.vmid);
   if (!ctx.state.nodes.has(node)) throw new SimError(500, `hostname lookup '${node}' failed - failed to get address info for: ${node}: Name or service not known`);
@@ -60,12 +60,12 @@ function guestOf(ctx: HandlerContext, type: 'qemu' | 'lxc'): SimGuest {
   return g;
 }
 
-function checkLock(g: SimGuest): void {
+export function checkLock(g: SimGuest): void {
   if (g.lock) throw new SimError(500, `${g.type === 'qemu' ? 'VM' : 'CT'} is locked (${g.lock})`);
 }
 
 /** Runs `work` as a task holding `lock` on the guest; the lock is released when the task ends. */
-function guestTask(ctx: HandlerContext, g: SimGuest, type: string, opts: { lock?: string; exitstatus?: string; log?: string[]; onSuccess?: () => void; id?: string }): SimTask {
+export function guestTask(ctx: HandlerContext, g: SimGuest, type: string, opts: { lock?: string; exitstatus?: string; log?: string[]; onSuccess?: () => void; id?: string }): SimTask {
   if (opts.lock) g.lock = opts.lock;
   const lock = opts.lock;
   return ctx.state.startTask({
@@ -181,7 +181,7 @@ function nodesList(ctx: HandlerContext): HandlerResult {
   );
 }
 
-function requireNode(ctx: HandlerContext): string {
+export function requireNode(ctx: HandlerContext): string {
   const node = String(ctx.params.node);
   if (!ctx.state.nodes.has(node)) throw new SimError(500, `hostname lookup '${node}' failed - failed to get address info for: ${node}: Name or service not known`);
   return node;

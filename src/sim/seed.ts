@@ -4,6 +4,7 @@
  * benchmarks, and seed files (JSON in the SeedSpec shape).
  */
 import { randomUUID, createHash } from 'node:crypto';
+import { makeBackup } from './backups';
 import { aclFromRoles, SimState, type AgentState, type SimGuest } from './state';
 
 export interface SeedGuest {
@@ -32,6 +33,17 @@ export interface SeedSpec {
   storages?: { storage: string; node?: string; plugintype: string; content: string; shared?: boolean; sizeGiB?: number }[];
   pools?: string[];
   guests: SeedGuest[];
+  /** Backup archives (on the guest's node; storage default `local`). */
+  backups?: SeedBackup[];
+}
+
+export interface SeedBackup {
+  vmid: number;
+  storage?: string;
+  daysAgo: number;
+  notes?: string;
+  protected?: boolean;
+  compress?: 'zstd' | 'gzip' | 'lzo' | '0';
 }
 
 const GiB = 1024 ** 3;
@@ -177,6 +189,13 @@ export function buildState(spec: SeedSpec, taskDurationMs: number, shuffleSeed =
     };
     state.addGuest(guest);
   }
+  for (const b of spec.backups ?? []) {
+    const g = state.guests.get(b.vmid);
+    if (!g) throw new Error(`seed: backup of VMID ${b.vmid}, which the seed does not declare`);
+    // At 02:00 UTC, as a nightly job would, `daysAgo` days back.
+    const day = Math.floor(now / 86_400_000) - b.daysAgo;
+    state.backups.push(makeBackup(state, g, { storage: b.storage ?? 'local', node: g.node, ctime: day * 86_400 + 7_200 + (b.vmid % 60), ...(b.compress ? { compress: b.compress } : {}), ...(b.notes ? { notes: b.notes } : {}), ...(b.protected ? { protected: true } : {}) }));
+  }
   return state;
 }
 
@@ -225,6 +244,15 @@ export function demoSpec(): SeedSpec {
       { vmid: 150, node: 'pve3', name: 'legacy-win', status: 'stopped', agent: 'none', os: 'windows', cores: 4, memoryMiB: 8192, diskGiB: 120 },
       { vmid: 151, node: 'pve3', name: 'scratch', status: 'running', agent: 'none', os: 'ubuntu', cores: 2, memoryMiB: 2048, diskGiB: 20 },
       { vmid: 140, type: 'lxc', node: 'pve3', name: 'build-cache', status: 'running', os: 'debian', cores: 4, memoryMiB: 4096, diskGiB: 100, tags: ['lxc', 'ci'] },
+    ],
+    // The mode is not part of a backup listing: Proxmox IaC's "Back Up Now" writes it into the notes.
+    backups: [
+      { vmid: 104, daysAgo: 14, notes: 'Doc1 before the 25.05 upgrade (snapshot mode)', protected: true },
+      { vmid: 104, daysAgo: 1, notes: 'Doc1 (snapshot mode)' },
+      { vmid: 105, daysAgo: 2, notes: 'homeassistant before the 2026.12 update (snapshot mode)', compress: 'gzip', protected: true },
+      { vmid: 105, daysAgo: 9, notes: 'homeassistant (stop mode)' },
+      { vmid: 9002, daysAgo: 30, notes: 'ubuntu-cloud-template (stop mode)' },
+      { vmid: 120, daysAgo: 3, notes: 'monitoring (suspend mode)' },
     ],
   };
 }

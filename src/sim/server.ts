@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import apidoc from './schema/apidoc.json';
+import { backupHandlers } from './backups';
 import { handlers, SimError, type Handler, type Principal } from './handlers';
 import { HOME_PAGE_CSP, homePage } from './homePage';
 import { SimState } from './state';
@@ -78,7 +79,7 @@ export class SimServer {
   /** TLS connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
   connections = 0;
   private readonly routes: Route[];
-  private readonly handlers = handlers();
+  private readonly handlers = new Map([...handlers(), ...backupHandlers()]);
   private readonly faults: { pattern: RegExp; fault: Fault; remaining: number }[] = [];
   private readonly tickets = new Map<string, { user: string; csrf: string; issued: number }>();
   private readonly csrfSecret = randomBytes(32);

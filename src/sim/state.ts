@@ -43,6 +43,25 @@ export interface SimGuest {
   keyOrder?: string[];
 }
 
+/** A vzdump archive on a storage with `backup` content, with what a restore brings back. */
+export interface SimBackup {
+  /** `local:backup/vzdump-qemu-104-2026_12_01-02_00_03.vma.zst` */
+  volid: string;
+  storage: string;
+  /** The node whose storage holds it (one per node for storages that are not shared). */
+  node: string;
+  vmid: number;
+  subtype: 'qemu' | 'lxc';
+  ctime: number;
+  size: number;
+  /** `vma.zst`, `tar.gz` … */
+  format: string;
+  notes?: string;
+  protected: boolean;
+  /** The guest as it was when backed up: what a restore recreates. */
+  source: Pick<SimGuest, 'name' | 'type' | 'template' | 'tags' | 'agent' | 'maxcpu' | 'maxmem' | 'maxdisk' | 'config' | 'osinfo'>;
+}
+
 export interface SimNode {
   node: string;
   status: 'online' | 'offline';
@@ -130,6 +149,8 @@ export class SimState {
   readonly tokens = new Map<string, SimToken>();
   readonly users = new Map<string, SimUser>();
   readonly tasks = new Map<string, SimTask>();
+  /** Backup archives on every storage (src/sim/backups.ts serves them). */
+  readonly backups: SimBackup[] = [];
   readonly version = { version: '9.1.4', release: '9.1', repoid: '5ac30304265fbd8e' };
   taskDurationMs: number;
   private readonly failures: FailureRule[] = [];

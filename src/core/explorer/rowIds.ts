@@ -8,6 +8,9 @@ const ROOT_PREFIX = 'conn:';
 const ERROR_SUFFIX = '/error';
 const SNAPSHOT_PART = '/snapshot/';
 const MORE_SUFFIX = '/+more';
+// `+` starts no tag, pool, node or snapshot name, so these never clash with a grouping's or a snapshot's id.
+const BACKUPS_SUFFIX = '/+backups';
+const BACKUP_PART = '/+backups/';
 
 /** What a row id says about where the row lives, without looking the row up. */
 export type RowRef =
@@ -15,6 +18,8 @@ export type RowRef =
   | { readonly kind: 'error'; readonly connectionId: string; readonly rootId: string }
   | { readonly kind: 'snapshot'; readonly connectionId: string; readonly rootId: string; readonly guestRowId: string; readonly name: string }
   | { readonly kind: 'more'; readonly connectionId: string; readonly rootId: string; readonly parentId: string }
+  | { readonly kind: 'backups'; readonly connectionId: string; readonly rootId: string; readonly guestRowId: string }
+  | { readonly kind: 'backup'; readonly connectionId: string; readonly rootId: string; readonly guestRowId: string; readonly volid: string }
   | { readonly kind: 'row'; readonly connectionId: string; readonly rootId: string };
 
 export function rootIdOf(connectionId: string): string {
@@ -27,6 +32,16 @@ export function errorRowId(rootId: string): string {
 
 export function snapshotRowId(guestRowId: string, name: string): string {
   return `${guestRowId}${SNAPSHOT_PART}${name}`;
+}
+
+/** A guest's "Backups" folder. */
+export function backupsRowId(guestRowId: string): string {
+  return `${guestRowId}${BACKUPS_SUFFIX}`;
+}
+
+/** One backup below a guest's "Backups" folder (the volume ID contains `/` and `:`, so it is encoded). */
+export function backupRowId(guestRowId: string, volid: string): string {
+  return `${guestRowId}${BACKUP_PART}${encodeURIComponent(volid)}`;
 }
 
 /** The "Show more" row at the end of a paged parent's children. */
@@ -48,13 +63,22 @@ export function parseRowId(id: string): RowRef | undefined {
   if (slash < 0) return { kind: 'connection', connectionId, rootId };
   if (id === `${rootId}${ERROR_SUFFIX}`) return { kind: 'error', connectionId, rootId };
   if (id.endsWith(MORE_SUFFIX)) return { kind: 'more', connectionId, rootId, parentId: id.slice(0, -MORE_SUFFIX.length) };
+  const backup = id.indexOf(BACKUP_PART);
+  if (backup > 0) {
+    try {
+      return { kind: 'backup', connectionId, rootId, guestRowId: id.slice(0, backup), volid: decodeURIComponent(id.slice(backup + BACKUP_PART.length)) };
+    } catch {
+      return undefined;
+    }
+  }
+  if (id.endsWith(BACKUPS_SUFFIX)) return { kind: 'backups', connectionId, rootId, guestRowId: id.slice(0, -BACKUPS_SUFFIX.length) };
   const snap = id.lastIndexOf(SNAPSHOT_PART);
   if (snap > 0) return { kind: 'snapshot', connectionId, rootId, guestRowId: id.slice(0, snap), name: id.slice(snap + SNAPSHOT_PART.length) };
   return { kind: 'row', connectionId, rootId };
 }
 
-/** The guest row a row belongs to: itself, or the guest of a snapshot row. */
+/** The guest row a row belongs to: itself, or the guest of a snapshot, backups or backup row. */
 export function guestRowIdOf(id: string): string {
   const ref = parseRowId(id);
-  return ref?.kind === 'snapshot' ? ref.guestRowId : id;
+  return ref?.kind === 'snapshot' || ref?.kind === 'backups' || ref?.kind === 'backup' ? ref.guestRowId : id;
 }

@@ -18,6 +18,8 @@ export type RowKind =
   | 'iac-unmanaged-group'
   | 'iac-unmanaged'
   | 'snapshot'
+  | 'backups'
+  | 'backup'
   | 'message';
 
 export interface RowIcon {

@@ -112,8 +112,8 @@ export function buildSubTree(input: TreeInput): SubTree {
 
   const addGuest = (g: Guest, id: string, parentId: string): void => {
     const iac = iacOf(g);
-    // Templates cannot hold snapshots; other guests expand to their snapshot list.
-    add(new GuestRow(id, parentId, g, guestLabel(g, options.label), guestIcon(g), guestContext(g, iac), g.template ? 'none' : 'collapsed', options.label, iac));
+    // Guests expand to their snapshots and backups; templates (no snapshots) to their backups.
+    add(new GuestRow(id, parentId, g, guestLabel(g, options.label), guestIcon(g), guestContext(g, iac), 'collapsed', options.label, iac));
   };
 
   const filtering = filter !== undefined && filter.terms.length > 0;

@@ -80,13 +80,13 @@ function text(v: unknown): string {
  * collapsed by URL parsing: deleting a snapshot named `..` would send `DELETE /nodes/n/qemu/111` and destroy
  * the VM. They are refused here, before anything is sent.
  */
-function seg(value: string | number, what: string): string {
+export function seg(value: string | number, what: string): string {
   const s = String(value);
   if (s === '' || s === '.' || s === '..') throw new InvalidPathSegmentError(s, what);
   return encodeURIComponent(s);
 }
 
-function guestPath(ref: GuestRef): string {
+export function guestPath(ref: GuestRef): string {
   if (ref.type !== 'qemu' && ref.type !== 'lxc') throw new InvalidPathSegmentError(String(ref.type), 'guest type');
   return `/nodes/${seg(ref.node, 'node name')}/${ref.type}/${seg(ref.vmid, 'VMID')}`;
 }

@@ -18,7 +18,8 @@ export interface FileSource {
 
 /** What a live connection contributes to validation (optional). */
 export interface LiveCluster {
-  readonly guests: readonly { readonly vmid: number; readonly name: string; readonly node: string }[];
+  /** Plain data (it may cross to a worker thread): each live guest's VMID, name, node and whether it is a template. */
+  readonly guests: readonly { readonly vmid: number; readonly name: string; readonly node: string; readonly template?: boolean }[];
 }
 
 export interface ValidationOptions {

@@ -9,6 +9,7 @@ import { detectFormat, entityId, isSampleFile } from '../iac/formats';
 import type { Issue } from '../iac/issues';
 import { checkManifestV1, checkManifestV2, manifestNodes, manifestVersion, type SiteFacts } from '../iac/manifest';
 import { REF_DIRS } from '../iac/eras';
+import { liveVmidConflicts, nixVmidSites, yamlVmidSites } from './liveConflicts';
 import { schemaIssues } from './schemaChoice';
 import { isRecord, ownRoot, SiteConfig } from '../iac/siteConfig';
 import { LineIndex } from '../iac/text';
@@ -20,7 +21,8 @@ import { diag, isKubernetesObject, schemaKeyFor, SOURCE_LIMIT, zero } from './sh
 
 export async function validate(ctx: ServiceContext, path: string, text: string, options: ValidationOptions = {}): Promise<IacDiagnostic[]> {
   try {
-    return await validateUnsafe(ctx, path, text, options);
+    const out = await validateUnsafe(ctx, path, text, options);
+    return options.live ? [...out, ...(await liveConflicts(ctx, path, text, options))] : out;
   } catch (err) {
     // Never throw at the editor: one clear diagnostic instead.
     return [
@@ -32,6 +34,15 @@ export async function validate(ctx: ServiceContext, path: string, text: string, 
       },
     ];
   }
+}
+
+/** VMIDs of this file that a live guest of another name already uses (only with a connection open). */
+async function liveConflicts(ctx: ServiceContext, path: string, text: string, options: ValidationOptions): Promise<IacDiagnostic[]> {
+  const format = detectFormat(path);
+  if (!format || !options.live || options.signal?.aborted) return [];
+  const nix = format === 'hosts-nix' || format === 'vm-definitions-nix';
+  const sites = nix ? nixVmidSites(text, ctx.options.nix ? await ctx.options.nix.declaredGuests(path, text) : []) : yamlVmidSites(format, text);
+  return liveVmidConflicts(sites, options.live, options.vmidRanges);
 }
 
 async function validateUnsafe(ctx: ServiceContext, path: string, text: string, options: ValidationOptions): Promise<IacDiagnostic[]> {
@@ -110,7 +121,7 @@ async function check(ctx: ServiceContext, format: IacFormat, path: string, data:
       vmidRanges: options.vmidRanges,
       readonlyVmids: options.readonlyVmids,
       readonlyGuests: options.declaredGuests,
-      live: options.live,
+      // Live VMID conflicts are checked for every kind of file at once (liveConflicts.ts), not here.
     };
     const unread = site ? await unreadPresets(site, data) : [];
     const key = version === 1 ? 'manifest-v1' : 'manifest-v2';

@@ -23,6 +23,10 @@ const PATHS = [
   '/nodes/{node}/tasks/{upid}/log',
   '/access/ticket',
   '/pools',
+  // Backups (src/sim/backups.ts); restores are POST /nodes/{node}/qemu|lxc, kept below with every method.
+  '/nodes/{node}/storage/{storage}/content',
+  '/nodes/{node}/storage/{storage}/content/{volume}',
+  '/nodes/{node}/vzdump',
 ];
 for (const t of ['qemu', 'lxc']) {
   const g = `/nodes/{node}/${t}/{vmid}`;

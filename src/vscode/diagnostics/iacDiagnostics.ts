@@ -10,6 +10,7 @@ import { diagnosticKey, toDiagnostic, vscodeDiagnosticKey } from '../language/co
 import { IAC_SCAN_EXCLUDE, IAC_SCAN_GLOB, isNixPath, mayBeIacPath } from '../language/selectors';
 import type { LazyLanguageService } from '../language/serviceHost';
 import { RequestCancelled } from '../../core/validate/worker/client';
+import type { LiveGuestSource } from './liveGuests';
 import { debounceMs, VALIDATION_SETTINGS, validationEnabled, validationOptions } from './options';
 
 /** How many files are validated at once in the workspace scan and when dependents are rechecked. */
@@ -58,8 +59,11 @@ export class IacDiagnostics extends Disposable {
   constructor(
     private readonly services: Services,
     private readonly host: LazyLanguageService,
+    /** The open connection's guests: VMIDs they use are conflicts for IaC files that declare them otherwise. */
+    private readonly live?: LiveGuestSource,
   ) {
     super();
+    if (live) this._register(live.onDidChange(() => void this.revalidateAll()));
     this.collection = this._register(vscode.languages.createDiagnosticCollection('proxmoxIac'));
     this._register(toDisposable(() => this.cancelAll()));
 
@@ -264,6 +268,7 @@ export class IacDiagnostics extends Disposable {
         diagnostics = await service.validate(path, text, {
           ...validationOptions(this.services.config),
           ...(format === 'manifest' ? { declaredGuests: this.nixReadonly } : {}),
+          ...(this.live?.current() ? { live: this.live.current() } : {}),
           signal: controller.signal,
         });
       }

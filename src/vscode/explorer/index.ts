@@ -5,6 +5,7 @@ import { registerConnectionCommands } from '../connections/commands';
 import { ConnectionStore } from '../connections/store';
 import type { Services } from '../services';
 import { ExplorerActions } from './actions';
+import { BackupActions } from './backupActions';
 import { CONFIG_SCHEME, ConfigDocumentProvider } from './configDocument';
 import { SHOW_MORE_COMMAND } from './items';
 import { type Element, ExplorerProvider } from './provider';
@@ -53,6 +54,7 @@ export function registerExplorer(services: Services, declaredSource?: () => Prom
     return treeView.reveal(provider.element(el.id), { select: true, focus: true, expand: false });
   });
   subs.push(...actions.register(), ...registerConnectionCommands(store, log));
+  subs.push(...new BackupActions(provider, tasks, config, log).register());
   subs.push(
     vscode.workspace.registerTextDocumentContentProvider(
       CONFIG_SCHEME,

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import {
+  backupsRowId,
+  guestRowIdOf,
   guestTooltip,
   parseFilter,
   parseRowId,
@@ -15,7 +17,8 @@ import type { ConnectionStore } from '../connections/store';
 import { type Config, onConfigChange } from '../util/config';
 import { Disposable } from '../util/dispose';
 import { Declarations, type DeclaredSource } from './declarations';
-import { agentAddresses, snapshotRows } from './guestChildren';
+import { agentAddresses } from './guestChildren';
+import { backupFolderChildren, backupRowOf, guestChildRows } from './backups';
 import { connectionRow, errorRow, treeItemOf, type Element } from './items';
 import { ensureShown, moreRowOf, pagedChildren, showMore } from './paging';
 import { ConnectionSession, type SessionHost } from './session';
@@ -152,7 +155,8 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
       return [...(error ? [this.element(error.id)] : []), ...pagedChildren(s, s.rootId, this.pageSize()).map((id) => this.element(id))];
     }
     const row = this.row(el.id);
-    if (row?.kind === 'guest' && row.guestId) return (await snapshotRows(s, row, () => this.api(s))).map((r) => this.element(r.id));
+    if (row?.kind === 'guest' && row.guestId) return (await guestChildRows(s, row, () => this.api(s))).map((r) => this.element(r.id));
+    if (row?.kind === 'backups') return (await backupFolderChildren(s, el.id, () => this.api(s))).map((r) => this.element(r.id));
     return pagedChildren(s, el.id, this.pageSize()).map((id) => this.element(id));
   }
 
@@ -217,6 +221,9 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
         return s.subtree?.rows.get(id) ?? s.snapshots.get(ref.guestRowId)?.find((r) => r.id === id);
       case 'row':
         return s.subtree?.rows.get(id);
+      case 'backups':
+      case 'backup':
+        return backupRowOf(s, id);
     }
   }
 
@@ -253,6 +260,16 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     const guestRowId = ref?.kind === 'snapshot' ? ref.guestRowId : rowId;
     s.snapshots.delete(guestRowId);
     const el = this.elements.get(guestRowId);
+    if (el) this.fire([el]);
+  }
+
+  /** Forgets a guest's backup list and re-reads it (after a backup action); `rowId` is any row of that guest. */
+  invalidateBackups(rowId: string): void {
+    const s = this.stateOf(rowId);
+    if (!s) return;
+    const guestRowId = guestRowIdOf(rowId);
+    s.backups.delete(guestRowId);
+    const el = this.elements.get(backupsRowId(guestRowId));
     if (el) this.fire([el]);
   }
 

@@ -15,6 +15,7 @@ import type { PveApi } from '../../core/pve/api';
 import type { ClusterSnapshot } from '../../core/pve/types';
 import type { ConnectionSettings } from '../connections/store';
 import { errorMessage } from '../util/log';
+import type { BackupListing } from './backups';
 
 /** What a session needs from the explorer around it. */
 export interface SessionHost {
@@ -48,6 +49,8 @@ export class ConnectionSession {
   opened = false;
   /** Snapshot rows per guest row id, fetched when the guest is expanded. */
   readonly snapshots = new Map<string, Row[]>();
+  /** Backup rows per guest row id, read when its "Backups" folder is expanded. */
+  readonly backups = new Map<string, BackupListing>();
   /** Agent addresses per guest id, with when they were read. */
   readonly ips = new Map<string, { at: number; ips: string[] }>();
   /** How many children a paged parent shows, when more than one page ("Show more" was clicked). */
@@ -140,6 +143,7 @@ export class ConnectionSession {
         if (next.rows.has(id)) continue;
         gone.push(id);
         this.snapshots.delete(id);
+        this.backups.delete(id);
         this.served.delete(id);
       }
     }
@@ -188,6 +192,7 @@ export class ConnectionSession {
 
   clearCaches(): void {
     this.snapshots.clear();
+    this.backups.clear();
     this.ips.clear();
   }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { DisposableStore } from '../util/dispose';
 import { IacDiagnostics } from '../diagnostics/iacDiagnostics';
+import type { LiveGuestSource } from '../diagnostics/liveGuests';
 import { registerValidateWorkspaceCommand } from '../diagnostics/validateWorkspace';
 import { PlanCodeLensProvider } from '../codelens/planLens';
 import { registerPlanCommand } from '../codelens/planCommand';
@@ -17,10 +18,13 @@ import { sharedLanguageService, type LanguageTestApi } from './serviceHost';
  * cheap: the language service (yaml, ajv, schemas) runs in a worker thread started when the first IaC
  * document needs it.
  */
-export function registerLanguageFeatures(services: Services, options: { testHooks?: boolean } = {}): vscode.Disposable & { readonly testApi?: LanguageTestApi } {
+export function registerLanguageFeatures(
+  services: Services,
+  options: { testHooks?: boolean; live?: LiveGuestSource } = {},
+): vscode.Disposable & { readonly testApi?: LanguageTestApi } {
   const store = new DisposableStore();
   const host = store.add(sharedLanguageService({ log: services.log, ...(options.testHooks ? { testHooks: true } : {}) }));
-  const diagnostics = store.add(new IacDiagnostics(services, host));
+  const diagnostics = store.add(new IacDiagnostics(services, host, options.live));
   const selector = IAC_DOCUMENT_SELECTOR;
   store.add(vscode.languages.registerHoverProvider(selector, new IacHoverProvider(host)));
   store.add(vscode.languages.registerCompletionItemProvider(selector, new IacCompletionProvider(host), ...COMPLETION_TRIGGERS));

@@ -4,6 +4,7 @@
  */
 import type { FileSource, IacLanguageService } from '../../core/validate/api';
 import { createLanguageService } from '../../core/validate/service';
+import { LIVE_VMID_CONFLICT, liveConflictFixes } from '../../core/validate/liveConflicts';
 import { clearNixEvalCache, declaredGuestsFromNix, nixCodeFixes, nixHover, validateNixFile } from '../../core/iac/nix/index';
 
 export interface EditorServiceOptions {
@@ -44,7 +45,12 @@ export function createEditorLanguageService(files: FileSource, options: EditorSe
     hover: (p, t, pos) => (isNix(p) ? (options.trusted ? nixHover(p, t, pos, { workspaceRoots: options.workspaceRoots }) : Promise.resolve(undefined)) : service.hover(p, t, pos)),
     completions: (p, t, pos) => service.completions(p, t, pos),
     definition: (p, t, pos) => service.definition(p, t, pos),
-    codeFixes: (p, t, r, d) => (isNix(p) ? Promise.resolve(nixCodeFixes(r, d)) : service.codeFixes(p, t, r, d)),
+    codeFixes: async (p, t, r, d) => {
+      // Live VMID conflicts have their own fix ("Use the next free VMID …") in every kind of file.
+      const rest = d.filter((x) => x.code !== LIVE_VMID_CONFLICT);
+      const own = isNix(p) ? nixCodeFixes(r, rest) : await service.codeFixes(p, t, r, rest);
+      return [...liveConflictFixes(r, d), ...own];
+    },
     lensTargets: (p, t) => service.lensTargets(p, t),
     declaredGuests: (roots) => service.declaredGuests(roots),
     invalidate: (p) => {

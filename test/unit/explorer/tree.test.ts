@@ -87,7 +87,8 @@ test('guests show state in icon and description; templates and containers are di
   assert.equal(db.description, '100 · stopped');
   const tmpl = t.rows.get(`${ROOT}/guest/qemu/9000`)!;
   assert.equal(tmpl.icon.id, 'file-symlink-directory');
-  assert.equal(tmpl.collapsible, 'none');
+  // Templates expand to their backups.
+  assert.equal(tmpl.collapsible, 'collapsed');
   assert.match(tmpl.contextValue, /\btemplate\b/);
   assert.equal(t.rows.get(`${ROOT}/guest/lxc/200`)!.icon.id, 'package');
 });
