@@ -10,7 +10,8 @@ export function agentEnabledInConfig(config: Readonly<Record<string, unknown>>):
   const v = config.agent;
   if (v === undefined || v === null) return false;
   if (typeof v === 'number' || typeof v === 'boolean') return Boolean(v);
-  for (const part of String(v).split(',')) {
+  if (typeof v !== 'string') return false;
+  for (const part of v.split(',')) {
     const [k, val] = part.includes('=') ? part.split('=', 2) : ['enabled', part];
     if (k.trim() === 'enabled') return /^(1|yes|on|true)$/i.test(val.trim());
   }
