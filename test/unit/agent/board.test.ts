@@ -32,7 +32,7 @@ const byVmid = (reports: readonly AgentReport[]) => new Map(reports.map((r) => [
 
 test('one round: every QEMU guest gets the state, OS, host name and addresses its agent gives', async () => {
   const client = clientFor(s);
-  const board = new AgentBoard(async () => client);
+  const board = new AgentBoard(() => Promise.resolve(client));
   await board.round();
   const r = byVmid(board.snapshot().reports);
   assert.ok(!r.has(9002) && !r.has(120), 'templates and containers are not rows');
@@ -71,7 +71,7 @@ test('one round: every QEMU guest gets the state, OS, host name and addresses it
 });
 
 test('grouped by template: the clones of 9002 that never answer come first and say so', async () => {
-  const board = new AgentBoard(async () => clientFor(s));
+  const board = new AgentBoard(() => Promise.resolve(clientFor(s)));
   await board.round();
   const snap = board.snapshot();
   const groups = groupByTemplate(snap.reports, snap.templates);
@@ -91,7 +91,7 @@ test('a linked clone made through the API joins its template\'s group', async ()
   await client.waitForTask(await client.clone({ node: 'prom', type: 'qemu', vmid: 9002 }, { newid: 118, name: 'tofu-web-3' }));
   const config = await client.config({ node: 'prom', type: 'qemu', vmid: 118 });
   assert.match(String(config.scsi0), /^local-zfs:base-9002-disk-0\/vm-118-disk-0,/);
-  const board = new AgentBoard(async () => client);
+  const board = new AgentBoard(() => Promise.resolve(client));
   await board.round();
   assert.equal(byVmid(board.snapshot().reports).get(118)?.clonedFrom, 9002);
   await client.waitForTask(await client.destroy({ node: 'prom', type: 'qemu', vmid: 118 }));
@@ -126,7 +126,7 @@ test('at most 8 requests in flight, however many guests; slow agents do not hold
   try {
     target.injectFault('/nodes/*/qemu/*/agent/*', { latencyMs: 40 });
     const c = counting(clientFor(target));
-    const board = new AgentBoard(async () => c.api, { maxInFlight: 8 });
+    const board = new AgentBoard(() => Promise.resolve(c.api), { maxInFlight: 8 });
     await board.round();
     assert.ok(c.peak() <= 8, `peak ${c.peak()} requests in flight`);
     assert.ok(c.peak() >= 4, `the limiter lets requests overlap (peak ${c.peak()})`);
@@ -139,7 +139,7 @@ test('at most 8 requests in flight, however many guests; slow agents do not hold
 test('backoff: a silent agent is asked again after 2, then 4 intervals; a healthy one every interval', async () => {
   let now = 1_000_000;
   const c = counting(clientFor(s));
-  const board = new AgentBoard(async () => c.api, { intervalMs: 30_000, now: () => now });
+  const board = new AgentBoard(() => Promise.resolve(c.api), { intervalMs: 30_000, now: () => now });
   await board.round();
   const pings = (vmid: number) => c.calls.filter((x) => x === `agentPing ${vmid}`).length;
   assert.equal(pings(110), 1);
@@ -170,7 +170,7 @@ test('a token without VM.GuestAgent.Audit: "no permission" with the privilege na
   const secret = randomUUID();
   s.state.tokens.set(id, { id, secret, acl: [{ path: '/', privs: ['VM.Audit', 'Sys.Audit'], propagate: true }] });
   const client = new PveClient({ url: s.url, user: id, auth: 'token', fingerprint: s.fingerprint }, secret, { retry: { attempts: 1 } });
-  const board = new AgentBoard(async () => client);
+  const board = new AgentBoard(() => Promise.resolve(client));
   await board.round();
   const doc1 = byVmid(board.snapshot().reports).get(104)!;
   assert.equal(doc1.state, 'no-permission');
@@ -180,7 +180,7 @@ test('a token without VM.GuestAgent.Audit: "no permission" with the privilege na
 
 test('the row buttons: Ping asks only ping and keeps what the last full check learned', async () => {
   const c = counting(clientFor(s));
-  const board = new AgentBoard(async () => c.api);
+  const board = new AgentBoard(() => Promise.resolve(c.api));
   await board.round();
   const before = c.calls.length;
   const r = await board.check(152, 'ping');
