@@ -7,6 +7,8 @@ import { registerExplorer } from './vscode/explorer';
 import { extensionExports } from './vscode/exports';
 import { registerWalkthrough } from './vscode/welcome/walkthrough';
 import { registerTasks } from './vscode/tasks/register';
+import { registerGraph } from './vscode/graph/register';
+import { liveSourceOf } from './vscode/graph/live';
 
 /**
  * Composition root: builds the shared services, hands them to each capability and shows an activation
@@ -30,13 +32,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     context.subscriptions.push(registerLanguageFeatures(services));
     context.subscriptions.push(registerWalkthrough(log));
     context.subscriptions.push(registerTasks(services));
+    const graph = registerGraph(services, liveSourceOf(explorer));
+    context.subscriptions.push(graph);
     const activationMs = performance.now() - started;
     const cpu = process.cpuUsage(startedCpu);
     const activationCpuMs = (cpu.user + cpu.system) / 1000;
     log.info(`Proxmox IaC activated in ${activationMs.toFixed(2)} ms (${activationCpuMs.toFixed(2)} ms CPU)`);
     return extensionExports(
       { testMode: context.extensionMode === vscode.ExtensionMode.Test, forceProduction: process.env.PROXMOX_IAC_TEST_EXPORTS === 'production' },
-      { services, activationMs, activationCpuMs, explorer },
+      { services, activationMs, activationCpuMs, explorer, graph },
     );
   } catch (err) {
     void reportError(log, 'Proxmox IaC could not start', err);

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ExplorerApi } from './explorer';
+import type { GraphApi } from './graph/register';
 import type { Config } from './util/config';
 
 /**
@@ -21,4 +22,6 @@ export interface ExtensionApi {
   readonly activationCpuMs: number;
   /** The explorer's tree, connections and tasks (tests drive and inspect it through this). */
   readonly explorer?: ExplorerApi;
+  /** The manifest graph panels. */
+  readonly graph?: GraphApi;
 }

@@ -65,6 +65,8 @@ function toLens(path: string, target: LensTarget): vscode.CodeLens[] {
   switch (target.kind) {
     case 'manifest':
       return [
+        // Showing the graph runs nothing, so it needs no trust and gets no "(runs nothing …)" note.
+        new vscode.CodeLens(range, { title: 'Show Graph', tooltip: `Draw ${target.name}'s nodes, their create order and live state`, command: 'proxmoxIac.showGraph', arguments: [{ file: path }] }),
         lens('Plan all', 'proxmoxIac.plan', `iac-driver: create --dry-run for every node of ${target.name}`),
         lens('Test', 'proxmoxIac.test', `iac-driver: create, verify and destroy ${target.name}`),
       ];

@@ -1,0 +1,31 @@
+/**
+ * Layout with ELK (elkjs, its single-file build: no worker file to serve under the CSP). It runs here in the
+ * page, not in the extension host: a large graph takes long enough to lay out that the extension host (which
+ * also serves the explorer, diagnostics and lenses) must not do it.
+ */
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { GraphView } from '../../src/core/graph/graphView';
+import { elkInputOf } from '../../src/core/graph/layoutInput';
+
+export interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface Layout {
+  readonly boxes: Map<string, Box>;
+  readonly width: number;
+  readonly height: number;
+}
+
+let elk: InstanceType<typeof ELK> | undefined;
+
+export async function layoutGraph(view: GraphView): Promise<Layout> {
+  elk ??= new ELK();
+  const out = await elk.layout(elkInputOf(view));
+  const boxes = new Map<string, Box>();
+  for (const c of out.children ?? []) boxes.set(c.id, { x: c.x ?? 0, y: c.y ?? 0, width: c.width ?? 0, height: c.height ?? 0 });
+  return { boxes, width: out.width ?? 0, height: out.height ?? 0 };
+}
