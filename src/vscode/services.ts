@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ExplorerApi } from './explorer';
 import type { GraphApi } from './graph/register';
+import type { AgentBoardApi } from './webviews/agentboard/register';
 import type { Config } from './util/config';
 
 /**
@@ -24,4 +25,6 @@ export interface ExtensionApi {
   readonly explorer?: ExplorerApi;
   /** The manifest graph panels. */
   readonly graph?: GraphApi;
+  /** The guest-agent status boards. */
+  readonly agentBoard?: AgentBoardApi;
 }

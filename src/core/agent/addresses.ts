@@ -12,6 +12,32 @@ export interface ShownAddress {
   readonly local: boolean;
 }
 
+const V4_PART = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const V4 = new RegExp(`^${V4_PART}(?:\\.${V4_PART}){3}$`);
+
+/**
+ * Whether `address` really is an address of `family`. The agent runs inside the guest, so what it reports
+ * ("evil.example", "-oProxyCommand=…") is untrusted: only real addresses reach the board, SSH or the clipboard.
+ * Pure (the webview has no node:net).
+ */
+export function isIpAddress(address: string, family: 'ipv4' | 'ipv6'): boolean {
+  if (address.length > 45) return false;
+  if (family === 'ipv4') return V4.test(address);
+  if (!/^[0-9a-fA-F:.]+$/.test(address) || !address.includes(':')) return false;
+  const halves = address.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
+  let count = 0;
+  for (const [i, g] of groups.entries()) {
+    if (i === groups.length - 1 && g.includes('.')) {
+      if (!V4.test(g)) return false;
+      count += 2;
+    } else if (/^[0-9a-fA-F]{1,4}$/.test(g)) count += 1;
+    else return false;
+  }
+  return halves.length === 2 ? count <= 7 : count === 8;
+}
+
 export function isLocalAddress(address: string, family: 'ipv4' | 'ipv6'): boolean {
   const a = address.split('%')[0].toLowerCase();
   if (family === 'ipv4') return a.startsWith('127.') || a.startsWith('169.254.');
@@ -23,7 +49,11 @@ export function addressesOf(interfaces: readonly AgentInterface[]): ShownAddress
   const out: ShownAddress[] = [];
   for (const i of interfaces) {
     const loopbackIface = i.name === 'lo' || /^loopback/i.test(i.name);
-    for (const a of i.addresses) out.push({ interface: i.name, address: a.address.split('%')[0], prefix: a.prefix, family: a.family, local: loopbackIface || isLocalAddress(a.address, a.family) });
+    for (const a of i.addresses) {
+      const bare = a.address.split('%')[0];
+      if (!isIpAddress(bare, a.family)) continue;
+      out.push({ interface: i.name, address: bare, prefix: a.prefix, family: a.family, local: loopbackIface || isLocalAddress(bare, a.family) });
+    }
   }
   return out;
 }

@@ -60,6 +60,11 @@ export class AgentBoard {
     };
   }
 
+  /** VMIDs whose check is on its way. */
+  checking(): number[] {
+    return [...this.#inFlight];
+  }
+
   /** The latest report for a VMID (the explorer may show it). */
   latest(vmid: number): AgentReport | undefined {
     return this.#reports.get(vmid);
