@@ -3,7 +3,7 @@
  * page, not in the extension host: a large graph takes long enough to lay out that the extension host (which
  * also serves the explorer, diagnostics and lenses) must not do it.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
+import ELK, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import type { GraphView } from '../../src/core/graph/graphView';
 import { elkInputOf } from '../../src/core/graph/layoutInput';
 
@@ -24,7 +24,8 @@ let elk: InstanceType<typeof ELK> | undefined;
 
 export async function layoutGraph(view: GraphView): Promise<Layout> {
   elk ??= new ELK();
-  const out = await elk.layout(elkInputOf(view));
+  const input: ElkNode = elkInputOf(view);
+  const out = await elk.layout(input);
   const boxes = new Map<string, Box>();
   for (const c of out.children ?? []) boxes.set(c.id, { x: c.x ?? 0, y: c.y ?? 0, width: c.width ?? 0, height: c.height ?? 0 });
   return { boxes, width: out.width ?? 0, height: out.height ?? 0 };
