@@ -38,6 +38,7 @@ export class AgentBoardPanel extends Disposable {
   private version = 0;
   private postTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly abort = new AbortController();
+  private readonly poller: VisiblePoller;
   lastReport: RenderReport | undefined;
   pageState: PageState | undefined;
 
@@ -54,7 +55,7 @@ export class AgentBoardPanel extends Disposable {
     panel.webview.html = renderWebviewHtml(panel.webview, services.context.extensionUri, { bundle: 'agentboard', title: panel.title, initialState: { connectionId: connection.id } });
     this.board = new AgentBoard(client, { maxInFlight: MAX_IN_FLIGHT, intervalMs: AGENT_INTERVAL_MS, onChange: () => this.schedulePost() });
     this._register(onValidMessage(panel.webview, 'Guest-agent board', isFromPage, services.log, (m) => this.handle(m)));
-    this._register(new VisiblePoller(panel, BOARD_POLL_MS, () => this.round(false)));
+    this.poller = this._register(new VisiblePoller(panel, BOARD_POLL_MS, () => this.round(false)));
     this._register(panel.onDidDispose(() => this.dispose()));
   }
 
@@ -65,6 +66,11 @@ export class AgentBoardPanel extends Disposable {
     this._onDidDispose.fire();
     super.dispose();
     this.panel.dispose();
+  }
+
+  /** Whether a round is running or scheduled (false while the panel is hidden). */
+  get polling(): boolean {
+    return this.poller.active;
   }
 
   private async round(force: boolean): Promise<void> {

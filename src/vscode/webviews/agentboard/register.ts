@@ -43,7 +43,9 @@ function boardClients(store: ConnectionStore): { get(c: ConnectionSettings): Pro
       client.catch(() => clients.get(c.id)?.client === client && clients.delete(c.id));
       return client;
     },
-    dispose: () => subs.forEach((s) => s.dispose()),
+    dispose: () => {
+      for (const s of subs) s.dispose();
+    },
   };
 }
 
