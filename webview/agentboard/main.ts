@@ -210,4 +210,7 @@ function render(): void {
   host.post({ type: 'rendered', report: { version: board.version, filter: state.filter, sort: state.sort, showLocal: state.showLocal, groups: rendered } });
 }
 
-host.post({ type: 'ready', ...(host.savedState() ? { state: { ...state } } : {}) });
+const hadState = host.savedState() !== undefined;
+// Saved at once, so the serializer can bring this board back after a reload even if nothing was changed.
+host.setState({ ...state });
+host.post({ type: 'ready', ...(hadState ? { state: { ...state } } : {}) });
