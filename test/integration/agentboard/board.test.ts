@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentBoardPanel } from '../../../src/vscode/webviews/agentboard/panel';
-import { activateExtension, screenshot, webviewClick, webviewPost, workspaceDir } from '../harness';
+import { activateExtension, EXTENSION_ID, screenshot, webviewClick, webviewPost, workspaceDir } from '../harness';
 import { boardApi, capturingLog, markerPath, reloaded, row, rows, settled, simControl, waitFor, waitForAsync, waitForRender, waitForWebviewText } from './util';
 
 if (!reloaded()) {
@@ -12,8 +12,8 @@ if (!reloaded()) {
     let panel: AgentBoardPanel;
 
     it('opens from "Proxmox: Show Guest Agent Status" and the explorer\'s connection menu', async () => {
-      const api = await activateExtension();
-      const contributes = (vscode.extensions.all.find((e) => e.exports === api)?.packageJSON as { contributes: { commands: { command: string; title: string }[]; menus: Record<string, { command: string; when?: string }[]> } } | undefined)?.contributes;
+      await activateExtension();
+      const contributes = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { commands: { command: string; title: string }[]; menus: Record<string, { command: string; when?: string }[]> } } | undefined)?.contributes;
       assert.equal(contributes?.commands.find((c) => c.command === 'proxmoxIac.showAgentBoard')?.title, 'Show Guest Agent Status');
       assert.ok(contributes?.menus['view/item/context'].some((m) => m.command === 'proxmoxIac.showAgentBoard' && /viewItem =~ \/\^connection\//.test(m.when ?? '')));
       const board = await boardApi();
