@@ -8,13 +8,14 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '../shared/base.css';
 import './style.css';
-import { topologyKey, type GraphView, type ViewNode } from '../../src/core/graph/graphView';
+import type { GraphView, ViewNode } from '../../src/core/graph/graphView';
+import { topologyKey } from '../../src/core/graph/layoutInput';
 import { isPageState, isToPage, type FromPage, type NodeAction, type PageState, type RenderReport } from '../../src/core/webviews/graph/protocol';
 import { connectHost, initialState } from '../shared/host';
 import { drawAll, nodeElement, updateNodes } from './draw';
 import { standaloneSvg } from './exportSvg';
 import { neighbour } from './keyboard';
-import { layoutGraph, type Layout } from './layout';
+import { layoutGraph, warmUp, type Layout } from './layout';
 import { Viewport } from './viewport';
 
 const host = connectHost<PageState, FromPage>(isPageState);
@@ -128,7 +129,7 @@ async function render(nextVersion: number, next: GraphView): Promise<void> {
       placed = true;
     }
   } else {
-    updateNodes(nodesLayer, next.nodes, state.destroyOrder);
+    updateNodes(next.nodes, state.destroyOrder);
   }
   if (selected && !next.nodes.some((n) => n.id === selected)) select(undefined);
   else updateSelection();
@@ -243,7 +244,7 @@ nodesLayer.addEventListener('keydown', (e) => {
 destroyToggle.addEventListener('change', () => {
   state.destroyOrder = destroyToggle.checked;
   if (view) {
-    updateNodes(nodesLayer, view.nodes, state.destroyOrder);
+    updateNodes(view.nodes, state.destroyOrder);
     report(false, 0, 0);
   }
   saveState();
@@ -259,4 +260,7 @@ $('#export').addEventListener('click', () => {
 });
 
 host.setState({ ...state });
+// ELK initialises its algorithms on first use (most of a small graph's first layout): do that while the
+// extension builds the view, not after it arrives.
+void warmUp();
 host.post({ type: 'ready', ...(saved ? { state: saved } : {}) });

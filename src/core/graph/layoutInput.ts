@@ -59,3 +59,11 @@ export function elkInputOf(view: GraphView): ElkInput {
     edges: view.edges.filter((e) => ids.has(e.from) && ids.has(e.to)).map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
   };
 }
+
+/**
+ * What decides the layout: the nodes, their box sizes and the edges. An edit that keeps this (a changed VMID
+ * of the same width, a new problem, a guest that starts) re-renders without a new layout, so positions stay.
+ */
+export function topologyKey(view: GraphView): string {
+  return JSON.stringify([view.nodes.map((n) => [n.id, boxWidth(n)]), view.edges.map((e) => [e.from, e.to])]);
+}

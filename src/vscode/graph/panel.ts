@@ -31,6 +31,9 @@ export class GraphPanel extends Disposable {
   readonly onDidDispose = this._onDidDispose.event;
 
   private view: GraphView | undefined;
+  private readonly poller: VisiblePoller;
+  /** Live-state polls so far (tests check that none happen while the panel is hidden). */
+  polls = 0;
   private version = 0;
   private ready = false;
   private live: LiveSnapshot | undefined;
@@ -62,7 +65,7 @@ export class GraphPanel extends Disposable {
     this._register(vscode.languages.onDidChangeDiagnostics((e) => e.uris.some((u) => u.fsPath === file) && this.schedule()));
     const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(file)), basename(file))));
     this._register(watcher.onDidChange(() => this.schedule()));
-    this._register(new VisiblePoller(panel, LIVE_POLL_MS, () => this.pollLive()));
+    this.poller = this._register(new VisiblePoller(panel, LIVE_POLL_MS, () => this.pollLive()));
     this._register(panel.onDidDispose(() => this.dispose()));
   }
 
@@ -102,6 +105,7 @@ export class GraphPanel extends Disposable {
   }
 
   private async pollLive(): Promise<void> {
+    this.polls++;
     try {
       this.live = await this.liveSource();
       this.liveFailed = false;
@@ -204,6 +208,11 @@ export class GraphPanel extends Disposable {
       void vscode.window.showErrorMessage(`The graph could not be saved to ${target.fsPath}: ${errorMessage(err)}. Choose another folder.`);
       waiter?.resolve(undefined);
     }
+  }
+
+  /** A live-state poll is scheduled or running: only while the panel is visible. */
+  get polling(): boolean {
+    return this.poller.active;
   }
 
   /** Current view (tests). */

@@ -55,6 +55,19 @@ if (!reloaded()) {
       await screenshot('graph-live-state');
     });
 
+    it('polls live state only while visible: hidden behind an editor it stops, shown again it polls at once', async () => {
+      await waitFor(() => panel.polling, 'polling while visible');
+      const column = panel.panel.viewColumn ?? vscode.ViewColumn.Two;
+      const other = await vscode.workspace.openTextDocument(N1());
+      await vscode.window.showTextDocument(other, column);
+      await waitFor(() => !panel.panel.visible, 'the panel hidden');
+      await waitFor(() => !panel.polling, 'polling to stop while hidden');
+      const polls = panel.polls;
+      panel.panel.reveal();
+      await waitFor(() => panel.panel.visible && panel.polls > polls, 'a poll as soon as the panel shows again');
+      await waitForRender(panel, (x) => x.nodes.length === 2, 'the graph again');
+    });
+
     it('the destroy-order toggle renumbers the nodes in reverse', async () => {
       await webviewClick('#destroy');
       let r = await waitForRender(panel, (x) => x.destroyOrder, 'the destroy order');
