@@ -200,9 +200,9 @@ function updateSelection(): void {
   }
 }
 
-function reveal(id: string): void {
+function reveal(id: string, focus: boolean): void {
   select(id);
-  host.post({ type: 'reveal', id });
+  host.post({ type: 'reveal', id, focus });
 }
 
 function run(action: NodeAction): void {
@@ -211,7 +211,7 @@ function run(action: NodeAction): void {
 
 nodesLayer.addEventListener('click', (e) => {
   const id = (e.target as Element).closest('g.node')?.getAttribute('data-id');
-  if (id) reveal(id);
+  if (id) reveal(id, false);
 });
 nodesLayer.addEventListener('contextmenu', (e) => {
   const id = (e.target as Element).closest('g.node')?.getAttribute('data-id');
@@ -231,7 +231,7 @@ nodesLayer.addEventListener('keydown', (e) => {
   if (!current || !view || !layout) return;
   if (e.key === 'Enter' || e.key === ' ') {
     e.preventDefault();
-    reveal(current.id);
+    reveal(current.id, true);
     return;
   }
   const next = neighbour(e.key, current, view.nodes, layout.boxes);

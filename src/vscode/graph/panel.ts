@@ -134,7 +134,7 @@ export class GraphPanel extends Disposable {
         this.pageState = message.state;
         return;
       case 'reveal':
-        await this.reveal(message.id);
+        await this.reveal(message.id, message.focus === true);
         return;
       case 'run':
         await this.run(message.action, message.id);
@@ -153,7 +153,7 @@ export class GraphPanel extends Disposable {
   }
 
   /** Opens the manifest at the node's declaration. */
-  async reveal(id: string): Promise<void> {
+  async reveal(id: string, focus = true): Promise<void> {
     const node = this.node(id);
     if (!node) return;
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(this.file));
@@ -163,7 +163,7 @@ export class GraphPanel extends Disposable {
     await vscode.window.showTextDocument(document, {
       viewColumn: visible?.viewColumn ?? (this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One),
       selection: new vscode.Range(position, position),
-      preserveFocus: false,
+      preserveFocus: !focus,
     });
   }
 

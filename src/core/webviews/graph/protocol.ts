@@ -23,7 +23,8 @@ export type ToPage =
 export type FromPage =
   /** The page loaded; `state` is what it kept from before (a reload, or the panel hidden and shown). */
   | { readonly type: 'ready'; readonly state?: PageState }
-  | { readonly type: 'reveal'; readonly id: string }
+  /** Shows the node's declaration; `focus`: move the keyboard focus to the editor (Enter), not for a click. */
+  | { readonly type: 'reveal'; readonly id: string; readonly focus?: boolean }
   | { readonly type: 'run'; readonly action: NodeAction; readonly id: string }
   | { readonly type: 'rendered'; readonly report: RenderReport }
   | { readonly type: 'svg'; readonly svg: string }
@@ -118,7 +119,7 @@ export function isFromPage(v: unknown): v is FromPage {
     case 'ready':
       return isOptional(isPageState)(v.state);
     case 'reveal':
-      return isId(v.id);
+      return isId(v.id) && isOptional(isBoolean)(v.focus);
     case 'run':
       return isNodeAction(v.action) && isId(v.id);
     case 'rendered':
