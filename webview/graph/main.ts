@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '../shared/base.css';
 import './style.css';
 import type { GraphView, ViewNode } from '../../src/core/graph/graphView';
-import { topologyKey } from '../../src/core/graph/layoutInput';
+import { topologyHash, topologyKey } from '../../src/core/graph/layoutInput';
 import { isPageState, isToPage, type FromPage, type NodeAction, type PageState, type RenderReport } from '../../src/core/webviews/graph/protocol';
 import { connectHost, initialState } from '../shared/host';
 import { drawAll, nodeElement, updateNodes } from './draw';
@@ -62,7 +62,19 @@ const viewport = new Viewport(svg, layer, state, () => {
 
 function saveState(): void {
   host.setState({ ...state });
-  host.post({ type: 'stateChanged', state: { ...state } });
+  const { layout: _layout, ...small } = state;
+  host.post({ type: 'stateChanged', state: small });
+}
+
+function savedLayoutFor(hash: string): Layout | undefined {
+  const saved = state.layout;
+  if (saved?.hash !== hash) return undefined;
+  return { width: saved.width, height: saved.height, boxes: new Map(saved.boxes.map(([id, x, y, width, height]) => [id, { x, y, width, height }])) };
+}
+
+function keepLayout(hash: string, l: Layout): void {
+  state.layout = { hash, width: l.width, height: l.height, boxes: [...l.boxes].map(([id, b]) => [id, b.x, b.y, b.width, b.height] as const) };
+  host.setState({ ...state });
 }
 
 let view: GraphView | undefined;
@@ -105,7 +117,10 @@ async function render(nextVersion: number, next: GraphView): Promise<void> {
   const key = topologyKey(next);
   const relayout = !layout || key !== topology;
   let layoutMs = 0;
-  if (relayout) {
+  const hash = topologyHash(key);
+  const reused = relayout ? savedLayoutFor(hash) : undefined;
+  if (reused) layout = reused;
+  else if (relayout) {
     try {
       layout = await layoutGraph(next);
     } catch (err) {
@@ -114,6 +129,7 @@ async function render(nextVersion: number, next: GraphView): Promise<void> {
       return;
     }
     layoutMs = performance.now() - started;
+    keepLayout(hash, layout);
   }
   const drawStarted = performance.now();
   const focused = (document.activeElement)?.closest?.('g.node')?.getAttribute('data-id') ?? undefined;
@@ -168,7 +184,7 @@ function report(relayout: boolean, layoutMs: number, renderMs: number): void {
 function showHeader(v: GraphView): void {
   $('#title').textContent = `${v.title} — ${v.nodes.length} ${v.nodes.length === 1 ? 'node' : 'nodes'}`;
   $('#legend').textContent = v.connection
-    ? `Live state from ${v.connection}: ● running  ◐ stopped  ○ missing (declared, not on the cluster)  ⚠ problems in the file`
+    ? `Live state from ${v.connection}: green dot running, grey dot stopped, ring missing (declared, not on the cluster); ⚠ problems in the file`
     : 'No connection open: live state is off.  ⚠ problems in the file';
   if (v.message) showMessage(v.message);
   else $<HTMLElement>('#message').hidden = true;
