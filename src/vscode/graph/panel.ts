@@ -40,8 +40,9 @@ export class GraphPanel extends Disposable {
   private liveFailed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private exportWaiter: { target?: vscode.Uri; resolve: (uri: vscode.Uri | undefined) => void } | undefined;
-  /** When the last update started building the view (for the benchmark's edit timing). */
-  updateStartedAt = 0;
+  /** When the update that sent each recent version started building its view (the benchmark's edit timing). */
+  readonly startedAt = new Map<number, number>();
+  private updateStartedAt = 0;
   lastReport: RenderReport | undefined;
   pageState: PageState | undefined;
 
@@ -101,7 +102,9 @@ export class GraphPanel extends Disposable {
 
   private post(): void {
     if (!this.ready || !this.view || this.isDisposed) return;
-    void this.panel.webview.postMessage({ type: 'graph', version: ++this.version, view: this.view });
+    this.startedAt.set(++this.version, this.updateStartedAt);
+    this.startedAt.delete(this.version - 50);
+    void this.panel.webview.postMessage({ type: 'graph', version: this.version, view: this.view });
   }
 
   private async pollLive(): Promise<void> {
