@@ -109,6 +109,7 @@ export class GraphPanel extends Disposable {
 
   private async pollLive(): Promise<void> {
     this.polls++;
+    const before = JSON.stringify(this.live ?? null);
     try {
       this.live = await this.liveSource();
       this.liveFailed = false;
@@ -118,7 +119,8 @@ export class GraphPanel extends Disposable {
       this.liveFailed = true;
       this.live = undefined;
     }
-    await this.update();
+    // An unchanged cluster re-renders nothing.
+    if (!this.view || JSON.stringify(this.live ?? null) !== before) await this.update();
   }
 
   private async handle(message: FromPage): Promise<void> {
