@@ -132,13 +132,17 @@ export async function runSuite({ suite, install, chromium, onEvent = () => {}, r
           }
           answer(req.id, { ok: true, result: texts });
         } else if (req.action === 'frameClick') {
+          // A webview shown again loads its page anew, so wait (up to 30 s) for the element to appear.
           let clicked = false;
-          for (const frame of page.frames().filter((f) => f !== page.mainFrame())) {
-            const loc = frame.locator(req.selector);
-            if ((await loc.count().catch(() => 0)) === 0) continue;
-            await loc.first().click({ timeout: 30_000, button: req.button ?? 'left' });
-            clicked = true;
-            break;
+          for (const until = Date.now() + 30_000; !clicked && Date.now() < until; ) {
+            for (const frame of page.frames().filter((f) => f !== page.mainFrame())) {
+              const loc = frame.locator(req.selector);
+              if ((await loc.count().catch(() => 0)) === 0) continue;
+              await loc.first().click({ timeout: 30_000, button: req.button ?? 'left' });
+              clicked = true;
+              break;
+            }
+            if (!clicked) await new Promise((r) => setTimeout(r, 200));
           }
           answer(req.id, clicked ? { ok: true } : { ok: false, error: `no webview element matches ${req.selector}` });
         } else if (req.action === 'webviewPost') {

@@ -16,14 +16,21 @@ function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, 
   return e;
 }
 
-export function nodeElement(root: Element, id: string): SVGGElement | null {
-  return root.querySelector<SVGGElement>(`g.node[data-id="${CSS.escape(id)}"]`);
+/** The drawn node groups by id (kept by drawAll, so lookups are not a selector search per node). */
+const groups = new Map<string, SVGGElement>();
+/** What each group shows now, so an update touches only the nodes that changed. */
+const shown = new Map<string, string>();
+
+export function nodeElement(_root: Element, id: string): SVGGElement | null {
+  return groups.get(id) ?? null;
 }
 
 /** Rebuilds every node and edge in `layer` from a new layout. */
 export function drawAll(edgesLayer: SVGGElement, nodesLayer: SVGGElement, nodes: readonly ViewNode[], edges: readonly { from: string; to: string }[], layout: Layout, destroy: boolean): void {
   edgesLayer.replaceChildren();
   nodesLayer.replaceChildren();
+  groups.clear();
+  shown.clear();
   const edgeFragment = document.createDocumentFragment();
   for (const e of edges) {
     const a = layout.boxes.get(e.from);
@@ -48,21 +55,28 @@ export function drawAll(edgesLayer: SVGGElement, nodesLayer: SVGGElement, nodes:
       el('circle', { class: 'state', cx: box.width - 12, cy: 12, r: 5 }),
       el('text', { class: 'problem', x: box.width - 12, y: box.height - 8, 'text-anchor': 'middle' }),
     );
+    groups.set(n.id, g);
     fillNode(g, n, destroy);
     fragment.append(g);
   }
   nodesLayer.append(fragment);
 }
 
-/** Refreshes the contents of existing node groups (same topology, same layout). */
-export function updateNodes(nodesLayer: SVGGElement, nodes: readonly ViewNode[], destroy: boolean): void {
+/** Refreshes the node groups whose contents changed (same topology, same layout); returns how many. */
+export function updateNodes(nodes: readonly ViewNode[], destroy: boolean): number {
+  let changed = 0;
   for (const n of nodes) {
-    const g = nodeElement(nodesLayer, n.id);
-    if (g) fillNode(g, n, destroy);
+    const g = groups.get(n.id);
+    if (g && fillNode(g, n, destroy)) changed++;
   }
+  return changed;
 }
 
-function fillNode(g: SVGGElement, n: ViewNode, destroy: boolean): void {
+/** Fills a node group; false when it already showed exactly this. */
+function fillNode(g: SVGGElement, n: ViewNode, destroy: boolean): boolean {
+  const key = JSON.stringify([n, destroy]);
+  if (shown.get(n.id) === key) return false;
+  shown.set(n.id, key);
   const number = destroy ? n.destroyOrder : n.order;
   const classes = ['node', `type-${n.type}`];
   if (n.state) classes.push(`state-${n.state}`);
@@ -82,6 +96,7 @@ function fillNode(g: SVGGElement, n: ViewNode, destroy: boolean): void {
   } else {
     g.removeAttribute('data-vscode-context');
   }
+  return true;
 }
 
 function setText(g: SVGGElement, selector: string, text: string): void {

@@ -5,7 +5,7 @@
  */
 import ELK, { type ElkNode } from 'elkjs/lib/elk.bundled.js';
 import type { GraphView } from '../../src/core/graph/graphView';
-import { elkInputOf } from '../../src/core/graph/layoutInput';
+import { elkInputOf, LAYOUT_OPTIONS } from '../../src/core/graph/layoutInput';
 
 export interface Box {
   readonly x: number;
@@ -21,6 +21,12 @@ export interface Layout {
 }
 
 let elk: InstanceType<typeof ELK> | undefined;
+
+/** Runs one tiny layout so ELK's one-time set-up is done before the first real graph arrives. */
+export async function warmUp(): Promise<void> {
+  elk ??= new ELK();
+  await elk.layout({ id: 'warm-up', layoutOptions: LAYOUT_OPTIONS, children: [{ id: 'a', width: 10, height: 10 }, { id: 'b', width: 10, height: 10 }], edges: [{ id: 'e', sources: ['a'], targets: ['b'] }] }).catch(() => undefined);
+}
 
 export async function layoutGraph(view: GraphView): Promise<Layout> {
   elk ??= new ELK();

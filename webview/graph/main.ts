@@ -8,13 +8,14 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '../shared/base.css';
 import './style.css';
-import { topologyKey, type GraphView, type ViewNode } from '../../src/core/graph/graphView';
+import type { GraphView, ViewNode } from '../../src/core/graph/graphView';
+import { topologyHash, topologyKey } from '../../src/core/graph/layoutInput';
 import { isPageState, isToPage, type FromPage, type NodeAction, type PageState, type RenderReport } from '../../src/core/webviews/graph/protocol';
 import { connectHost, initialState } from '../shared/host';
 import { drawAll, nodeElement, updateNodes } from './draw';
 import { standaloneSvg } from './exportSvg';
 import { neighbour } from './keyboard';
-import { layoutGraph, type Layout } from './layout';
+import { layoutGraph, warmUp, type Layout } from './layout';
 import { Viewport } from './viewport';
 
 const host = connectHost<PageState, FromPage>(isPageState);
@@ -61,7 +62,19 @@ const viewport = new Viewport(svg, layer, state, () => {
 
 function saveState(): void {
   host.setState({ ...state });
-  host.post({ type: 'stateChanged', state: { ...state } });
+  const { layout: _layout, ...small } = state;
+  host.post({ type: 'stateChanged', state: small });
+}
+
+function savedLayoutFor(hash: string): Layout | undefined {
+  const saved = state.layout;
+  if (saved?.hash !== hash) return undefined;
+  return { width: saved.width, height: saved.height, boxes: new Map(saved.boxes.map(([id, x, y, width, height]) => [id, { x, y, width, height }])) };
+}
+
+function keepLayout(hash: string, l: Layout): void {
+  state.layout = { hash, width: l.width, height: l.height, boxes: [...l.boxes].map(([id, b]) => [id, b.x, b.y, b.width, b.height] as const) };
+  host.setState({ ...state });
 }
 
 let view: GraphView | undefined;
@@ -104,7 +117,10 @@ async function render(nextVersion: number, next: GraphView): Promise<void> {
   const key = topologyKey(next);
   const relayout = !layout || key !== topology;
   let layoutMs = 0;
-  if (relayout) {
+  const hash = topologyHash(key);
+  const reused = relayout ? savedLayoutFor(hash) : undefined;
+  if (reused) layout = reused;
+  else if (relayout) {
     try {
       layout = await layoutGraph(next);
     } catch (err) {
@@ -113,6 +129,7 @@ async function render(nextVersion: number, next: GraphView): Promise<void> {
       return;
     }
     layoutMs = performance.now() - started;
+    keepLayout(hash, layout);
   }
   const drawStarted = performance.now();
   const focused = (document.activeElement)?.closest?.('g.node')?.getAttribute('data-id') ?? undefined;
@@ -128,7 +145,7 @@ async function render(nextVersion: number, next: GraphView): Promise<void> {
       placed = true;
     }
   } else {
-    updateNodes(nodesLayer, next.nodes, state.destroyOrder);
+    updateNodes(next.nodes, state.destroyOrder);
   }
   if (selected && !next.nodes.some((n) => n.id === selected)) select(undefined);
   else updateSelection();
@@ -167,7 +184,7 @@ function report(relayout: boolean, layoutMs: number, renderMs: number): void {
 function showHeader(v: GraphView): void {
   $('#title').textContent = `${v.title} — ${v.nodes.length} ${v.nodes.length === 1 ? 'node' : 'nodes'}`;
   $('#legend').textContent = v.connection
-    ? `Live state from ${v.connection}: ● running  ◐ stopped  ○ missing (declared, not on the cluster)  ⚠ problems in the file`
+    ? `Live state from ${v.connection}: green dot running, grey dot stopped, ring missing (declared, not on the cluster); ⚠ problems in the file`
     : 'No connection open: live state is off.  ⚠ problems in the file';
   if (v.message) showMessage(v.message);
   else $<HTMLElement>('#message').hidden = true;
@@ -199,9 +216,9 @@ function updateSelection(): void {
   }
 }
 
-function reveal(id: string): void {
+function reveal(id: string, focus: boolean): void {
   select(id);
-  host.post({ type: 'reveal', id });
+  host.post({ type: 'reveal', id, focus });
 }
 
 function run(action: NodeAction): void {
@@ -210,7 +227,7 @@ function run(action: NodeAction): void {
 
 nodesLayer.addEventListener('click', (e) => {
   const id = (e.target as Element).closest('g.node')?.getAttribute('data-id');
-  if (id) reveal(id);
+  if (id) reveal(id, false);
 });
 nodesLayer.addEventListener('contextmenu', (e) => {
   const id = (e.target as Element).closest('g.node')?.getAttribute('data-id');
@@ -230,7 +247,7 @@ nodesLayer.addEventListener('keydown', (e) => {
   if (!current || !view || !layout) return;
   if (e.key === 'Enter' || e.key === ' ') {
     e.preventDefault();
-    reveal(current.id);
+    reveal(current.id, true);
     return;
   }
   const next = neighbour(e.key, current, view.nodes, layout.boxes);
@@ -243,7 +260,7 @@ nodesLayer.addEventListener('keydown', (e) => {
 destroyToggle.addEventListener('change', () => {
   state.destroyOrder = destroyToggle.checked;
   if (view) {
-    updateNodes(nodesLayer, view.nodes, state.destroyOrder);
+    updateNodes(view.nodes, state.destroyOrder);
     report(false, 0, 0);
   }
   saveState();
@@ -259,4 +276,7 @@ $('#export').addEventListener('click', () => {
 });
 
 host.setState({ ...state });
+// ELK initialises its algorithms on first use (most of a small graph's first layout): do that while the
+// extension builds the view, not after it arrives.
+void warmUp();
 host.post({ type: 'ready', ...(saved ? { state: saved } : {}) });

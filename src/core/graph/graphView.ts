@@ -126,11 +126,3 @@ function ordinal(n: number): string {
   const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${s}`;
 }
-
-/**
- * What decides the layout: nodes, their box text and edges. An edit that keeps this (a changed preset, a
- * new problem, a guest that starts) re-renders without a new layout, so zoom, pan and positions stay.
- */
-export function topologyKey(view: GraphView): string {
-  return JSON.stringify([view.nodes.map((n) => [n.id, n.type, n.vmid ?? null]), view.edges.map((e) => [e.from, e.to])]);
-}

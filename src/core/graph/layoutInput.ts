@@ -59,3 +59,23 @@ export function elkInputOf(view: GraphView): ElkInput {
     edges: view.edges.filter((e) => ids.has(e.from) && ids.has(e.to)).map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
   };
 }
+
+/**
+ * What decides the layout: the nodes, their box sizes and the edges. An edit that keeps this (a changed VMID
+ * of the same width, a new problem, a guest that starts) re-renders without a new layout, so positions stay.
+ */
+export function topologyKey(view: GraphView): string {
+  return JSON.stringify([view.nodes.map((n) => [n.id, boxWidth(n)]), view.edges.map((e) => [e.from, e.to])]);
+}
+
+/** A short hash of a topology key (FNV-1a, 2 × 32 bits), for the page's saved layout. */
+export function topologyHash(key: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ key.length;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return `${(a >>> 0).toString(16)}${(b >>> 0).toString(16)}:${key.length}`;
+}

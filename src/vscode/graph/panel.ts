@@ -31,14 +31,18 @@ export class GraphPanel extends Disposable {
   readonly onDidDispose = this._onDidDispose.event;
 
   private view: GraphView | undefined;
+  private readonly poller: VisiblePoller;
+  /** Live-state polls so far (tests check that none happen while the panel is hidden). */
+  polls = 0;
   private version = 0;
   private ready = false;
   private live: LiveSnapshot | undefined;
   private liveFailed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private exportWaiter: { target?: vscode.Uri; resolve: (uri: vscode.Uri | undefined) => void } | undefined;
-  /** When the last update started building the view (for the benchmark's edit timing). */
-  updateStartedAt = 0;
+  /** When the update that sent each recent version started building its view (the benchmark's edit timing). */
+  readonly startedAt = new Map<number, number>();
+  private updateStartedAt = 0;
   lastReport: RenderReport | undefined;
   pageState: PageState | undefined;
 
@@ -62,7 +66,7 @@ export class GraphPanel extends Disposable {
     this._register(vscode.languages.onDidChangeDiagnostics((e) => e.uris.some((u) => u.fsPath === file) && this.schedule()));
     const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(file)), basename(file))));
     this._register(watcher.onDidChange(() => this.schedule()));
-    this._register(new VisiblePoller(panel, LIVE_POLL_MS, () => this.pollLive()));
+    this.poller = this._register(new VisiblePoller(panel, LIVE_POLL_MS, () => this.pollLive()));
     this._register(panel.onDidDispose(() => this.dispose()));
   }
 
@@ -98,10 +102,14 @@ export class GraphPanel extends Disposable {
 
   private post(): void {
     if (!this.ready || !this.view || this.isDisposed) return;
-    void this.panel.webview.postMessage({ type: 'graph', version: ++this.version, view: this.view });
+    this.startedAt.set(++this.version, this.updateStartedAt);
+    this.startedAt.delete(this.version - 50);
+    void this.panel.webview.postMessage({ type: 'graph', version: this.version, view: this.view });
   }
 
   private async pollLive(): Promise<void> {
+    this.polls++;
+    const before = JSON.stringify(this.live ?? null);
     try {
       this.live = await this.liveSource();
       this.liveFailed = false;
@@ -111,7 +119,8 @@ export class GraphPanel extends Disposable {
       this.liveFailed = true;
       this.live = undefined;
     }
-    await this.update();
+    // An unchanged cluster re-renders nothing.
+    if (!this.view || JSON.stringify(this.live ?? null) !== before) await this.update();
   }
 
   private async handle(message: FromPage): Promise<void> {
@@ -130,7 +139,7 @@ export class GraphPanel extends Disposable {
         this.pageState = message.state;
         return;
       case 'reveal':
-        await this.reveal(message.id);
+        await this.reveal(message.id, message.focus === true);
         return;
       case 'run':
         await this.run(message.action, message.id);
@@ -149,7 +158,7 @@ export class GraphPanel extends Disposable {
   }
 
   /** Opens the manifest at the node's declaration. */
-  async reveal(id: string): Promise<void> {
+  async reveal(id: string, focus = true): Promise<void> {
     const node = this.node(id);
     if (!node) return;
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(this.file));
@@ -159,7 +168,7 @@ export class GraphPanel extends Disposable {
     await vscode.window.showTextDocument(document, {
       viewColumn: visible?.viewColumn ?? (this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One),
       selection: new vscode.Range(position, position),
-      preserveFocus: false,
+      preserveFocus: !focus,
     });
   }
 
@@ -204,6 +213,11 @@ export class GraphPanel extends Disposable {
       void vscode.window.showErrorMessage(`The graph could not be saved to ${target.fsPath}: ${errorMessage(err)}. Choose another folder.`);
       waiter?.resolve(undefined);
     }
+  }
+
+  /** A live-state poll is scheduled or running: only while the panel is visible. */
+  get polling(): boolean {
+    return this.poller.active;
   }
 
   /** Current view (tests). */

@@ -55,6 +55,21 @@ if (!reloaded()) {
       await screenshot('graph-live-state');
     });
 
+    it('polls live state only while visible: hidden behind an editor it stops, shown again it polls at once', async () => {
+      await waitFor(() => panel.polling, 'polling while visible');
+      const column = panel.panel.viewColumn ?? vscode.ViewColumn.Two;
+      const other = await vscode.workspace.openTextDocument(N1());
+      await vscode.window.showTextDocument(other, column);
+      await waitFor(() => !panel.panel.visible, 'the panel hidden');
+      await waitFor(() => !panel.polling, 'polling to stop while hidden');
+      const polls = panel.polls;
+      const version = panel.lastReport!.version;
+      panel.panel.reveal();
+      await waitFor(() => panel.panel.visible && panel.polls > polls, 'a poll as soon as the panel shows again');
+      // The page is loaded anew when shown again (hidden panels are not kept): it draws from its saved state.
+      await waitForRender(panel, (x) => x.version > version && x.nodes.length === 2, 'the graph drawn again');
+    });
+
     it('the destroy-order toggle renumbers the nodes in reverse', async () => {
       await webviewClick('#destroy');
       let r = await waitForRender(panel, (x) => x.destroyOrder, 'the destroy order');
@@ -70,6 +85,7 @@ if (!reloaded()) {
       await webviewClick('#zoomIn');
       const zoom = await waitFor(() => (panel.pageState && panel.pageState.zoom !== panel.lastReport?.zoom ? panel.pageState.zoom : undefined), 'the zoom change reaching the extension');
       const doc = await vscode.workspace.openTextDocument(N2());
+      const original = doc.getText();
       const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
       await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), '\n  - name: cache\n    type: ct\n    parent: root-pve\n'));
       let r = await waitForRender(panel, (x) => x.nodes.some((n) => n.id === 'cache'), 'the new node');
@@ -84,23 +100,24 @@ if (!reloaded()) {
       r = await waitForRender(panel, (x) => x.version > version && node(x, 'edge').problems > 0, 'the problem on edge', 60_000);
       assert.equal(r.relayout, false, 'a changed spec keeps the layout');
       assert.equal(r.zoom, zoom);
-      assert.ok((await webviewTexts('g.node.severity-error text.problem')).includes('⚠'), 'the node is marked in the page');
-      await vscode.commands.executeCommand('undo');
-      await vscode.commands.executeCommand('undo');
+      assert.ok((await webviewTexts('g.node[data-id="edge"] text.problem')).includes('⚠'), 'the node is marked in the page');
+      await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original));
+      await doc.save();
       await waitForRender(panel, (x) => x.nodes.length === 2 && node(x, 'edge').problems === 0, 'the file as before');
     });
 
     it('clicking a node reveals it in the editor; arrows move between nodes and Enter reveals', async () => {
-      await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
+      const lines = (await vscode.workspace.openTextDocument(N2())).getText().split('\n');
+      const edgeLine = lines.findIndex((l) => l.includes('name: edge'));
+      const rootLine = lines.findIndex((l) => l.includes('name: root-pve'));
+      const n2Editor = () => vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath === N2());
       await webviewClick('g.node[data-id="edge"]');
-      const edgeLine = (await vscode.workspace.openTextDocument(N2())).getText().split('\n').findIndex((l) => l.includes('name: edge'));
-      await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath === N2() && vscode.window.activeTextEditor.selection.active.line === edgeLine, 'the editor at edge\'s line');
-      await webviewClick('g.node[data-id="edge"]');
+      await waitFor(() => n2Editor()?.selection.active.line === edgeLine, 'the editor at edge\'s line');
+      // A click leaves the keyboard in the graph (the node has focus), so arrows go on from there.
       await waitForWebviewText('#selection', /^edge$/);
       await domPressKey('ArrowUp');
       await waitForWebviewText('#selection', /^root-pve$/);
       await domPressKey('Enter');
-      const rootLine = (await vscode.workspace.openTextDocument(N2())).getText().split('\n').findIndex((l) => l.includes('name: root-pve'));
       await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath === N2() && vscode.window.activeTextEditor.selection.active.line === rootLine, 'Enter on root-pve revealing its line');
     });
 

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { readManifest } from '../../../src/core/graph/manifestSource';
 import { manifestView } from '../../../src/core/graph/manifestView';
-import { boxWidth, elkInputOf, NODE_HEIGHT, subtitleOf } from '../../../src/core/graph/layoutInput';
+import { boxWidth, elkInputOf, NODE_HEIGHT, subtitleOf, topologyHash, topologyKey } from '../../../src/core/graph/layoutInput';
 
 function viewOf(text: string) {
   const source = readManifest(text);
@@ -39,4 +39,11 @@ test('ELK lays the input out with children below their parent and no overlapping
       assert.ok(!overlap, `${a.id} overlaps ${b.id}`);
     }
   }
+});
+
+test('the saved layout\'s topology hash is stable and tells topologies apart', () => {
+  const a = topologyKey(viewOf(TEXT));
+  assert.equal(topologyHash(a), topologyHash(topologyKey(viewOf(TEXT))));
+  assert.notEqual(topologyHash(a), topologyHash(topologyKey(viewOf(TEXT.replace('parent: root-pve, vmid: 99021', 'vmid: 99021')))));
+  assert.ok(topologyHash(a).length <= 64);
 });

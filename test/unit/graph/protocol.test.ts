@@ -65,4 +65,9 @@ test('saved page state: only a complete, sane state restores a panel', () => {
   assert.ok(!isPageState({ ...state, destroyOrder: 'yes' }));
   assert.ok(!isPageState({ ...state, panX: Infinity }));
   assert.ok(!isPageState({ ...state, file: 'x'.repeat(5000) }));
+  const layout = { hash: 'abc:12', width: 300, height: 200, boxes: [['edge', 1, 2, 120, 52]] };
+  assert.ok(isPageState({ ...state, layout }), 'a saved layout restores without ELK');
+  assert.ok(!isPageState({ ...state, layout: { ...layout, boxes: [['edge', 1, 2, 120]] } }));
+  assert.ok(!isPageState({ ...state, layout: { ...layout, boxes: [['edge', 1, 2, 120, 'x']] } }));
+  assert.ok(!isPageState({ ...state, layout: { ...layout, hash: 'h'.repeat(100) } }));
 });

@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import { readManifest } from '../../../src/core/graph/manifestSource';
 import { manifestView } from '../../../src/core/graph/manifestView';
 import { graphToDot, graphToMermaid } from '../../../src/core/graph/manifestGraph';
-import { liveStateOf, nodeLabel, topologyKey } from '../../../src/core/graph/graphView';
+import { liveStateOf, nodeLabel } from '../../../src/core/graph/graphView';
+import { topologyKey } from '../../../src/core/graph/layoutInput';
 import { isSafeName } from '../../../src/core/tasks/names';
 
 const TREE = `schema_version: 2
@@ -129,6 +130,8 @@ test('the topology key changes with nodes and edges, not with state, problems or
   const a = manifestView('/m/tree.yaml', graph, { spans });
   const b = manifestView('/m/tree.yaml', graph, { spans, problems: [{ line: 3, severity: 'error' }], guests: [], connection: 'x' });
   assert.equal(topologyKey(a), topologyKey(b));
+  const renumbered = read(TREE.replace('vmid: 200', 'vmid: 201'));
+  assert.equal(topologyKey(a), topologyKey(manifestView('/m/tree.yaml', renumbered.graph, { spans: renumbered.spans })), 'a VMID of the same width keeps the layout');
   const moved = read(TREE.replace('parent: p\n', 'parent: r1\n'));
   assert.notEqual(topologyKey(a), topologyKey(manifestView('/m/tree.yaml', moved.graph, { spans: moved.spans })));
 });

@@ -23,7 +23,8 @@ export type ToPage =
 export type FromPage =
   /** The page loaded; `state` is what it kept from before (a reload, or the panel hidden and shown). */
   | { readonly type: 'ready'; readonly state?: PageState }
-  | { readonly type: 'reveal'; readonly id: string }
+  /** Shows the node's declaration; `focus`: move the keyboard focus to the editor (Enter), not for a click. */
+  | { readonly type: 'reveal'; readonly id: string; readonly focus?: boolean }
   | { readonly type: 'run'; readonly action: NodeAction; readonly id: string }
   | { readonly type: 'rendered'; readonly report: RenderReport }
   | { readonly type: 'svg'; readonly svg: string }
@@ -37,6 +38,19 @@ export interface PageState {
   readonly panX: number;
   readonly panY: number;
   readonly destroyOrder: boolean;
+  /**
+   * The last layout, so a page shown again (hidden panels are not kept) or restored after a reload draws at
+   * once instead of laying out again; used only while the graph's topology hash still matches.
+   */
+  readonly layout?: SavedLayout;
+}
+
+export interface SavedLayout {
+  readonly hash: string;
+  readonly width: number;
+  readonly height: number;
+  /** [id, x, y, width, height] per node. */
+  readonly boxes: readonly (readonly [string, number, number, number, number])[];
 }
 
 /** What the page drew, so tests and the benchmark check content through the protocol. */
@@ -67,9 +81,17 @@ export interface RenderedNode {
 const MAX_ID = 512;
 const isId = (v: unknown): v is string => isString(v) && v.length > 0 && v.length <= MAX_ID;
 
+const isBoxRow = (v: unknown): v is [string, number, number, number, number] =>
+  Array.isArray(v) && v.length === 5 && isId(v[0]) && v.slice(1).every(isFiniteNumber);
+
+function isSavedLayout(v: unknown): v is SavedLayout {
+  return isRecord(v) && isString(v.hash) && v.hash.length <= 64 && isFiniteNumber(v.width) && isFiniteNumber(v.height) && isArrayOf(isBoxRow, 20_000)(v.boxes);
+}
+
 export function isPageState(v: unknown): v is PageState {
   return (
     isRecord(v) &&
+    isOptional(isSavedLayout)(v.layout) &&
     isString(v.file) &&
     v.file.length <= 4096 &&
     isFiniteNumber(v.zoom) &&
@@ -118,7 +140,7 @@ export function isFromPage(v: unknown): v is FromPage {
     case 'ready':
       return isOptional(isPageState)(v.state);
     case 'reveal':
-      return isId(v.id);
+      return isId(v.id) && isOptional(isBoolean)(v.focus);
     case 'run':
       return isNodeAction(v.action) && isId(v.id);
     case 'rendered':
