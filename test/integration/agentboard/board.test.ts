@@ -100,7 +100,6 @@ if (!reloaded()) {
         const all = ((await simControl('GET', '/requests')) as { requests: string[] }).requests.slice(hiddenAt);
         return panel.polling && all.includes('GET /cluster/resources') ? true : undefined;
       }, 'a round as soon as it is visible again');
-      await vscode.commands.executeCommand('workbench.action.closeActiveEditor').then(undefined, () => undefined);
       panel.panel.reveal();
     });
 
