@@ -105,6 +105,8 @@ if (!reloaded()) {
 
     it('a message of the wrong shape is ignored and logged, in both directions', async () => {
       const api = await activateExtension();
+      // The previous test hid and re-showed the panel: its page is re-created; wait until it has drawn.
+      await waitForWebviewText('.group h2', 'Template 9002');
       await capturingLog(api!.services.log, async (lines) => {
         const before = panel.lastReport!.version;
         await webviewPost('#groups', { type: 'action', action: 'rm -rf /', vmid: 104 });
