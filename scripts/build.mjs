@@ -53,6 +53,17 @@ const builds = [
   },
   {
     ...common,
+    // The manifest graph's model (YAML parser, graph): required when the first graph panel opens
+    // (src/vscode/graph/model.ts), so activation never parses it.
+    entryPoints: { 'graph-model': 'src/vscode/graph/modelModule.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: !watch,
+  },
+  {
+    ...common,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',
     platform: 'node',

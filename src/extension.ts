@@ -8,6 +8,9 @@ import { extensionExports } from './vscode/exports';
 import { registerWalkthrough } from './vscode/welcome/walkthrough';
 import { registerTasks } from './vscode/tasks/register';
 import { ExplorerLiveGuests } from './vscode/diagnostics/liveGuests';
+import { registerGraph } from './vscode/graph/register';
+import { liveSourceOf } from './vscode/graph/live';
+import { registerAgentBoard } from './vscode/webviews/agentboard/register';
 
 /**
  * Composition root: builds the shared services, hands them to each capability and shows an activation
@@ -35,13 +38,17 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     context.subscriptions.push(liveGuests, language);
     context.subscriptions.push(registerWalkthrough(log));
     context.subscriptions.push(registerTasks(services));
+    const graph = registerGraph(services, liveSourceOf(explorer));
+    context.subscriptions.push(graph);
+    const agentBoard = registerAgentBoard(services, explorer.store);
+    context.subscriptions.push(agentBoard);
     const activationMs = performance.now() - started;
     const cpu = process.cpuUsage(startedCpu);
     const activationCpuMs = (cpu.user + cpu.system) / 1000;
     log.info(`Proxmox IaC activated in ${activationMs.toFixed(2)} ms (${activationCpuMs.toFixed(2)} ms CPU)`);
     return extensionExports(
       { testMode, forceProduction: process.env.PROXMOX_IAC_TEST_EXPORTS === 'production' },
-      { services, activationMs, activationCpuMs, explorer, ...(language.testApi ? { language: language.testApi } : {}) },
+      { services, activationMs, activationCpuMs, explorer, graph, agentBoard, ...(language.testApi ? { language: language.testApi } : {}) },
     );
   } catch (err) {
     void reportError(log, 'Proxmox IaC could not start', err);

@@ -121,6 +121,43 @@ export async function runSuite({ suite, install, chromium, onEvent = () => {}, r
         } else if (req.action === 'press') {
           await page.keyboard.press(String(req.key));
           answer(req.id, { ok: true });
+        } else if (req.action === 'frameTexts') {
+          // The same as `texts`, inside the webviews' frames (each webview is an iframe in an iframe).
+          const texts = [];
+          for (const frame of page.frames().filter((f) => f !== page.mainFrame())) {
+            const found = await frame
+              .$$eval(req.selector, (els, attribute) => els.map((e) => (attribute ? (e.getAttribute(attribute) ?? '') : (e.textContent ?? '').trim())), req.attribute ?? null)
+              .catch(() => []);
+            texts.push(...found);
+          }
+          answer(req.id, { ok: true, result: texts });
+        } else if (req.action === 'frameClick') {
+          // A webview shown again loads its page anew, so wait (up to 30 s) for the element to appear.
+          let clicked = false;
+          for (const until = Date.now() + 30_000; !clicked && Date.now() < until; ) {
+            for (const frame of page.frames().filter((f) => f !== page.mainFrame())) {
+              const loc = frame.locator(req.selector);
+              if ((await loc.count().catch(() => 0)) === 0) continue;
+              await loc.first().click({ timeout: 30_000, button: req.button ?? 'left' });
+              clicked = true;
+              break;
+            }
+            if (!clicked) await new Promise((r) => setTimeout(r, 200));
+          }
+          answer(req.id, clicked ? { ok: true } : { ok: false, error: `no webview element matches ${req.selector}` });
+        } else if (req.action === 'webviewPost') {
+          // Posts a message to the extension exactly as a page's acquireVsCodeApi().postMessage does (through
+          // the webview host frame of the page whose frame shows `req.selector`), so a suite can send what
+          // its own page never would.
+          let posted = false;
+          for (const frame of page.frames()) {
+            const host = frame.parentFrame();
+            if (!host || (await frame.locator(req.selector).count().catch(() => 0)) === 0) continue;
+            await host.evaluate((message) => globalThis.__vscode_post_message__('onmessage', { message }), req.message);
+            posted = true;
+            break;
+          }
+          answer(req.id, posted ? { ok: true } : { ok: false, error: `no webview shows ${req.selector}` });
         } else if (Object.hasOwn(actions, req.action)) {
           answer(req.id, { ok: true, result: await actions[req.action](page, req) });
         } else {

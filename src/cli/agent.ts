@@ -4,7 +4,7 @@
  */
 import { EXIT_OK, type CliCommand } from './command';
 import { CONNECTION_FLAGS, CONNECTION_USAGE, clientFromArgs, outputFormat, parseArgs, runWithClient, table, UsageError } from './resources';
-import { GuestNotFoundError } from '../core/pve/errors';
+import { AgentCommandError, GuestNotFoundError } from '../core/pve/errors';
 
 export const agentCommand: CliCommand = {
   name: 'agent',
@@ -12,7 +12,8 @@ export const agentCommand: CliCommand = {
   usage: `Usage: proxmox-iac agent VMID [--node NODE] [connection options]
 
 Asks the QEMU guest agent of VM VMID for its host name, OS and network interfaces. Fails with a clear
-message when the agent is not configured, the VM is not running, or the agent does not answer.
+message when the agent is not configured, the VM is not running, or the agent does not answer. A
+command the agent does not support is named on stderr and left out (null in JSON, listed in "unsupported").
 
 ${CONNECTION_USAGE}
 
@@ -38,13 +39,26 @@ Exit status: 0 the agent answered, 1 it did not (the message says why), 2 usage 
           node = guest.node;
         }
         const ref = { node, type: 'qemu' as const, vmid };
-        const hostname = await client.agentHostName(ref);
-        const osinfo = await client.agentOsInfo(ref);
-        const interfaces = await client.agentNetworkInterfaces(ref);
+        // A command this agent lacks (old agent, Windows, disabled RPC) is reported and skipped: the rest still shows.
+        const unsupported: string[] = [];
+        const optional = async <T>(command: string, f: () => Promise<T>): Promise<T | null> => {
+          try {
+            return await f();
+          } catch (err) {
+            if (!(err instanceof AgentCommandError) || !err.unsupported) throw err;
+            unsupported.push(command);
+            io.err(`proxmox-iac agent: ${err.message}`);
+            return null;
+          }
+        };
+        const hostname = await optional('get-host-name', () => client.agentHostName(ref));
+        const osinfo = await optional('get-osinfo', () => client.agentOsInfo(ref));
+        const interfaces = (await optional('network-get-interfaces', () => client.agentNetworkInterfaces(ref))) ?? [];
         if (format === 'json') {
-          io.out(JSON.stringify({ vmid, node, hostname, osinfo, interfaces }, null, 2));
+          io.out(JSON.stringify({ vmid, node, hostname, osinfo, interfaces, unsupported }, null, 2));
         } else {
-          io.out(`VM ${vmid} on ${node}: ${hostname} — ${osinfo.prettyName ?? osinfo.name ?? 'unknown OS'}`);
+          const os = osinfo ? (osinfo.prettyName ?? osinfo.name ?? 'unknown OS') : 'OS not reported (get-osinfo not supported)';
+          io.out(`VM ${vmid} on ${node}: ${hostname ?? '(host name not reported)'} — ${os}`);
           io.out(
             table(
               ['INTERFACE', 'MAC', 'ADDRESSES'],

@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import type { SimGuest, SimState, SimTask } from './state';
 import type { Value } from './validate';
+import { AGENT_COMMANDS, agentHandler } from './agent';
+import { renameClonedDisks } from './disks';
 
 export class SimError extends Error {
   constructor(
@@ -313,6 +315,7 @@ function cloneGuest(type: 'qemu' | 'lxc'): Handler {
     const name = String(ctx.params[type === 'qemu' ? 'name' : 'hostname'] ?? `Copy-of-VM-${src.name}`);
     const config = { ...src.config };
     delete config.template;
+    renameClonedDisks(config, src, newid, flag(ctx.params.full) || !src.template);
     if (type === 'qemu') config.name = name;
     else config.hostname = name;
     // The new guest exists (locked) while the clone runs, as in PVE.
@@ -529,35 +532,6 @@ function deleteSnapshot(type: 'qemu' | 'lxc'): Handler {
   };
 }
 
-/** Agent checks in qemu-server's order: configured → VM running → agent answers ping. */
-function agent(cmd: string): Handler {
-  return (ctx) => {
-    const g = guestOf(ctx, 'qemu');
-    if (g.agent === 'none') throw new SimError(500, 'No QEMU guest agent configured');
-    if (g.status !== 'running') throw new SimError(500, `VM ${g.vmid} is not running`);
-    if (g.agent === 'not-running') throw new SimError(500, 'QEMU guest agent is not running');
-    if (g.agent === 'timeout' && cmd !== 'ping') throw new SimError(500, `VM ${g.vmid} qga command 'guest-${cmd}' failed - got timeout`);
-    switch (cmd) {
-      case 'ping':
-        return r({ result: {} });
-      case 'get-osinfo':
-        return r({ result: g.osinfo ?? { id: 'linux', name: 'Linux', 'kernel-release': '6.1.0', machine: 'x86_64' } });
-      case 'get-host-name':
-        return r({ result: { 'host-name': g.hostname ?? g.name.toLowerCase() } });
-      default: {
-        const mac = String(g.config.net0 ?? '').match(/=([0-9A-F:]{17})/i)?.[1]?.toLowerCase() ?? 'bc:24:11:00:00:01';
-        const ip = g.ips?.[0] ?? '10.0.0.2';
-        return r({
-          result: [
-            { name: 'lo', 'hardware-address': '00:00:00:00:00:00', 'ip-addresses': [{ 'ip-address-type': 'ipv4', 'ip-address': '127.0.0.1', prefix: 8 }, { 'ip-address-type': 'ipv6', 'ip-address': '::1', prefix: 128 }], statistics: { 'rx-bytes': 1000, 'tx-bytes': 1000, 'rx-packets': 10, 'tx-packets': 10, 'rx-errs': 0, 'tx-errs': 0, 'rx-dropped': 0, 'tx-dropped': 0 } },
-            { name: 'eth0', 'hardware-address': mac, 'ip-addresses': [{ 'ip-address-type': 'ipv4', 'ip-address': ip, prefix: 24 }, { 'ip-address-type': 'ipv6', 'ip-address': `fe80::be24:11ff:fe00:${(g.vmid % 0xffff).toString(16)}`, prefix: 64 }], statistics: { 'rx-bytes': 324105, 'tx-bytes': 368860, 'rx-packets': 4025, 'tx-packets': 3479, 'rx-errs': 0, 'tx-errs': 0, 'rx-dropped': 0, 'tx-dropped': 0 } },
-          ],
-        });
-      }
-    }
-  };
-}
-
 function consoleProxy(type: 'qemu' | 'lxc', kind: 'vncproxy' | 'termproxy'): Handler {
   return (ctx) => {
     const g = guestOf(ctx, type);
@@ -680,6 +654,6 @@ export function handlers(): Map<string, Handler> {
     h.set(`POST ${g}/termproxy`, consoleProxy(t, 'termproxy'));
   }
   h.set('POST /nodes/{node}/qemu/{vmid}/config', postConfig);
-  for (const c of ['ping', 'network-get-interfaces', 'get-osinfo', 'get-host-name']) h.set(`${c === 'ping' ? 'POST' : 'GET'} /nodes/{node}/qemu/{vmid}/agent/${c}`, agent(c));
+  for (const c of AGENT_COMMANDS) h.set(`${c === 'ping' ? 'POST' : 'GET'} /nodes/{node}/qemu/{vmid}/agent/${c}`, agentHandler(c, (ctx) => guestOf(ctx, 'qemu')));
   return h;
 }

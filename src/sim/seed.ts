@@ -5,7 +5,7 @@
  */
 import { randomUUID, createHash } from 'node:crypto';
 import { makeBackup } from './backups';
-import { aclFromRoles, SimState, type AgentState, type SimGuest } from './state';
+import { aclFromRoles, SimState, type AgentQuirks, type AgentState, type SimGuest } from './state';
 
 export interface SeedGuest {
   vmid: number;
@@ -26,6 +26,10 @@ export interface SeedGuest {
   ip?: string;
   /** What the guest agent reports as host name (default: the name in lower case). */
   hostname?: string;
+  /** How the running agent's answers differ from a plain Linux guest's (Windows, many NICs, missing commands). */
+  agentQuirks?: AgentQuirks;
+  /** A linked clone of this template: its disk is `base-<template>-disk-0/vm-<vmid>-disk-0`, as in PVE. */
+  cloneOf?: number;
 }
 
 export interface SeedSpec {
@@ -83,6 +87,13 @@ function mac(vmid: number): string {
   return `BC:24:11:${[h[0], h[1], h[2]].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':')}`;
 }
 
+/** A template's disk is a base volume; a linked clone's names the template's base volume first. */
+function diskVolume(g: SeedGuest): string {
+  if (g.template) return `base-${g.vmid}-disk-0`;
+  if (g.cloneOf !== undefined) return `base-${g.cloneOf}-disk-0/vm-${g.vmid}-disk-0`;
+  return `vm-${g.vmid}-disk-0`;
+}
+
 function fingerprintFor(node: string): string {
   return createHash('sha256').update(`sim-node-${node}`).digest('hex').toUpperCase().match(/../g)!.join(':');
 }
@@ -130,7 +141,7 @@ export function buildState(spec: SeedSpec, taskDurationMs: number, shuffleSeed =
             memory: String(memory),
             ostype: g.os === 'windows' ? 'win11' : 'l26',
             scsihw: 'virtio-scsi-single',
-            scsi0: `local-zfs:vm-${g.vmid}-disk-0,iothread=1,size=${diskGiB}G`,
+            scsi0: `local-zfs:${diskVolume(g)},iothread=1,size=${diskGiB}G`,
             net0: `virtio=${mac(g.vmid)},bridge=vmbr0,firewall=1`,
             boot: 'order=scsi0',
             digest: createHash('sha1').update(`${g.vmid}`).digest('hex'),
@@ -184,6 +195,7 @@ export function buildState(spec: SeedSpec, taskDurationMs: number, shuffleSeed =
       ...(g.pool ? { pool: g.pool } : {}),
       ...(g.hastate ? { hastate: g.hastate } : {}),
       ...(g.os && OS_INFO[g.os] ? { osinfo: OS_INFO[g.os] } : {}),
+      ...(g.agentQuirks ? { agentQuirks: g.agentQuirks } : {}),
       hostname: g.hostname ?? g.name.toLowerCase(),
       ips: [g.ip ?? `10.0.${Math.floor(g.vmid / 250) % 250}.${(g.vmid % 250) + 2}`],
     };
@@ -244,6 +256,14 @@ export function demoSpec(): SeedSpec {
       { vmid: 150, node: 'pve3', name: 'legacy-win', status: 'stopped', agent: 'none', os: 'windows', cores: 4, memoryMiB: 8192, diskGiB: 120 },
       { vmid: 151, node: 'pve3', name: 'scratch', status: 'running', agent: 'none', os: 'ubuntu', cores: 2, memoryMiB: 2048, diskGiB: 20 },
       { vmid: 140, type: 'lxc', node: 'pve3', name: 'build-cache', status: 'running', os: 'debian', cores: 4, memoryMiB: 4096, diskGiB: 100, tags: ['lxc', 'ci'] },
+      // Seed 000's blocker: OpenTofu clones of the Ubuntu cloud template (no qemu-guest-agent inside) with
+      // `agent: 1` set: PVE asks, nothing answers, ever.
+      { vmid: 116, node: 'prom', name: 'tofu-web-1', status: 'running', agent: 'not-running', os: 'ubuntu', cloneOf: 9002, cores: 2, memoryMiB: 2048, diskGiB: 16, tags: ['opentofu'] },
+      { vmid: 117, node: 'prom', name: 'tofu-web-2', status: 'running', agent: 'not-running', os: 'ubuntu', cloneOf: 9002, cores: 2, memoryMiB: 2048, diskGiB: 16, tags: ['opentofu'] },
+      // Agents that answer differently: Windows, a container host with many NICs, an old agent lacking commands.
+      { vmid: 152, node: 'pve3', name: 'win-build', status: 'running', agent: 'running', os: 'windows', agentQuirks: { windows: true }, cores: 4, memoryMiB: 8192, diskGiB: 80, ip: '10.0.3.52' },
+      { vmid: 153, node: 'pve3', name: 'docker-host', status: 'running', agent: 'running', os: 'debian', agentQuirks: { manyNics: true }, cloneOf: 9001, cores: 4, memoryMiB: 8192, diskGiB: 64, ip: '10.0.3.53' },
+      { vmid: 154, node: 'pve3', name: 'centos7-legacy', status: 'running', agent: 'running', agentQuirks: { resultError: ['get-osinfo'], unsupported: ['get-host-name'] }, cores: 2, memoryMiB: 2048, diskGiB: 20, ip: '10.0.3.54' },
     ],
     // The mode is not part of a backup listing: Proxmox IaC's "Back Up Now" writes it into the notes.
     backups: [

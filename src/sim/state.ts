@@ -7,6 +7,18 @@ import { formatUpid } from '../core/pve/upid';
 
 export type AgentState = 'none' | 'running' | 'not-running' | 'timeout';
 
+/** How a running agent's answers differ from a plain Linux guest's (see src/sim/agent.ts). */
+export interface AgentQuirks {
+  /** A Windows guest: `mswindows` OS info, "Ethernet" / "Loopback Pseudo-Interface 1" NICs, zone-indexed IPv6. */
+  windows?: boolean;
+  /** A container host: docker0, bridges, veths without addresses, an interface without a MAC. */
+  manyNics?: boolean;
+  /** Commands the agent answers with HTTP 200 `{result:{error:{class:'CommandNotFound',desc}}}`. */
+  resultError?: string[];
+  /** Commands that fail with 500 "VM N qmp command 'guest-…' failed - unsupported command: guest-…". */
+  unsupported?: string[];
+}
+
 export interface SimSnapshot {
   name: string;
   description?: string;
@@ -37,6 +49,7 @@ export interface SimGuest {
   config: Record<string, string | number>;
   snapshots: SimSnapshot[];
   osinfo?: Record<string, string>;
+  agentQuirks?: AgentQuirks;
   hostname?: string;
   ips?: string[];
   /** Key order for this guest's /cluster/resources row (real PVE sends Perl hash order). */

@@ -1,5 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ExplorerApi } from './explorer';
+import type { GraphApi } from './graph/register';
+import type { AgentBoardApi } from './webviews/agentboard/register';
 import type { Config } from './util/config';
 import type { LanguageTestApi } from './language/serviceHost';
 
@@ -24,4 +26,8 @@ export interface ExtensionApi {
   readonly explorer?: ExplorerApi;
   /** The language worker's test hooks (test runs only). */
   readonly language?: LanguageTestApi;
+  /** The manifest graph panels. */
+  readonly graph?: GraphApi;
+  /** The guest-agent status boards. */
+  readonly agentBoard?: AgentBoardApi;
 }

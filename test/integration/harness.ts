@@ -21,7 +21,8 @@
  * Actions: `screenshot {name}` → PNG path; `texts {selector, attribute?}` → innerText (or the attribute) of
  * each visible match;
  * `click {selector, hasText?}` → clicks the first visible match; `type {text}` / `press {key}` → keyboard input
-to the focused element. Results per test are reported the same way
+to the focused element; `frameTexts` / `frameClick` / `webviewPost` do the same inside webviews (webviewTexts,
+webviewClick, webviewPost below). Results per test are reported the same way
  * (`{ type: 'test', … }`), so the runner can print them live and count them.
  * Under @vscode/test-electron (PROXMOX_IAC_TEST_RUNNER=electron) there is no runner on the page side:
  * screenshot() only logs, and DOM queries throw a clear error.
@@ -154,6 +155,24 @@ export async function waitForDomText(selector: string, expected: string | RegExp
     await sleep(200);
   }
   throw new Error(`no "${selector}" showing ${String(expected)} within ${timeoutMs} ms; visible: ${JSON.stringify(texts)}`);
+}
+
+/**
+ * Text (or `attribute`) of every element matching `selector` inside the webviews' frames. Webview pages are
+ * iframes the workbench selectors cannot reach; this looks into each of them.
+ */
+export function webviewTexts(selector: string, attribute?: string): Promise<string[]> {
+  return request<string[]>('frameTexts', { selector, attribute });
+}
+
+/** Clicks the first element matching `selector` inside a webview (`button: 'right'` for its context menu). */
+export function webviewClick(selector: string, button: 'left' | 'right' = 'left'): Promise<void> {
+  return request<void>('frameClick', { selector, button });
+}
+
+/** Sends `message` to the extension as the webview showing `selector` would (its acquireVsCodeApi().postMessage). */
+export function webviewPost(selector: string, message: unknown): Promise<void> {
+  return request<void>('webviewPost', { selector, message });
 }
 
 /** Workbench selectors that hold in VS Code 1.100 and 1.139. */

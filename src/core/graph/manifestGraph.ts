@@ -11,6 +11,8 @@ export interface GraphNode {
   readonly vmid?: number;
   readonly parent?: string;
   readonly depth: number;
+  /** 1-based position in the create order (what the graph panel numbers); absent when unreachable. */
+  readonly order?: number;
 }
 
 export interface ManifestGraph {
@@ -66,7 +68,8 @@ export function buildManifestGraph(data: unknown): ManifestGraph {
     createOrder.push(name);
     for (const c of children.get(name) ?? []) queue.push([c, d + 1]);
   }
-  const nodes: GraphNode[] = entries.map((e) => ({ ...e, depth: depth.get(e.name) ?? -1 }));
+  const position = new Map(createOrder.map((name, i) => [name, i + 1]));
+  const nodes: GraphNode[] = entries.map((e) => ({ ...e, depth: depth.get(e.name) ?? -1, ...(position.has(e.name) ? { order: position.get(e.name) } : {}) }));
   const edges = entries.filter((e) => e.parent !== undefined && names.has(e.parent)).map((e) => ({ from: e.parent!, to: e.name }));
   return {
     name: typeof data.name === 'string' ? data.name : 'manifest',
@@ -78,6 +81,11 @@ export function buildManifestGraph(data: unknown): ManifestGraph {
   };
 }
 
+/** "3. " for the third node created: the number the graph panel shows on the node. */
+export function orderPrefix(n: GraphNode): string {
+  return n.order !== undefined ? `${n.order}. ` : '';
+}
+
 function dotId(s: string): string {
   return `"${s.replace(/["\\]/g, '\\$&')}"`;
 }
@@ -85,7 +93,7 @@ function dotId(s: string): string {
 export function graphToDot(g: ManifestGraph): string {
   const lines = [`digraph ${dotId(g.name)} {`, '  rankdir=TB;'];
   for (const n of g.nodes) {
-    const label = `${n.name}\\n${n.type}${n.vmid !== undefined ? ` ${n.vmid}` : ''}`;
+    const label = `${orderPrefix(n)}${n.name}\\n${n.type}${n.vmid !== undefined ? ` ${n.vmid}` : ''}`;
     lines.push(`  ${dotId(n.name)} [label="${label.replace(/"/g, '\\"')}", shape=${n.type === 'pve' ? 'box3d' : 'box'}];`);
   }
   for (const e of g.edges) lines.push(`  ${dotId(e.from)} -> ${dotId(e.to)};`);
@@ -97,7 +105,7 @@ export function graphToMermaid(g: ManifestGraph): string {
   const id = (s: string): string => `n_${s.replace(/[^A-Za-z0-9_]/g, '_')}`;
   const lines = ['graph TD'];
   for (const n of g.nodes) {
-    const label = `${n.name} (${n.type}${n.vmid !== undefined ? ` ${n.vmid}` : ''})`.replace(/"/g, "'");
+    const label = `${orderPrefix(n)}${n.name} (${n.type}${n.vmid !== undefined ? ` ${n.vmid}` : ''})`.replace(/"/g, "'");
     lines.push(`  ${id(n.name)}["${label}"]`);
   }
   for (const e of g.edges) lines.push(`  ${id(e.from)} --> ${id(e.to)}`);

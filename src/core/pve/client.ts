@@ -390,20 +390,24 @@ export class PveClient implements PveApi {
   }
 
   async agentPing(ref: GuestRef, o?: CallOptions): Promise<void> {
-    const { data } = await this.request('POST', this.#agentPath(ref, 'ping'), {}, o);
-    agentResult(data);
+    const path = this.#agentPath(ref, 'ping');
+    const { data } = await this.request('POST', path, {}, o);
+    agentResult(data, 'ping', `POST ${path}`);
   }
 
   async agentNetworkInterfaces(ref: GuestRef, o?: CallOptions): Promise<AgentInterface[]> {
-    return parseAgentInterfaces(await this.#get(this.#agentPath(ref, 'network-get-interfaces'), undefined, o));
+    const path = this.#agentPath(ref, 'network-get-interfaces');
+    return parseAgentInterfaces(await this.#get(path, undefined, o), `GET ${path}`);
   }
 
   async agentOsInfo(ref: GuestRef, o?: CallOptions): Promise<AgentOsInfo> {
-    return parseAgentOsInfo(await this.#get(this.#agentPath(ref, 'get-osinfo'), undefined, o));
+    const path = this.#agentPath(ref, 'get-osinfo');
+    return parseAgentOsInfo(await this.#get(path, undefined, o), `GET ${path}`);
   }
 
   async agentHostName(ref: GuestRef, o?: CallOptions): Promise<string> {
-    return parseHostName(await this.#get(this.#agentPath(ref, 'get-host-name'), undefined, o));
+    const path = this.#agentPath(ref, 'get-host-name');
+    return parseHostName(await this.#get(path, undefined, o), `GET ${path}`);
   }
 
   async taskStatus(node: string, upid: string, o?: CallOptions): Promise<TaskStatus> {

@@ -173,6 +173,45 @@ export class AgentTimeoutError extends PveError {
   }
 }
 
+/**
+ * The agent answered, but with an error of its own: a command this agent does not have or has disabled
+ * (old agents, Windows, `--block-rpcs`), or another failure inside the guest. PVE reports it either as
+ * HTTP 200 `{"data":{"result":{"error":{"class":…,"desc":…}}}}` or as a 500 "VM 100 qga command
+ * 'guest-get-osinfo' failed - unsupported command: guest-get-osinfo" / "Agent error: …".
+ */
+export class AgentCommandError extends PveError {
+  /** Explicit, because bundlers minify class names. */
+  override readonly name: string = 'AgentCommandError';
+  /** `get-osinfo` (without the `guest-` prefix) when known. */
+  readonly command?: string;
+  /** QGA error class, e.g. `CommandNotFound`, `GenericError`, when the agent sent one. */
+  readonly errorClass?: string;
+  /** The agent's own description. */
+  readonly desc: string;
+  /** True when the agent lacks or has disabled the command (as opposed to failing while running it). */
+  readonly unsupported: boolean;
+  constructor(command: string | undefined, desc: string, errorClass: string | undefined, details: PveErrorDetails = {}) {
+    const unsupported = isUnsupportedAgentText(desc, errorClass);
+    const what = command ? `'${command}'` : 'this command';
+    super(
+      unsupported
+        ? `The guest agent does not support ${what} (${desc.trim()}). It is too old, or the command is disabled in the guest; update qemu-guest-agent (or virtio-win on Windows) or allow the command.`
+        : `The guest agent failed to run ${what}: ${desc.trim()}. Check qemu-guest-agent inside the guest.`,
+      details,
+    );
+    if (command !== undefined) this.command = command;
+    if (errorClass !== undefined) this.errorClass = errorClass;
+    this.desc = desc.trim();
+    this.unsupported = unsupported;
+  }
+}
+
+/** Whether an agent's error text or class means "this agent does not have / allow that command". */
+export function isUnsupportedAgentText(desc: string, errorClass?: string): boolean {
+  if (errorClass === 'CommandNotFound' || errorClass === 'CommandDisabled') return true;
+  return /unsupported command|has not been found|has been disabled|not (?:currently )?supported/i.test(desc);
+}
+
 /** 500 "Configuration file 'nodes/pve/qemu-server/999.conf' does not exist". */
 export class GuestNotFoundError extends PveError {
   /** Explicit, because bundlers minify class names. */

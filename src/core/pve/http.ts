@@ -5,6 +5,7 @@
 import * as https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import {
+  AgentCommandError,
   AgentNotConfiguredError,
   AgentNotRunningError,
   AgentTimeoutError,
@@ -179,6 +180,11 @@ export interface Principal {
   readonly auth: 'token' | 'password';
 }
 
+/** `get-osinfo` from `GET /nodes/pve/qemu/100/agent/get-osinfo`. */
+export function agentCommandOf(request: string): string | undefined {
+  return /\/agent\/([a-z-]+)$/.exec(request)?.[1];
+}
+
 /** Maps a non-2xx answer to the most specific typed error. */
 export function errorFromResponse(res: WireResponse, request: string, principal: Principal | undefined): PveError {
   const body = tryJson(res.body);
@@ -205,6 +211,8 @@ export function errorFromResponse(res: WireResponse, request: string, principal:
     if ((m = /^VM (\d+) is not running/.exec(text))) return new GuestNotRunningError(Number(m[1]), details);
     if (text.startsWith('QEMU guest agent is not running')) return new AgentNotRunningError(details);
     if ((m = /(?:qga|qmp) command '([^']+)' failed - got timeout/.exec(text))) return new AgentTimeoutError(m[1], details);
+    if ((m = /(?:qga|qmp) command 'guest-([^']+)' failed - (.+)/.exec(text))) return new AgentCommandError(m[1], m[2], undefined, details);
+    if ((m = /^Agent error: (.+)/.exec(text))) return new AgentCommandError(agentCommandOf(request), m[1], undefined, details);
     if (/^Configuration file '.*' does not exist/.test(text)) return new GuestNotFoundError(text, details);
   }
   return new ApiError(text, details);

@@ -111,7 +111,11 @@ export interface AgentOsInfo {
   readonly name?: string;
   readonly prettyName?: string;
   readonly version?: string;
+  readonly versionId?: string;
+  /** Windows: `server` / `client`. */
+  readonly variant?: string;
   readonly kernelRelease?: string;
+  readonly kernelVersion?: string;
   readonly machine?: string;
 }
 

@@ -11,7 +11,7 @@ import { isSafeName } from '../../core/tasks/names';
 export const CODE_LENS_SETTING = 'codeLens.enabled';
 
 /**
- * "Plan all" · "Test" above a manifest and "Plan this node" · "Apply" · "Destroy" above each node (iac-driver
+ * "Plan all" · "Test" · "Show Graph" above a manifest and "Plan this node" · "Apply" · "Destroy" above each node (iac-driver
  * tasks, see ../tasks/). Lenses come complete from one
  * `lensTargets` call (no resolveCodeLens), so they appear together and the text does not jump as they fill in.
  */
@@ -68,6 +68,8 @@ function toLens(path: string, target: LensTarget): vscode.CodeLens[] {
       return [
         lens('Plan all', 'proxmoxIac.plan', `iac-driver: create --dry-run for every node of ${target.name}`),
         lens('Test', 'proxmoxIac.test', `iac-driver: create, verify and destroy ${target.name}`),
+        // Showing the graph runs nothing, so it needs no trust and gets no "(runs nothing …)" note.
+        new vscode.CodeLens(range, { title: 'Show Graph', tooltip: `Draw ${target.name}'s nodes, their create order and live state`, command: 'proxmoxIac.showGraph', arguments: [{ file: path }] }),
       ];
     case 'manifest-node':
       return [

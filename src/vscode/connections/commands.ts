@@ -5,7 +5,7 @@ import { decideCertificate } from './certificate';
 import { runConnectionWizard } from './wizard';
 
 /** Resolves a connection from a tree element id (`conn:<id>…`), else asks. */
-async function chooseConnection(store: ConnectionStore, arg: unknown, placeHolder: string): Promise<ConnectionSettings | undefined> {
+export async function chooseConnection(store: ConnectionStore, arg: unknown, placeHolder: string): Promise<ConnectionSettings | undefined> {
   const id = typeof arg === 'object' && arg !== null && typeof (arg as { id?: unknown }).id === 'string' ? (arg as { id: string }).id : undefined;
   if (id?.startsWith('conn:')) {
     const slash = id.indexOf('/');

@@ -125,14 +125,18 @@ describe('Hover, completion, definition and plan lenses', () => {
     assert.match(shown, /104/, `hover: ${shown}`);
   });
 
-  it('puts "Plan all" · "Test" above a manifest and "Plan this node" · "Apply" · "Destroy" above each node, and none when switched off', async () => {
+  it('puts "Plan all" · "Test" · "Show Graph" above a manifest and "Plan this node" · "Apply" · "Destroy" above each node, and none when switched off', async () => {
     const rel = 'manifests/n2-push.yaml';
     const uri = siteUri(rel);
     const text = fileText(rel);
-    const lenses = await waitForLenses(uri, (ls) => ls.length >= 8, 'expected eight lenses');
+    const lenses = await waitForLenses(uri, (ls) => ls.length >= 9, 'expected nine lenses');
     const titles = lenses.map((l) => l.command?.title);
     assert.equal(titles.filter((t) => t === 'Plan all').length, 1, `titles: ${titles.join(', ')}`);
     assert.equal(titles.filter((t) => t === 'Test').length, 1, `titles: ${titles.join(', ')}`);
+    const graphLens = lenses.filter((l) => l.command?.title === 'Show Graph');
+    assert.equal(graphLens.length, 1, `titles: ${titles.join(', ')}`);
+    assert.equal(graphLens[0].command?.command, 'proxmoxIac.showGraph');
+    assert.deepEqual(graphLens[0].command?.arguments?.[0], { file: siteFile(rel) });
     assert.equal(titles.filter((t) => t === 'Apply').length, 2, `titles: ${titles.join(', ')}`);
     assert.equal(titles.filter((t) => t === 'Destroy').length, 2, `titles: ${titles.join(', ')}`);
     const nodeOf = (l: vscode.CodeLens) => (l.command?.arguments?.[0] as { file: string; node?: string }).node;
@@ -147,14 +151,14 @@ describe('Hover, completion, definition and plan lenses', () => {
     await vscode.workspace.getConfiguration('proxmoxIac').update(CODE_LENS_SETTING, false, vscode.ConfigurationTarget.Global);
     await waitForLenses(uri, (ls) => ls.length === 0, 'lenses still shown after proxmoxIac.codeLens.enabled was set to false');
     await vscode.workspace.getConfiguration('proxmoxIac').update(CODE_LENS_SETTING, undefined, vscode.ConfigurationTarget.Global);
-    await waitForLenses(uri, (ls) => ls.length >= 8, 'lenses back after the setting was reset');
+    await waitForLenses(uri, (ls) => ls.length >= 9, 'lenses back after the setting was reset');
   });
 
   it('keeps the lenses where they are while a half-typed edit leaves the YAML unparsable', async () => {
     const uri = siteUri('manifests/typing.yaml');
     const doc = await vscode.workspace.openTextDocument(uri);
     const editor = await vscode.window.showTextDocument(doc);
-    const before = await waitForLenses(uri, (ls) => ls.length === 8, 'expected eight lenses on typing.yaml');
+    const before = await waitForLenses(uri, (ls) => ls.length === 9, 'expected nine lenses on typing.yaml');
     const lines = (ls: vscode.CodeLens[]) => ls.map((l) => `${l.range.start.line}:${l.command?.title ?? ''}`);
     const typeLine = positionOf(doc.getText(), 'type: vm').line;
     const valueAt = new vscode.Position(typeLine, doc.lineAt(typeLine).text.indexOf('vm'));

@@ -106,8 +106,8 @@ describe('Tasks for every workspace kind', function () {
 
   it('"Plan this node" runs iac-driver create --dry-run on that node and the nodes under it', async () => {
     const uri = vscode.Uri.file(wsFile('site-config/manifests/n1-push.yaml'));
-    const lenses = await waitForLenses(uri, (ls) => ls.length >= 5, 'manifest and node lenses');
-    assert.deepEqual(lenses.map((l) => l.command?.title), ['Plan all', 'Test', 'Plan this node', 'Apply', 'Destroy']);
+    const lenses = await waitForLenses(uri, (ls) => ls.length >= 6, 'manifest and node lenses');
+    assert.deepEqual(lenses.map((l) => l.command?.title), ['Plan all', 'Test', 'Show Graph', 'Plan this node', 'Apply', 'Destroy']);
     const node = lenses.find((l) => l.command?.title === 'Plan this node')!;
     await runToEnd(node.command!.command, node.command!.arguments?.[0], (t) => t.definition.node === 'edge');
     const call = await waitForCall((a) => a[0] === 'run.sh' && a.some((x) => x.startsWith('--manifest-json=')), 'a run.sh call with --manifest-json');

@@ -90,7 +90,16 @@ test('agent samples: interfaces and OS info', () => {
   assert.deepEqual(eth0.addresses[0], { address: '10.1.2.3', prefix: 24, family: 'ipv4' });
   assert.equal(eth0.addresses[1].family, 'ipv6');
   const os = parseAgentOsInfo(body('agent-get-osinfo-linux'));
-  assert.deepEqual(os, { id: 'debian', name: 'Debian GNU/Linux', prettyName: 'Debian GNU/Linux 12 (bookworm)', version: '12 (bookworm)', kernelRelease: '6.1.0-18-amd64', machine: 'x86_64' });
+  assert.deepEqual(os, {
+    id: 'debian',
+    name: 'Debian GNU/Linux',
+    prettyName: 'Debian GNU/Linux 12 (bookworm)',
+    version: '12 (bookworm)',
+    versionId: '12',
+    kernelRelease: '6.1.0-18-amd64',
+    kernelVersion: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1',
+    machine: 'x86_64',
+  });
 });
 
 test('snapshots: the `current` pseudo-entry is dropped', () => {

@@ -95,6 +95,11 @@ test('every simulated answer validates against the schema\'s returns', async () 
     ['GET', '/nodes/prom/qemu/109/agent/network-get-interfaces'],
     ['GET', '/nodes/prom/qemu/109/agent/get-osinfo'],
     ['GET', '/nodes/prom/qemu/109/agent/get-host-name'],
+    // Windows, a container host with many NICs, an old agent answering 200 with result.error.
+    ['GET', '/nodes/pve3/qemu/152/agent/get-osinfo'],
+    ['GET', '/nodes/pve3/qemu/152/agent/network-get-interfaces'],
+    ['GET', '/nodes/pve3/qemu/153/agent/network-get-interfaces'],
+    ['GET', '/nodes/pve3/qemu/154/agent/get-osinfo'],
     ['POST', '/nodes/prom/qemu/104/snapshot', { snapname: 'schema1' }],
     ['POST', '/nodes/prom/qemu/9003/clone', { newid: 990 }],
     ['PUT', '/nodes/prom/qemu/105/config', { description: 'x' }],
@@ -126,6 +131,16 @@ test('version answers with the sample\'s keys', async () => {
 test('agent ping answers exactly like the sample', async () => {
   const { data } = await fetchData('POST', '/nodes/prom/qemu/104/agent/ping');
   assert.deepEqual(data, sample('agent-ping'));
+});
+
+test('agent interfaces carry the sample\'s keys; the many-NIC host has interfaces without MAC or address', async () => {
+  const sampleKeys = new Set((sample('agent-network-get-interfaces') as { result: Json[] }).result.flatMap((i) => Object.keys(i)));
+  const { data } = await fetchData('GET', '/nodes/pve3/qemu/153/agent/network-get-interfaces');
+  const ifs = (data as { result: Json[] }).result;
+  for (const i of ifs) for (const k of Object.keys(i)) assert.ok(sampleKeys.has(k), `unexpected key ${k}`);
+  assert.ok(ifs.some((i) => !('hardware-address' in i)), 'an interface without a MAC');
+  assert.ok(ifs.some((i) => !('ip-addresses' in i)), 'an interface without addresses');
+  assert.ok(ifs.length >= 8);
 });
 
 test('task status and log carry the sample\'s fields', async () => {

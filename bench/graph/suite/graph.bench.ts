@@ -1,0 +1,100 @@
+/**
+ * 500 nodes in the real graph webview (code-server + Chromium): layout500Ms is the page's own ELK layout time
+ * for a panel opened fresh (a new page each round, as a user opening the graph gets); edit500Ms is an edit
+ * that keeps the layout (a node's VMID changes), from the extension starting to build the view after the
+ * debounce to the page's `rendered` answer arriving back (parse, model, postMessage, DOM update, answer).
+ * editRelayout500Ms is the same for an edit that adds a node (a new layout). Reported as metrics.
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RenderReport } from '../../../src/core/webviews/graph/protocol';
+import type { GraphPanel } from '../../../src/vscode/graph/panel';
+import { reportMetric, workspaceDir } from '../../../test/integration/harness';
+import { graphApi, waitFor } from '../../../test/integration/graph/util';
+
+const ROUNDS = Number(process.env.PROXMOX_IAC_BENCH_ROUNDS ?? 5);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Resolves with the first render after `after` and the extension-host time it arrived. */
+function nextRender(panel: GraphPanel, after: number): Promise<{ report: RenderReport; at: number }> {
+  return new Promise((resolve) => {
+    const sub = panel.onDidRender((report) => {
+      if (report.version <= after) return;
+      sub.dispose();
+      resolve({ report, at: performance.now() });
+    });
+  });
+}
+
+describe('graph benchmark', function () {
+  this.timeout(30 * 60_000);
+  const file = () => path.join(workspaceDir(), 'site-config', 'manifests', 'bench-500.yaml');
+
+  it('500 nodes: layout in the page, and an edit re-rendered', async () => {
+    const graph = await graphApi();
+    const doc = await vscode.workspace.openTextDocument(file());
+    await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    const layouts: number[] = [];
+    const renders: number[] = [];
+    let panel: GraphPanel | undefined;
+    for (let round = 0; round < ROUNDS; round++) {
+      panel?.panel.dispose();
+      if (panel) await waitFor(() => !graph.panels.has(file()), 'the panel closing');
+      // The first render of the new panel (a later one may follow when diagnostics arrive).
+      const first = new Promise<RenderReport>((resolve) => {
+        const opened = graph.onDidOpen((p) => {
+          opened.dispose();
+          const rendered = p.onDidRender((report) => {
+            if (report.nodes.length !== 500) return;
+            rendered.dispose();
+            resolve(report);
+          });
+        });
+      });
+      await vscode.commands.executeCommand('proxmoxIac.showGraph', vscode.Uri.file(file()));
+      panel = await waitFor(() => graph.panels.get(file()), 'the panel opening');
+      const r = await first;
+      assert.equal(r.relayout, true);
+      assert.equal(r.edges.length, 496);
+      layouts.push(r.layoutMs);
+      renders.push(r.renderMs);
+    }
+    assert.ok(panel);
+    const edits: number[] = [];
+    const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    for (let round = 0; round < ROUNDS * 2; round++) {
+      const version = panel.lastReport!.version;
+      const text = doc.getText();
+      const at = text.indexOf('vmid: 1002');
+      const next = round % 2 === 0 ? 'vmid: 1003' : 'vmid: 1002';
+      const from = round % 2 === 0 ? at : text.indexOf('vmid: 1003');
+      const done = nextRender(panel, version);
+      await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(from), doc.positionAt(from + 10)), next));
+      const { report, at: arrived } = await done;
+      assert.equal(report.relayout, false, 'a VMID change keeps the layout');
+      edits.push(arrived - panel.startedAt.get(report.version)!);
+    }
+    const relayouts: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const version = panel.lastReport!.version;
+      const done = nextRender(panel, version);
+      const add = round % 2 === 0;
+      if (add) await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), '\n  - name: extra\n    type: vm\n    parent: node-0010\n'));
+      else await vscode.commands.executeCommand('undo');
+      const { report, at: arrived } = await done;
+      assert.equal(report.relayout, true);
+      relayouts.push(arrived - panel.startedAt.get(report.version)!);
+    }
+    reportMetric('layout500Ms', Math.round(median(layouts)));
+    reportMetric('render500Ms', Math.round(median(renders)));
+    reportMetric('edit500Ms', Math.round(median(edits)));
+    reportMetric('editRelayout500Ms', Math.round(median(relayouts)));
+    reportMetric('layoutRounds', layouts.length, 'count');
+    console.log(`layouts ${JSON.stringify(layouts.map(Math.round))} renders ${JSON.stringify(renders.map(Math.round))} edits ${JSON.stringify(edits.map(Math.round))} relayouts ${JSON.stringify(relayouts.map(Math.round))}`);
+  });
+});
