@@ -66,8 +66,9 @@ const result = await runSuite({
   },
 });
 if (result.failed > 0 || result.error) {
+  // No figures from a failed run: bench/results/graph.json keeps the last good ones.
   console.error(`benchmark failed: ${result.error ?? `${result.failed} failed`}; see ${result.resultsDir}`);
-  process.exitCode = 1;
+  process.exit(1);
 }
 const m = result.metrics;
 const figures = {
