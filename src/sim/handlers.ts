@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SimGuest, SimState, SimTask } from './state';
 import type { Value } from './validate';
+import { addProvisioningHandlers, agentAddress, clonedConfig, dhcpLease } from './provisioning';
 
 export class SimError extends Error {
   constructor(
@@ -311,7 +312,7 @@ function cloneGuest(type: 'qemu' | 'lxc'): Handler {
     if (!ctx.state.nodes.has(target)) throw new SimError(400, 'Parameter verification failed.', { target: `no such cluster node '${target}'` });
     if (ctx.params.pool !== undefined && !ctx.state.pools.has(String(ctx.params.pool))) throw new SimError(500, `pool '${String(ctx.params.pool)}' does not exist`);
     const name = String(ctx.params[type === 'qemu' ? 'name' : 'hostname'] ?? `Copy-of-VM-${src.name}`);
-    const config = { ...src.config };
+    const config = clonedConfig(src, newid, ctx.params.storage !== undefined ? String(ctx.params.storage) : undefined, flag(ctx.params.full) || !src.template);
     delete config.template;
     if (type === 'qemu') config.name = name;
     else config.hostname = name;
@@ -326,6 +327,7 @@ function cloneGuest(type: 'qemu' | 'lxc'): Handler {
       tags: [...src.tags.filter((t) => t !== 'template')],
       config,
       snapshots: [],
+      ips: [dhcpLease(newid)],
       lock: 'create',
       ...(ctx.params.pool !== undefined ? { pool: String(ctx.params.pool) } : {}),
     };
@@ -546,7 +548,7 @@ function agent(cmd: string): Handler {
         return r({ result: { 'host-name': g.hostname ?? g.name.toLowerCase() } });
       default: {
         const mac = String(g.config.net0 ?? '').match(/=([0-9A-F:]{17})/i)?.[1]?.toLowerCase() ?? 'bc:24:11:00:00:01';
-        const ip = g.ips?.[0] ?? '10.0.0.2';
+        const ip = agentAddress(g);
         return r({
           result: [
             { name: 'lo', 'hardware-address': '00:00:00:00:00:00', 'ip-addresses': [{ 'ip-address-type': 'ipv4', 'ip-address': '127.0.0.1', prefix: 8 }, { 'ip-address-type': 'ipv6', 'ip-address': '::1', prefix: 128 }], statistics: { 'rx-bytes': 1000, 'tx-bytes': 1000, 'rx-packets': 10, 'tx-packets': 10, 'rx-errs': 0, 'tx-errs': 0, 'rx-dropped': 0, 'tx-dropped': 0 } },
@@ -680,6 +682,7 @@ export function handlers(): Map<string, Handler> {
     h.set(`POST ${g}/termproxy`, consoleProxy(t, 'termproxy'));
   }
   h.set('POST /nodes/{node}/qemu/{vmid}/config', postConfig);
+  addProvisioningHandlers(h, (ctx) => guestOf(ctx, 'qemu'));
   for (const c of ['ping', 'network-get-interfaces', 'get-osinfo', 'get-host-name']) h.set(`${c === 'ping' ? 'POST' : 'GET'} /nodes/{node}/qemu/{vmid}/agent/${c}`, agent(c));
   return h;
 }
