@@ -7,6 +7,7 @@ import { registerExplorer } from './vscode/explorer';
 import { extensionExports } from './vscode/exports';
 import { registerWalkthrough } from './vscode/welcome/walkthrough';
 import { registerTasks } from './vscode/tasks/register';
+import { registerProvisioning } from './vscode/provisioning';
 
 /**
  * Composition root: builds the shared services, hands them to each capability and shows an activation
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     context.subscriptions.push(registerLanguageFeatures(services));
     context.subscriptions.push(registerWalkthrough(log));
     context.subscriptions.push(registerTasks(services));
+    context.subscriptions.push(registerProvisioning(services, explorer));
     const activationMs = performance.now() - started;
     const cpu = process.cpuUsage(startedCpu);
     const activationCpuMs = (cpu.user + cpu.system) / 1000;

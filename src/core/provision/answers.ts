@@ -153,12 +153,12 @@ export function parseIpConfig(text: string): IpChoice | string {
   const m = /^(?:ip=)?([^,\s]+)(?:[,\s]+(?:gw=)?([^,\s]+))?$/.exec(t);
   const example = 'Enter "dhcp" or a static address as ip=192.168.1.50/24,gw=192.168.1.1.';
   if (!m) return example;
-  const [addr, prefix] = m[1]!.split('/');
+  const [addr, prefix] = m[1].split('/');
   if (!addr || !isIP(addr) || prefix === undefined || !/^\d+$/.test(prefix) || Number(prefix) > (isIP(addr) === 4 ? 32 : 128)) {
     return `"${m[1]}" is not an address with a prefix length (CIDR). ${example}`;
   }
   if (m[2] !== undefined && isIP(m[2]) !== isIP(addr)) return `The gateway "${m[2]}" is not an address of the same family as ${addr}. ${example}`;
-  return m[2] ? { cidr: m[1]!, gw: m[2] } : { cidr: m[1]! };
+  return m[2] ? { cidr: m[1], gw: m[2] } : { cidr: m[1] };
 }
 
 export function checkNameservers(text: string): string | undefined {

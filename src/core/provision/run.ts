@@ -80,7 +80,7 @@ async function follow(api: PveApi, upid: string | null, signal?: AbortSignal): P
 /** Polls the agent until it reports an address or the wait times out. */
 async function waitForAgent(api: PveApi, vm: GuestRef, wait: AgentWait, signal?: AbortSignal): Promise<AgentInterface[]> {
   const until = Date.now() + wait.timeoutMs;
-  let last = '';
+  let last: string;
   for (;;) {
     if (signal?.aborted) throw new CancelledError();
     try {
@@ -112,7 +112,7 @@ export async function runProvision(api: PveApi, answers: ProvisionAnswers, steps
     let failure: string | undefined;
     try {
       if (signal?.aborted) throw new CancelledError();
-      const call = step.calls[0]!;
+      const call = step.calls[0];
       const o = signal ? { signal } : {};
       switch (step.name) {
         case 'clone': {

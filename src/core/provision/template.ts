@@ -22,11 +22,11 @@ function sizeGiB(value: string): number | undefined {
 }
 
 export function templateFacts(config: Readonly<Record<string, unknown>>): TemplateFacts {
-  const agentValue = String(config.agent ?? '0');
+  const agentValue = typeof config.agent === 'string' || typeof config.agent === 'number' ? String(config.agent) : '0';
   const agent = /^(1|enabled=1)(,|$)/.test(agentValue);
   const disks = Object.entries(config).filter(([k, v]) => DISK_KEY.test(k) && typeof v === 'string') as [string, string][];
   const cloudInit = disks.some(([, v]) => /cloudinit/.test(v));
-  const order = /(?:^|,)order=([^,]+)/.exec(String(config.boot ?? ''))?.[1]?.split(';') ?? [];
+  const order = /(?:^|,)order=([^,]+)/.exec(typeof config.boot === 'string' ? config.boot : '')?.[1]?.split(';') ?? [];
   const isData = ([, v]: [string, string]): boolean => !/media=cdrom/.test(v) && !/cloudinit/.test(v);
   const boot = order.map((k) => disks.find(([d]) => d === k)).find((d): d is [string, string] => d !== undefined && isData(d)) ?? disks.find(isData);
   const gib = boot ? sizeGiB(boot[1]) : undefined;

@@ -83,13 +83,13 @@ export class LazyLanguageService {
   }
 }
 
-type ServiceModule = typeof import('./serviceModule');
+export type ServiceModule = typeof import('./serviceModule');
 
 /**
  * Loads `dist/language-service.js`, which the build writes next to `dist/extension.js`. The path is computed
  * so that esbuild leaves the require alone instead of bundling the service into the extension.
  */
-function loadServiceModule(): ServiceModule {
+export function loadServiceModule(): ServiceModule {
   const file = join(__dirname, 'language-service.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(file) as ServiceModule;

@@ -7,6 +7,10 @@ import type { FileSource, IacLanguageService } from '../../core/validate/api';
 import { createLanguageService } from '../../core/validate/service';
 import { clearNixEvalCache, declaredGuestsFromNix, nixCodeFixes, nixHover, validateNixFile } from '../../core/iac/nix/index';
 
+// Provisioning's YAML work (write-back into manifests, size presets) rides in this bundle, which has yaml.
+export { addManifestNodeEdit, manifestNodeNames } from '../../core/provision/writeback/manifest';
+export { presetSize } from '../../core/provision/presets';
+
 export interface EditorServiceOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly workspaceRoots: readonly string[];

@@ -30,7 +30,7 @@ export function manifestNodeNames(text: string): string[] {
 
 export function addManifestNode(text: string, node: NewManifestNode): string {
   const doc = parseDocument(text);
-  if (doc.errors.length) throw new Error(`The manifest has YAML errors (${doc.errors[0]!.message.split('\n')[0]}); fix them before adding a node.`);
+  if (doc.errors.length) throw new Error(`The manifest has YAML errors (${doc.errors[0].message.split('\n')[0]}); fix them before adding a node.`);
   const nodes = doc.get('nodes', true);
   if (!isSeq(nodes)) throw new Error('The manifest has no `nodes:` list (a schema_version 2 manifest); add the node by hand or convert the manifest first.');
   const names = manifestNodeNames(text);
