@@ -1,9 +1,10 @@
 /**
  * "Add to manifest": a new node in an iac-driver v2 manifest (`nodes:` list), under a chosen parent, with
- * preset / spec / image / vmid. The edit goes through yaml's Document API, so comments, blank lines between
- * nodes and quoting stay as they were; only the new node's lines are added.
+ * preset / spec / image / vmid. yaml's Document API finds where the `nodes:` list ends (after its trailing
+ * comments) and renders the new node; the node's lines are inserted there as text, so every byte of the file
+ * (comments, blank lines between nodes, quoting) stays as it was.
  */
-import { isMap, isSeq, parseDocument, YAMLMap } from 'yaml';
+import { Document, isMap, isSeq, parseDocument, YAMLMap } from 'yaml';
 import type { TextEdit } from '../../validate/api';
 import { minimalEdit } from './textEdit';
 
@@ -50,10 +51,20 @@ export function addManifestNode(text: string, node: NewManifestNode): string {
   for (const [k, v] of entries) if (v !== undefined) map.set(k, v);
   // Keep the file's habit of a blank line between nodes.
   const spaced = nodes.items.slice(1).some((n) => isMap(n) && n.spaceBefore);
-  if (spaced && nodes.items.length) map.spaceBefore = true;
-  nodes.flow = false;
-  nodes.items.push(map);
-  return doc.toString({ lineWidth: 0 });
+  const range = nodes.range;
+  if (nodes.flow || !nodes.items.length || !range) {
+    // `nodes: []` has no block to extend: the list is rewritten as a block list.
+    nodes.flow = false;
+    nodes.items.push(map);
+    return doc.toString({ lineWidth: 0 });
+  }
+  const start = range[0];
+  const indent = ' '.repeat(start - text.lastIndexOf('\n', start - 1) - 1);
+  const body = new Document(map).toString({ lineWidth: 0 }).trimEnd().split('\n');
+  const lines = body.map((l, i) => (i === 0 ? `${indent}- ${l}` : `${indent}  ${l}`));
+  const at = range[2];
+  const lead = at > 0 && text[at - 1] !== '\n' ? '\n' : '';
+  return `${text.slice(0, at)}${lead}${spaced ? '\n' : ''}${lines.join('\n')}\n${text.slice(at)}`;
 }
 
 export function addManifestNodeEdit(text: string, node: NewManifestNode): TextEdit {
