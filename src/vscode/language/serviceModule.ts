@@ -10,6 +10,7 @@ import { clearNixEvalCache, declaredGuestsFromNix, nixCodeFixes, nixHover, valid
 // Provisioning's YAML work (write-back into manifests, size presets) rides in this bundle, which has yaml.
 export { addManifestNodeEdit, manifestNodeNames } from '../../core/provision/writeback/manifest';
 export { presetSize } from '../../core/provision/presets';
+export { resolveManifestNode } from '../../core/provision/fromManifest';
 
 export interface EditorServiceOptions {
   readonly env: Readonly<Record<string, string | undefined>>;

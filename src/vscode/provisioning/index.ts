@@ -5,7 +5,12 @@
 import * as vscode from 'vscode';
 import type { DeclaredGuest } from '../../core/iac/types';
 import { checkAnswers, parseIpConfig, suggestVmid, type ProvisionAnswers } from '../../core/provision/answers';
+import { answersFromResolved, templateForImage } from '../../core/provision/fromManifest';
 import { takenIds } from '../../core/provision/taken';
+import { nodeFileSource } from '../../core/validate/nodeFiles';
+import { loadServiceModule } from '../language/serviceHost';
+import { pickStep } from '../connections/steps';
+import { iacTargets } from './sources';
 import { templateFacts } from '../../core/provision/template';
 import type { Guest } from '../../core/pve/types';
 import type { ConnectionSettings } from '../connections/store';
@@ -59,8 +64,8 @@ export function registerProvisioning(services: Services, explorer: ExplorerApi):
   const { config, log } = services;
   const { store, pool, provider } = explorer;
 
-  const taken = async (live: readonly Guest[]) => {
-    const declared: readonly DeclaredGuest[] = (await provider.declaredGuests().catch(() => undefined)) ?? [];
+  const taken = async (live: readonly Guest[], except?: { file: string; name: string }) => {
+    const declared: readonly DeclaredGuest[] = ((await provider.declaredGuests().catch(() => undefined)) ?? []).filter((d) => !(except && d.file === except.file && d.name === except.name));
     return takenIds({ live, declared, readonlyVmids: readonlyVmidsOf(config), ranges: parseVmidRanges(config.get<unknown[]>('validation.vmidRanges', [])) });
   };
 
@@ -152,7 +157,55 @@ export function registerProvisioning(services: Services, explorer: ExplorerApi):
     }
   }
 
+  /** "Provision from Manifest Node": the same pipeline driven by the node's resolved configuration. */
+  async function fromManifestNode(args?: { file?: string; node?: string; connection?: string; dryRun?: boolean }): Promise<ProvisionCommandResult> {
+    if (refuseUntrusted('Provision from Manifest Node')) return undefined;
+    try {
+      const svc = loadServiceModule();
+      let uri = args?.file ? vscode.Uri.file(args.file) : undefined;
+      if (!uri) {
+        const manifests = (await iacTargets()).filter((t) => t.kind === 'manifest');
+        uri = await pickStep({ title: 'Provision from Manifest Node' }, 'Manifest', manifests.map((t) => ({ label: vscode.workspace.asRelativePath(t.uri), value: t.uri })));
+        if (!uri) return undefined;
+      }
+      const text = (await vscode.workspace.openTextDocument(uri)).getText();
+      const nodeName = args?.node ?? (await pickStep({ title: 'Provision from Manifest Node' }, 'Node to provision', svc.manifestNodeNames(text).map((n) => ({ label: n, value: n }))));
+      if (!nodeName) return undefined;
+      const resolved = await svc.resolveManifestNode(nodeFileSource(), uri.fsPath, text, nodeName);
+      if (typeof resolved === 'string') throw new Error(resolved);
+      const c = connectionFor(args?.connection);
+      if (!c) throw new Error('No connection: add one first (Proxmox: Add Connection).');
+      const api = await pool.get(c);
+      const snapshot = await api.clusterResources();
+      const template = templateForImage(resolved.image, snapshot.guests);
+      if (typeof template === 'string') throw new Error(template);
+      const t = await taken(snapshot.guests, { file: uri.fsPath, name: nodeName });
+      const vmid = resolved.vmid ?? suggestVmid(t, await api.nextId().catch(() => undefined));
+      if (vmid === undefined) throw new Error('The node has no vmid and no VMID is free in proxmoxIac.validation.vmidRanges.');
+      const facts = templateFacts(await api.config({ node: template.node, type: 'qemu', vmid: template.vmid }));
+      const answers = answersFromResolved(resolved, template, vmid);
+      const problems = checkAnswers(answers, t, facts.diskGiB);
+      if (problems.length) throw new Error(`${nodeName} cannot be provisioned as declared: ${problems.join(' ')}`);
+      if (args?.dryRun) return { dryRun: await showDryRun(answers, facts, agentWaitOf(config), log) };
+      if (!args) {
+        const go = await vscode.window.showInformationMessage(
+          `Provision "${nodeName}" (VMID ${vmid}) as a full clone of ${template.vmid} ${template.name} on ${template.node}: ${answers.cores ?? '?'} cores, ${answers.memory ?? '?'} MiB, ${answers.diskGiB ?? '?'} GiB?`,
+          { modal: true },
+          'Provision',
+        );
+        if (go !== 'Provision') return undefined;
+      }
+      const outcome = await provisionWithProgress(api, answers, facts, agentWaitOf(config), log, { reveal, writeBack: () => writeBack(answers) });
+      void provider.requestRefresh(0);
+      return outcome;
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Provision from Manifest Node: ${errorMessage(err)}`);
+      return { ok: false, error: errorMessage(err) };
+    }
+  }
+
   return vscode.Disposable.from(
+    vscode.commands.registerCommand('proxmoxIac.provisionFromManifestNode', fromManifestNode),
     vscode.commands.registerCommand('proxmoxIac.provisionVm', provision),
     vscode.commands.registerCommand('proxmoxIac.provision.addToIac', async (args?: { answers: ProvisionAnswers } & WriteBackOptions) => {
       if (refuseUntrusted('Add VM to IaC File')) return undefined;
