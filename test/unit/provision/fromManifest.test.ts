@@ -26,14 +26,14 @@ after(() => s.stop());
 
 test('the node resolves through its preset and provisions from the image’s template with the IP read back', async () => {
   const r = await resolveManifestNode(nodeFileSource(), MANIFEST, readFileSync(MANIFEST, 'utf8'), 'edge');
-  assert.ok(typeof r !== 'string', String(r));
+  assert.ok(typeof r !== 'string', typeof r === 'string' ? r : '');
   assert.deepEqual(r, { name: 'edge', vmid: 99001, image: 'debian-12', cores: 2, memory: 2048, diskGiB: 10, user: 'homestak' });
   const snapshot = await client.clusterResources();
   const template = templateForImage(r.image, snapshot.guests);
-  assert.ok(typeof template !== 'string', String(template));
+  assert.ok(typeof template !== 'string', typeof template === 'string' ? template : '');
   assert.equal(template.name, 'debian-12-template');
   // The live "edge" (99021, from n2-push) holds the name: a fresh name is needed, as the check says.
-  const a = answersFromResolved(r, template, r.vmid!);
+  const a = answersFromResolved(r, template, r.vmid);
   const taken = takenIds({ live: snapshot.guests });
   assert.match(checkAnswers(a, taken).join(' '), /The name "edge" is already used by VM 99021/);
   const renamed = { ...a, name: 'edge-n1' };
