@@ -32,3 +32,8 @@ export function templateFacts(config: Readonly<Record<string, unknown>>): Templa
   const gib = boot ? sizeGiB(boot[1]) : undefined;
   return { agent, cloudInit, ...(boot ? { bootDisk: boot[0] } : {}), ...(gib !== undefined ? { diskGiB: gib } : {}) };
 }
+
+/** `virtio=BC:24:11:4E:8F:D1,bridge=vmbr0` → `bc:24:11:4e:8f:d1`. */
+export function macFromNet0(net0: unknown): string | undefined {
+  return typeof net0 === 'string' ? /=([0-9A-F]{2}(?::[0-9A-F]{2}){5})/i.exec(net0)?.[1]?.toLowerCase() : undefined;
+}

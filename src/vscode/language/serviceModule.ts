@@ -10,7 +10,9 @@ import { clearNixEvalCache, declaredGuestsFromNix, nixCodeFixes, nixHover, valid
 // Provisioning's YAML work (write-back into manifests, size presets) rides in this bundle, which has yaml.
 export { addManifestNodeEdit, manifestNodeNames } from '../../core/provision/writeback/manifest';
 export { presetSize } from '../../core/provision/presets';
-export { resolveManifestNode } from '../../core/provision/fromManifest';
+export { answersFromResolved, resolveManifestNode, templateForImage } from '../../core/provision/fromManifest';
+export { addTalosNode, existingSchematicId } from '../../core/provision/writeback/talos';
+export { minimalEdit } from '../../core/provision/writeback/textEdit';
 
 export interface EditorServiceOptions {
   readonly env: Readonly<Record<string, string | undefined>>;

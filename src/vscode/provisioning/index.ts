@@ -5,13 +5,14 @@
 import * as vscode from 'vscode';
 import type { DeclaredGuest } from '../../core/iac/types';
 import { checkAnswers, parseIpConfig, suggestVmid, type ProvisionAnswers } from '../../core/provision/answers';
-import { answersFromResolved, templateForImage } from '../../core/provision/fromManifest';
 import { takenIds } from '../../core/provision/taken';
+import type { ProvisionResult } from '../../core/provision/run';
+import type { PveApi } from '../../core/pve/api';
 import { nodeFileSource } from '../../core/validate/nodeFiles';
 import { loadServiceModule } from '../language/serviceHost';
 import { pickStep } from '../connections/steps';
 import { iacTargets } from './sources';
-import { templateFacts } from '../../core/provision/template';
+import { macFromNet0, templateFacts } from '../../core/provision/template';
 import type { Guest } from '../../core/pve/types';
 import type { ConnectionSettings } from '../connections/store';
 import { parseVmidRanges } from '../diagnostics/options';
@@ -58,6 +59,13 @@ function refuseUntrusted(what: string): boolean {
   if (vscode.workspace.isTrusted) return false;
   void vscode.window.showWarningMessage(`"${what}" is not available in an untrusted workspace: it changes the cluster and your IaC files. Trust the workspace (Manage Workspace Trust) first.`);
   return true;
+}
+
+/** The write-back after a provisioning: the VM's IP and MAC are known now (talos nodes.yaml needs both). */
+async function writeBackAfter(api: PveApi, answers: ProvisionAnswers, r: ProvisionResult, options: WriteBackOptions): Promise<vscode.Uri | undefined> {
+  const config: Record<string, unknown> = await api.config(r.vm).catch(() => ({}));
+  const mac = macFromNet0(config.net0);
+  return writeBack(answers, { ...(r.ip && /^\d+\.\d+\.\d+\.\d+$/.test(r.ip) ? { address: r.ip } : {}), ...(mac ? { macAddr: mac } : {}), ...options });
 }
 
 export function registerProvisioning(services: Services, explorer: ExplorerApi): vscode.Disposable {
@@ -124,7 +132,7 @@ export function registerProvisioning(services: Services, explorer: ExplorerApi):
       const uri = await writeBack(answers, args.writeBack ?? {});
       return uri ? { written: uri.fsPath } : undefined;
     }
-    const outcome = await provisionWithProgress(api, answers, facts, agentWaitOf(config), log, { reveal, writeBack: () => writeBack(answers, args.writeBack ?? {}) });
+    const outcome = await provisionWithProgress(api, answers, facts, agentWaitOf(config), log, { reveal, writeBack: (r) => writeBackAfter(api, answers, r, args.writeBack ?? {}) });
     if (outcome.ok && args.writeBack) await writeBack(answers, args.writeBack);
     return outcome;
   }
@@ -147,7 +155,7 @@ export function registerProvisioning(services: Services, explorer: ExplorerApi):
         return uri ? { written: uri.fsPath } : undefined;
       }
       const api = await pool.get(chosen.connection);
-      const outcome = await provisionWithProgress(api, answers, facts, agentWaitOf(config), log, { reveal, writeBack: () => writeBack(answers) });
+      const outcome = await provisionWithProgress(api, answers, facts, agentWaitOf(config), log, { reveal, writeBack: (r) => writeBackAfter(api, answers, r, {}) });
       void provider.requestRefresh(0);
       return outcome;
     } catch (err) {
@@ -177,13 +185,13 @@ export function registerProvisioning(services: Services, explorer: ExplorerApi):
       if (!c) throw new Error('No connection: add one first (Proxmox: Add Connection).');
       const api = await pool.get(c);
       const snapshot = await api.clusterResources();
-      const template = templateForImage(resolved.image, snapshot.guests);
+      const template = svc.templateForImage(resolved.image, snapshot.guests);
       if (typeof template === 'string') throw new Error(template);
       const t = await taken(snapshot.guests, { file: uri.fsPath, name: nodeName });
       const vmid = resolved.vmid ?? suggestVmid(t, await api.nextId().catch(() => undefined));
       if (vmid === undefined) throw new Error('The node has no vmid and no VMID is free in proxmoxIac.validation.vmidRanges.');
       const facts = templateFacts(await api.config({ node: template.node, type: 'qemu', vmid: template.vmid }));
-      const answers = answersFromResolved(resolved, template, vmid);
+      const answers = svc.answersFromResolved(resolved, template, vmid);
       const problems = checkAnswers(answers, t, facts.diskGiB);
       if (problems.length) throw new Error(`${nodeName} cannot be provisioned as declared: ${problems.join(' ')}`);
       if (args?.dryRun) return { dryRun: await showDryRun(answers, facts, agentWaitOf(config), log) };

@@ -69,19 +69,20 @@ export async function keysFromFile(uri: vscode.Uri): Promise<{ keys: string[]; b
   return text === undefined ? { keys: [], bad: ['(unreadable or larger than 2 MiB)'] } : parsePublicKeys(text);
 }
 
-export type IacTargetKind = 'manifest' | 'hosts-nix';
+export type IacTargetKind = 'manifest' | 'hosts-nix' | 'talos-nodes';
 
 export interface IacTarget {
   readonly kind: IacTargetKind;
   readonly uri: vscode.Uri;
 }
 
-/** Manifests (site-config `manifests/*.yaml`) and hosts.nix files of the workspace. */
+/** Manifests (site-config `manifests/*.yaml`), hosts.nix files and talos nodes.yaml files of the workspace. */
 export async function iacTargets(): Promise<IacTarget[]> {
-  const [manifests, hosts] = await Promise.all([
+  const [manifests, hosts, talos] = await Promise.all([
     vscode.workspace.findFiles('**/manifests/*.{yaml,yml}', '**/node_modules/**', 100),
     vscode.workspace.findFiles('**/hosts.nix', '**/node_modules/**', 20),
+    vscode.workspace.findFiles('**/{nodes.yaml,nodes.sample.yaml}', '**/node_modules/**', 20),
   ]);
   const byPath = (a: vscode.Uri, b: vscode.Uri): number => a.fsPath.localeCompare(b.fsPath);
-  return [...manifests.sort(byPath).map((uri) => ({ kind: 'manifest' as const, uri })), ...hosts.sort(byPath).map((uri) => ({ kind: 'hosts-nix' as const, uri }))];
+  return [...manifests.sort(byPath).map((uri) => ({ kind: 'manifest' as const, uri })), ...hosts.sort(byPath).map((uri) => ({ kind: 'hosts-nix' as const, uri })), ...talos.sort(byPath).map((uri) => ({ kind: 'talos-nodes' as const, uri }))];
 }

@@ -20,6 +20,11 @@ export interface WriteBackOptions {
   readonly image?: string;
   /** Manifest `spec`. */
   readonly spec?: string;
+  /** talos nodes.yaml: the node's address (default: the VM's IP or static address), MAC, schematic id, role. */
+  readonly address?: string;
+  readonly macAddr?: string;
+  readonly schematicId?: string;
+  readonly controller?: boolean;
 }
 
 const TITLE = 'Add the VM to an IaC File';
@@ -44,14 +49,15 @@ export async function writeBack(a: ProvisionAnswers, options: WriteBackOptions =
   let target: IacTarget | undefined;
   if (options.file) {
     const uri = resolveFile(options.file);
-    target = { uri, kind: uri.path.endsWith('hosts.nix') ? 'hosts-nix' : 'manifest' };
+    target = { uri, kind: uri.path.endsWith('hosts.nix') ? 'hosts-nix' : /\/nodes(\.sample)?\.ya?ml$/.test(uri.path) ? 'talos-nodes' : 'manifest' };
   } else {
     const targets = await iacTargets();
     if (!targets.length) {
       void vscode.window.showWarningMessage('This workspace has no manifest (site-config manifests/*.yaml) or hosts.nix to add the VM to.');
       return undefined;
     }
-    const items: PickItem<IacTarget>[] = targets.map((t) => ({ label: t.kind === 'manifest' ? `$(list-tree) Add to manifest ${vscode.workspace.asRelativePath(t.uri)}` : `$(symbol-namespace) Add to hosts.nix ${vscode.workspace.asRelativePath(t.uri)}`, value: t }));
+    const what = { manifest: '$(list-tree) Add to manifest', 'hosts-nix': '$(symbol-namespace) Add to hosts.nix', 'talos-nodes': '$(server) Add to talos nodes.yaml' } as const;
+    const items: PickItem<IacTarget>[] = targets.map((t) => ({ label: `${what[t.kind]} ${vscode.workspace.asRelativePath(t.uri)}`, value: t }));
     target = await pickStep({ title: TITLE }, `Where to declare ${a.name} (VMID ${a.vmid})`, items);
     if (!target) return undefined;
   }
@@ -67,6 +73,34 @@ export async function writeBack(a: ProvisionAnswers, options: WriteBackOptions =
       ...(a.diskGiB !== undefined ? { disk: `${a.diskGiB}G` } : {}),
       ...(a.storage ? { storage: a.storage } : {}),
     });
+  } else if (target.kind === 'talos-nodes') {
+    const svc = loadServiceModule();
+    const ask = async (prompt: string, value: string | undefined, check: (v: string) => string | undefined): Promise<string | undefined> =>
+      (await inputStep({ title: TITLE }, { prompt, value: value ?? '', validate: (v) => check(v.trim()) }))?.trim();
+    const staticIp = a.cloudInit && 'cidr' in a.cloudInit.ip ? a.cloudInit.ip.cidr.split('/')[0] : undefined;
+    const address = options.address ?? (await ask('Node address (IPv4, inside node_cidr)', staticIp, (v) => (/^(\d{1,3}\.){3}\d{1,3}$/.test(v) ? undefined : 'Enter an IPv4 address, e.g. 192.168.1.50.')));
+    if (address === undefined) return undefined;
+    const macAddr = options.macAddr ?? (await ask('MAC address of the VM’s NIC (lower case, colon-separated)', undefined, (v) => (/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(v) ? undefined : 'Enter the MAC as aa:bb:cc:dd:ee:ff (lower case); the VM’s net0 has it.')));
+    if (macAddr === undefined) return undefined;
+    const schematicId = options.schematicId ?? (await ask('Talos schematic id (64 characters from factory.talos.dev)', svc.existingSchematicId(text), (v) => (/^[a-z0-9]{64}$/.test(v) ? undefined : 'Enter the 64-character schematic id from https://factory.talos.dev/.')));
+    if (schematicId === undefined) return undefined;
+    let controller = options.controller;
+    if (controller === undefined) {
+      controller = await pickStep({ title: TITLE }, `Role of ${a.name}`, [{ label: 'Worker', value: false }, { label: 'Controller (control plane)', value: true }]);
+      if (controller === undefined) return undefined;
+    }
+    edit = svc.minimalEdit(text, svc.addTalosNode(text, {
+      name: a.name,
+      address,
+      controller,
+      disk: '/dev/sda',
+      macAddr,
+      schematicId,
+      vmId: a.vmid,
+      ...(a.cores !== undefined ? { vmCores: a.cores } : {}),
+      ...(a.memory !== undefined ? { vmMemory: a.memory } : {}),
+      ...(a.diskGiB !== undefined && a.diskGiB >= 32 ? { vmDiskSize: a.diskGiB } : {}),
+    }));
   } else {
     const svc = loadServiceModule();
     const names = svc.manifestNodeNames(text);

@@ -11,6 +11,8 @@ import { addHostEdit } from '../../../src/core/iac/nix/edit';
 import { resolveNixBin, validateNixFile } from '../../../src/core/iac/nix/index';
 import { addManifestNode, addManifestNodeEdit, manifestNodeNames } from '../../../src/core/provision/writeback/manifest';
 import { applyEdit } from '../../../src/core/provision/writeback/textEdit';
+import { addTalosNode, existingSchematicId } from '../../../src/core/provision/writeback/talos';
+import { macFromNet0 } from '../../../src/core/provision/template';
 import { createLanguageService } from '../../../src/core/validate/service';
 import { nodeFileSource } from '../../../src/core/validate/nodeFiles';
 
@@ -26,10 +28,10 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function errorsOf(path: string, text: string): Promise<string[]> {
+async function errorsOf(path: string, text: string, severities: readonly string[] = ['error']): Promise<string[]> {
   writeFileSync(path, text);
   const service = createLanguageService(nodeFileSource(), { workspaceRoots: [dir] });
-  return (await service.validate(path, text)).filter((d) => d.severity === 'error').map((d) => `${d.range.start.line + 1}: ${d.message}`);
+  return (await service.validate(path, text)).filter((d) => severities.includes(d.severity)).map((d) => `${d.range.start.line + 1}: ${d.message}`);
 }
 
 for (const [label, rel] of [
@@ -79,4 +81,23 @@ test('hosts.nix: a proxmox block for the new host keeps every comment and evalua
   assert.match(out, /\n {2}web-1 = \{\n {4}hostname = "web-1";\n {4}proxmox = \{\n {6}vmid = 130;\n {6}cores = 2;\n {6}memory = 2048;\n {6}disk = "32G";\n {6}storage = "nvmeprom";\n {4}\};\n {2}\};\n\}\n$/);
   writeFileSync(path, out);
   assert.deepEqual((await validateNixFile(path, out)).filter((d) => d.severity === 'error'), []);
+});
+
+test('talos nodes.yaml: the sample’s empty list takes the node where `[]` was, later nodes follow, every comment stays, and it validates', async () => {
+  cpSync(join(EXAMPLES, 'talos-cluster'), join(dir, 'talos-cluster'), { recursive: true });
+  const path = join(dir, 'talos-cluster/nodes.sample.yaml');
+  const text = readFileSync(path, 'utf8');
+  const node = { name: 'k8s-w-1', address: '192.168.1.50', controller: false, disk: '/dev/sda', macAddr: macFromNet0('virtio=BC:24:11:00:02:D0,bridge=vmbr0')!, schematicId: 'a1b2c3d4e5f6789012345678901234567890123456789012345678901234abcd', vmId: 720, vmCores: 4, vmMemory: 8192, vmDiskSize: 64 };
+  assert.equal(node.macAddr, 'bc:24:11:00:02:d0');
+  const one = addTalosNode(text, node);
+  assert.equal(existingSchematicId(one), node.schematicId);
+  const two = addTalosNode(one, { ...node, name: 'k8s-w-2', address: '192.168.1.51', macAddr: 'bc:24:11:00:02:d1', vmId: 721 });
+  for (const line of text.split('\n').filter((l) => l.trim() && l.trim() !== '[]')) assert.ok(two.includes(line), `lost line: ${line}`);
+  assert.match(two, /^nodes:\n {2}- name: k8s-w-1\n {4}address: 192\.168\.1\.50\n {4}controller: false\n/m);
+  assert.match(two, /\n {2}- name: k8s-w-2\n {4}address: 192\.168\.1\.51\n/);
+  assert.deepEqual(await errorsOf(path, two, ['error', 'warning']), []);
+  assert.throws(() => addTalosNode(two, node), /already has a node named "k8s-w-1"/);
+  // The validator does look at the entries: an upper-case MAC is reported.
+  assert.match((await errorsOf(path, addTalosNode(text, { ...node, macAddr: 'BC:24:11:00:02:D0' }), ['error', 'warning'])).join(), /mac_addr/);
+  writeFileSync(path, text);
 });
