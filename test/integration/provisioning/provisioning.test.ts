@@ -89,8 +89,11 @@ describe('Provisioning', function () {
     // The suggestion is prefilled; a read-only VMID (from the setting) and a used one are refused.
     await typeInto('151');
     await waitForDomText(qi.message, /read-only.*proxmoxIac\.readonlyVmids/);
+    await typeInto('105');
+    await waitForDomText(qi.message, /already used by "homeassistant" on node prom/);
+    // 104 is declared imported (read-only) in vms/definitions.nix.
     await typeInto('104');
-    await waitForDomText(qi.message, /already used by "Doc1"/);
+    await waitForDomText(qi.message, /VMID 104 is read-only \(declared read-only in vms\/definitions\.nix:\d+\)/);
     // Back goes to the name with the answer kept.
     await domClick('.quick-input-widget .quick-input-left-action-bar .action-label');
     await step(3);
