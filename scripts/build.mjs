@@ -64,6 +64,16 @@ const builds = [
   },
   {
     ...common,
+    // Provisioning's YAML edits and presets: required on first use (src/vscode/provisioning/yaml.ts).
+    entryPoints: { 'provision-yaml': 'src/vscode/provisioning/yamlModule.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: !watch,
+  },
+  {
+    ...common,
     entryPoints: { cli: 'src/cli/main.ts' },
     outdir: 'dist',
     platform: 'node',

@@ -11,6 +11,7 @@ import { ExplorerLiveGuests } from './vscode/diagnostics/liveGuests';
 import { registerGraph } from './vscode/graph/register';
 import { liveSourceOf } from './vscode/graph/live';
 import { registerAgentBoard } from './vscode/webviews/agentboard/register';
+import { registerProvisioning } from './vscode/provisioning';
 
 /**
  * Composition root: builds the shared services, hands them to each capability and shows an activation
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     context.subscriptions.push(graph);
     const agentBoard = registerAgentBoard(services, explorer.store);
     context.subscriptions.push(agentBoard);
+    context.subscriptions.push(registerProvisioning(services, explorer));
     const activationMs = performance.now() - started;
     const cpu = process.cpuUsage(startedCpu);
     const activationCpuMs = (cpu.user + cpu.system) / 1000;

@@ -6,6 +6,7 @@
  */
 import { SimError, type Handler, type HandlerContext } from './handlers';
 import type { SimGuest } from './state';
+import { agentAddress } from './provisioning';
 
 export const AGENT_COMMANDS = ['ping', 'network-get-interfaces', 'get-osinfo', 'get-host-name'] as const;
 
@@ -43,7 +44,7 @@ function linkLocal(g: SimGuest): string {
 
 function interfaces(g: SimGuest): Nic[] {
   const mac = macOf(g);
-  const ip = g.ips?.[0] ?? '10.0.0.2';
+  const ip = agentAddress(g);
   const q = g.agentQuirks ?? {};
   if (q.windows) {
     return [

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { SimGuest, SimState, SimTask } from './state';
 import type { Value } from './validate';
 import { AGENT_COMMANDS, agentHandler } from './agent';
-import { renameClonedDisks } from './disks';
+import { addProvisioningHandlers, clonedConfig, dhcpLease } from './provisioning';
 
 export class SimError extends Error {
   constructor(
@@ -313,9 +313,8 @@ function cloneGuest(type: 'qemu' | 'lxc'): Handler {
     if (!ctx.state.nodes.has(target)) throw new SimError(400, 'Parameter verification failed.', { target: `no such cluster node '${target}'` });
     if (ctx.params.pool !== undefined && !ctx.state.pools.has(String(ctx.params.pool))) throw new SimError(500, `pool '${String(ctx.params.pool)}' does not exist`);
     const name = String(ctx.params[type === 'qemu' ? 'name' : 'hostname'] ?? `Copy-of-VM-${src.name}`);
-    const config = { ...src.config };
+    const config = clonedConfig(src, newid, ctx.params.storage !== undefined ? String(ctx.params.storage) : undefined, flag(ctx.params.full) || !src.template);
     delete config.template;
-    renameClonedDisks(config, src, newid, flag(ctx.params.full) || !src.template);
     if (type === 'qemu') config.name = name;
     else config.hostname = name;
     // The new guest exists (locked) while the clone runs, as in PVE.
@@ -329,6 +328,7 @@ function cloneGuest(type: 'qemu' | 'lxc'): Handler {
       tags: [...src.tags.filter((t) => t !== 'template')],
       config,
       snapshots: [],
+      ips: [dhcpLease(newid)],
       lock: 'create',
       ...(ctx.params.pool !== undefined ? { pool: String(ctx.params.pool) } : {}),
     };
@@ -654,6 +654,7 @@ export function handlers(): Map<string, Handler> {
     h.set(`POST ${g}/termproxy`, consoleProxy(t, 'termproxy'));
   }
   h.set('POST /nodes/{node}/qemu/{vmid}/config', postConfig);
+  addProvisioningHandlers(h, (ctx) => guestOf(ctx, 'qemu'));
   for (const c of AGENT_COMMANDS) h.set(`${c === 'ping' ? 'POST' : 'GET'} /nodes/{node}/qemu/{vmid}/agent/${c}`, agentHandler(c, (ctx) => guestOf(ctx, 'qemu')));
   return h;
 }

@@ -65,6 +65,8 @@ export interface PveApi {
   updateConfigAsync(ref: GuestRef, params: Record<string, string | number | boolean>, o?: CallOptions): Promise<string | null>;
   /** PUT (sync) config update. */
   updateConfig(ref: GuestRef, params: Record<string, string | number | boolean>, o?: CallOptions): Promise<void>;
+  /** Grows a disk (`size` like "32G", or "+8G"); returns the resize task's UPID. */
+  resizeDisk(ref: GuestRef, disk: string, size: string, o?: CallOptions): Promise<string>;
 
   snapshots(ref: GuestRef, o?: CallOptions): Promise<Snapshot[]>;
   createSnapshot(ref: GuestRef, name: string, options?: { description?: string; vmstate?: boolean }, o?: CallOptions): Promise<string>;

@@ -362,6 +362,11 @@ export class PveClient implements PveApi {
     await this.request('PUT', `${guestPath(ref)}/config`, params, o);
   }
 
+  async resizeDisk(ref: GuestRef, disk: string, size: string, o?: CallOptions): Promise<string> {
+    const { data } = await this.request('PUT', `${guestPath(ref)}/resize`, { disk, size }, o);
+    return parseUpidResult(data, 'resize');
+  }
+
   async snapshots(ref: GuestRef, o?: CallOptions): Promise<Snapshot[]> {
     return parseSnapshots(await this.#get(`${guestPath(ref)}/snapshot`, undefined, o));
   }

@@ -36,6 +36,8 @@ for (const t of ['qemu', 'lxc']) {
   for (const a of ['start', 'shutdown', 'stop', 'reboot', 'suspend', 'resume']) PATHS.push(`${g}/status/${a}`);
 }
 for (const c of ['ping', 'network-get-interfaces', 'get-osinfo', 'get-host-name']) PATHS.push(`/nodes/{node}/qemu/{vmid}/agent/${c}`);
+// Provisioning (src/sim/provisioning.ts).
+PATHS.push('/nodes/{node}/qemu/{vmid}/resize');
 
 const DROP = new Set(['description', 'verbose_description', 'typetext', 'format_description', 'title', 'renderer', 'print_width']);
 // Drops documentation keys of schema nodes, but never entries of a name → schema map (`properties`, an

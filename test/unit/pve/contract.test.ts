@@ -41,6 +41,7 @@ const calls: Record<keyof PveApi, ((c: PveApi) => Promise<unknown>)[]> = {
   config: [(c) => c.config(VM(104)), (c) => c.config(CT(120))],
   updateConfigAsync: [(c) => c.updateConfigAsync(VM(105), { cores: 4, onboot: true, tags: 'home;iot', description: 'Home Assistant' })],
   updateConfig: [(c) => c.updateConfig(VM(105), { memory: '4096', agent: '1,fstrim_cloned_disks=1', protection: false }), (c) => c.updateConfig(CT(120), { memory: 2048, onboot: true })],
+  resizeDisk: [(c) => c.resizeDisk(VM(105), 'scsi0', '40G'), (c) => c.resizeDisk(VM(105), 'scsi0', '+1G')],
   snapshots: [(c) => c.snapshots(VM(104)), (c) => c.snapshots(CT(120))],
   createSnapshot: [(c) => c.createSnapshot(VM(104), 'contract1', { description: 'x', vmstate: false }), (c) => c.createSnapshot(CT(120), 'contract1', { description: 'y' })],
   rollbackSnapshot: [(c) => c.rollbackSnapshot(VM(104), 'pre-upgrade')],

@@ -1,0 +1,3 @@
+// Mocha's describe/it are installed by the harness before the test file below loads.
+export { run } from '../harness';
+import './provisioning.test';
