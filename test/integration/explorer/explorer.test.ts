@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { activateExtension, screenshot, selectors, sleep, visibleTreeRows, waitForDomText } from '../harness';
 import type { ExplorerApi } from '../../../src/vscode/explorer';
 import type { Element } from '../../../src/vscode/explorer/provider';
+import { answering } from './prompts';
 
 const DEMO = 'conn:demo';
 
@@ -164,7 +165,12 @@ describe('explorer', function () {
     assert.match(running.contextValue, /\brunning\b/);
     assert.doesNotMatch(explorer.statusBar.text, /sync~spin/);
 
-    await vscode.commands.executeCommand('proxmoxIac.guest.shutdown', running.el);
+    // Shut Down asks first (one modal naming the guest and its node); the user confirms.
+    const asked = await answering(['Shut Down'], () => vscode.commands.executeCommand('proxmoxIac.guest.shutdown', running.el));
+    assert.deepEqual(
+      asked.map((p) => p.text),
+      ['Shut down sandbox (VMID 111) on node prom?'],
+    );
     assert.equal(explorer.tasks.history.at(-1)?.ok, true);
     assert.match(explorer.tasks.history.at(-1)?.upid ?? '', /:qmshutdown:111:/);
     await waitFor('the sandbox icon to turn stopped', async () => ((await guestRow('sandbox')).icon === 'vm-outline' ? true : undefined));
