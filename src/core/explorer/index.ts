@@ -11,3 +11,4 @@ export * from './rows';
 export * from './schedule';
 export * from './tree';
 export * from './power';
+export * from './tooltips';

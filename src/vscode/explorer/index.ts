@@ -62,9 +62,9 @@ export function registerExplorer(services: Services, declaredSource?: () => Prom
       }),
     ),
   );
-  const updateMessage = (): void => {
-    treeView.message = provider.filterText ? `Filter: ${provider.filterText}` : undefined;
-  };
+  // The active filter shows next to the view's title; the title bar's Clear Filter button (shown while the
+  // context key proxmoxIac.explorer.filtered is set) clears it in one click.
+  subs.push(provider.onDidChangeFilter((text) => (treeView.description = text ? `Filter: ${text}` : undefined)));
   subs.push(
     vscode.commands.registerCommand('proxmoxIac.explorer.refresh', () => provider.refreshAll(true)),
     vscode.commands.registerCommand(SHOW_MORE_COMMAND, (el?: Element) => el && provider.showMore(el.id)),
@@ -77,12 +77,8 @@ export function registerExplorer(services: Services, declaredSource?: () => Prom
       });
       if (text === undefined) return;
       provider.setFilter(text);
-      updateMessage();
     }),
-    vscode.commands.registerCommand('proxmoxIac.explorer.clearFilter', () => {
-      provider.setFilter('');
-      updateMessage();
-    }),
+    vscode.commands.registerCommand('proxmoxIac.explorer.clearFilter', () => provider.setFilter('')),
     vscode.commands.registerCommand('proxmoxIac.explorer.groupBy', async () => {
       const current = provider.options().groupBy;
       const picked = await vscode.window.showQuickPick(

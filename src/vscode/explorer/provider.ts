@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import {
-  guestTooltip,
   parseFilter,
   parseRowId,
   type GuestFilter,
@@ -19,6 +18,7 @@ import { agentAddresses, snapshotRows } from './guestChildren';
 import { connectionRow, errorRow, treeItemOf, type Element } from './items';
 import { ensureShown, moreRowOf, pagedChildren, showMore } from './paging';
 import { ConnectionSession, type SessionHost } from './session';
+import { rowTooltip } from './tooltips';
 import { pageSizeOf, readonlyVmidsOf, treeOptionsOf } from './settings';
 
 export type { Element } from './items';
@@ -48,6 +48,9 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
   private readonly _onDidRefresh = this._register(new vscode.EventEmitter<string>());
   /** Fires with the connection id after each refresh attempt (tests wait on it). */
   readonly onDidRefresh = this._onDidRefresh.event;
+  private readonly _onDidChangeFilter = this._register(new vscode.EventEmitter<string>());
+  /** Fires with the filter's text ('' when cleared), for the view's description. */
+  readonly onDidChangeFilter = this._onDidChangeFilter.event;
 
   private readonly sessions = new Map<string, ConnectionSession>();
   private readonly elements = new Map<string, Element>();
@@ -108,6 +111,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     const f = parseFilter(text);
     this.filter = f.terms.length ? f : undefined;
     void vscode.commands.executeCommand('setContext', 'proxmoxIac.explorer.filtered', this.filter !== undefined);
+    this._onDidChangeFilter.fire(this.filterText);
     this.rebuildAll();
   }
 
@@ -171,12 +175,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
 
   /** Tooltips are built on hover, so a changing uptime never re-renders a row. */
   async resolveTreeItem(item: vscode.TreeItem, el: Element, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
-    const t = this.guestOf(el.id);
-    if (!t) return item;
-    const ips = await this.agentAddresses(t.state, t.guest, token, 2000).catch(() => undefined);
-    const declarations = t.state.subtree?.correlation ? this.declarationsOf(t.state, t.guest) : undefined;
-    const ro = /\breadonly\b/.test(t.row.contextValue) ? this.readonlySourceOf(t.state, t.guest) : undefined;
-    item.tooltip = new vscode.MarkdownString(guestTooltip(t.guest, { declarations, readonlySource: ro, ips }));
+    item.tooltip ??= await rowTooltip(this, el, token);
     return item;
   }
 
