@@ -29,6 +29,7 @@ import { discoverSiteConfig, isRecord, ownRoot, SiteConfig, type DiscoveryOption
 import { checkTalosCluster, checkTalosNodes, talosNodes } from '../iac/talos';
 import { LineIndex, rangesOverlap } from '../iac/text';
 import { loadData, locate, parseYaml, pathAt, type PathSegment, type YamlTree, type YNode } from '../iac/yaml/parse';
+import { withUnit } from './units';
 
 /** Nix support from the nix module (hosts.nix, vms/definitions.nix), plugged in by the composition root. */
 export interface NixSupport {
@@ -837,7 +838,7 @@ function summarize(data: Record<string, unknown>): string {
       if (isSensitivePath([key])) {
         rows.push(`- \`${key}\`: (hidden)`);
       } else if (isRecord(val) && depth < 1) walk(val, key, depth + 1);
-      else rows.push(`- \`${key}\`: ${Array.isArray(val) ? val.slice(0, 6).map(String).join(', ') + (val.length > 6 ? ', …' : '') : isRecord(val) ? '{…}' : String(val)}`);
+      else rows.push(`- \`${key}\`: ${Array.isArray(val) ? val.slice(0, 6).map(String).join(', ') + (val.length > 6 ? ', …' : '') : isRecord(val) ? '{…}' : withUnit(key, val)}`);
     }
   };
   walk(data, '', 0);
@@ -845,7 +846,7 @@ function summarize(data: Record<string, unknown>): string {
 }
 
 function resolvedMarkdown(resolved: Awaited<ReturnType<typeof resolveNode>> & object, siteRoot: string | undefined): string {
-  const rows = Object.entries(resolved.values).map(([k, v]) => `| ${k} | ${Array.isArray(v.value) ? v.value.join(', ') : String(v.value)} | ${v.from} |`);
+  const rows = Object.entries(resolved.values).map(([k, v]) => `| ${k} | ${withUnit(k, v.value)} | ${v.from} |`);
   const head = `**${resolved.name}** — resolved as iac-driver's ConfigResolver does (preset → template/node → env → posture)${siteRoot ? ` from \`${siteRoot}\`` : ' (no site-config found: references not resolved)'}`;
   const problems = resolved.problems.length ? `\n\n${resolved.problems.map((p) => `- ${p}`).join('\n')}` : '';
   return `${head}\n\n| key | value | from |\n|---|---|---|\n${rows.join('\n')}${problems}`;

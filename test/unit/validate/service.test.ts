@@ -204,6 +204,9 @@ test('hover on a manifest node shows the resolved configuration with sources; on
   const h = await service.hover(n2push, text, { line: edgeLine, character: lines[edgeLine].indexOf('edge') + 1 });
   assert.ok(h);
   assert.match(h.markdown, /\| cores \| 2 \| presets\/vm-small\.yaml \|/);
+  // Every figure with its unit, as iac-driver and PVE read it.
+  assert.match(h.markdown, /\| memory \| 2048 MiB \| presets\/vm-small\.yaml \|/);
+  assert.match(h.markdown, /\| disk \| \d+ GiB \| presets\/vm-small\.yaml \|/);
   assert.match(h.markdown, /\| posture \| dev \| specs\/base\.yaml access\.posture \|/);
   assert.match(h.markdown, /\| ssh_permit_root_login \| yes \| postures\/dev\.yaml \|/);
   assert.match(h.markdown, /preset → template\/node → env → posture/);
@@ -211,7 +214,8 @@ test('hover on a manifest node shows the resolved configuration with sources; on
   const h2 = await service.hover(n2push, text, { line: presetLine, character: lines[presetLine].indexOf('vm-large') + 2 });
   assert.ok(h2);
   assert.match(h2.markdown, /\*\*presets\/vm-large\.yaml\*\*/);
-  assert.match(h2.markdown, /`memory`: 8192/);
+  assert.match(h2.markdown, /`memory`: 8192 MiB$/m);
+  assert.match(h2.markdown, /`disk`: 40 GiB$/m);
   const keyHover = await service.hover(n2push, text, { line: presetLine, character: 5 });
   assert.match(keyHover!.markdown, /Foreign key to `presets\/<preset>\.yaml`/);
 });
