@@ -26,7 +26,7 @@ import { schemaAt, type SchemaKey, type SchemaNode } from '../iac/schemas';
 import { schemaIssues } from './schemaChoice';
 import { checkEntityRefs, checkIdMatchesFile, ruleAt } from '../iac/siteChecks';
 import { discoverSiteConfig, isRecord, ownRoot, SiteConfig, type DiscoveryOptions } from '../iac/siteConfig';
-import { checkTalosCluster, checkTalosNodes, talosNodes } from '../iac/talos';
+import { checkTalosNodes, talosClusterIssues, talosNodes } from '../iac/talos';
 import { LineIndex, rangesOverlap } from '../iac/text';
 import { loadData, locate, parseYaml, pathAt, type PathSegment, type YamlTree, type YNode } from '../iac/yaml/parse';
 import { withUnit } from './units';
@@ -146,6 +146,8 @@ class YamlLanguageService implements IacLanguageService {
     for (const { doc, issues } of found) {
       const root = tree.docs[doc]?.root;
       for (const issue of issues) {
+        // A sample file is a template: its empty values are the blanks the user fills in, not problems.
+        if (sample && issue.code === 'empty-value') continue;
         const severity = sample && issue.severity === 'error' ? 'warning' : issue.severity;
         out.push({
           range: issueRange(root, issue, lines),
@@ -183,7 +185,7 @@ class YamlLanguageService implements IacLanguageService {
     const key = schemaKeyFor(format, path);
     const { issues } = await schemaIssues({ format, key, path, data, site, readSchema: this.readSchema });
     if (format === 'talos-nodes') issues.push(...checkTalosNodes(data));
-    if (format === 'talos-cluster') issues.push(...checkTalosCluster(data));
+    if (format === 'talos-cluster') issues.splice(0, issues.length, ...talosClusterIssues(data, issues));
     if (site && format !== 'talos-cluster' && format !== 'talos-nodes') {
       const names = await this.allNames(site);
       issues.push(...checkEntityRefs(format, data, { names: (d) => names.get(d) ?? [], secretKeys: await site.secretKeys() }));
