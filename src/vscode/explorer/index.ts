@@ -62,9 +62,16 @@ export function registerExplorer(services: Services, declaredSource?: () => Prom
       }),
     ),
   );
-  // The active filter shows next to the view's title; the title bar's Clear Filter button (shown while the
-  // context key proxmoxIac.explorer.filtered is set) clears it in one click.
-  subs.push(provider.onDidChangeFilter((text) => (treeView.description = text ? `Filter: ${text}` : undefined)));
+  // The active filter shows as the view's description (next to its title when the view has a header) and as
+  // the message above the tree (the one place VS Code shows it while the view fills its container alone);
+  // the title bar's Clear Filter button, there while the context key proxmoxIac.explorer.filtered is set,
+  // clears it in one click.
+  subs.push(
+    provider.onDidChangeFilter((text) => {
+      treeView.description = text ? `Filter: ${text}` : undefined;
+      treeView.message = text ? `Filter: ${text}` : undefined;
+    }),
+  );
   subs.push(
     vscode.commands.registerCommand('proxmoxIac.explorer.refresh', () => provider.refreshAll(true)),
     vscode.commands.registerCommand(SHOW_MORE_COMMAND, (el?: Element) => el && provider.showMore(el.id)),

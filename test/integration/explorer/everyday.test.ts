@@ -161,7 +161,7 @@ describe('explorer: everyday use (issue #12)', function () {
     assert.equal((await control<{ status: string }>('/guest/202')).status, 'running');
   });
 
-  it('the filter shows in the view title with a one-click clear, and narrows Missing and Unmanaged too', async () => {
+  it('the filter shows in the view (description and message) with a one-click clear, and narrows Missing and Unmanaged too', async () => {
     const root = explorer.provider.element(DEMO);
     const group = async (label: string): Promise<string[] | undefined> => {
       const g = (await children(root)).find((r) => r.label.startsWith(label));
@@ -173,13 +173,15 @@ describe('explorer: everyday use (issue #12)', function () {
 
     await answering(['legacy'], () => vscode.commands.executeCommand('proxmoxIac.explorer.filter'));
     assert.equal(explorer.treeView.description, 'Filter: legacy');
+    assert.equal(explorer.treeView.message, 'Filter: legacy');
     await waitFor('the filtered IaC groups', async () => ((await group('Unmanaged'))?.join(',') === 'legacy-win' ? true : undefined));
     assert.equal(await group('Missing'), undefined, 'the Missing group ignored the filter');
-    await waitForDomText('.part.sidebar .composite.title', /Filter: legacy/);
+    // Seen in the side bar (above the tree while the view fills its container alone).
+    await waitForDomText('.part.sidebar', /Filter: legacy/);
     await screenshot('explorer-filter-description');
 
     await domClick('.part.sidebar .composite.title .action-label[aria-label^="Clear Filter"]');
-    await waitFor('the filter to clear', () => (explorer.treeView.description === undefined ? true : undefined));
+    await waitFor('the filter to clear', () => (explorer.treeView.description === undefined && explorer.treeView.message === undefined ? true : undefined));
     assert.equal(explorer.provider.filterText, '');
     assert.deepEqual(await waitFor('the Missing group back', () => group('Missing')), missingBefore);
     // The clear button goes with the filter (its menu entry is shown only while the context key is set).
