@@ -4,3 +4,4 @@ import './diagnostics.test';
 import './features.test';
 import './schemas.test';
 import './validateWorkspace.test';
+import './talos.test';
