@@ -88,17 +88,19 @@ export function guestTask(ctx: HandlerContext, g: SimGuest, type: string, opts: 
 // ---- rows -----------------------------------------------------------------------------------------------
 
 function guestFigures(g: SimGuest): { cpu: number; mem: number; uptime: number; disk: number; netin: number; netout: number; diskread: number; diskwrite: number } {
+  // A paused VM's QEMU process lives on: it keeps its memory and its uptime, and uses no CPU.
+  const alive = g.status !== 'stopped';
   const running = g.status === 'running';
-  const uptime = running && g.startedAt ? Math.floor((Date.now() - g.startedAt) / 1000) : 0;
+  const uptime = alive && g.startedAt ? Math.floor((Date.now() - g.startedAt) / 1000) : 0;
   return {
     cpu: running ? Math.round(g.load * 0.2 * 1e6) / 1e6 : 0,
-    mem: running ? Math.floor(g.maxmem * g.load) : 0,
+    mem: alive ? Math.floor(g.maxmem * g.load) : 0,
     uptime,
     disk: g.type === 'lxc' ? Math.floor(g.maxdisk * 0.3) : 0,
-    netin: running ? uptime * 1000 : 0,
-    netout: running ? uptime * 700 : 0,
-    diskread: running ? uptime * 4000 : 0,
-    diskwrite: running ? uptime * 2500 : 0,
+    netin: alive ? uptime * 1000 : 0,
+    netout: alive ? uptime * 700 : 0,
+    diskread: alive ? uptime * 4000 : 0,
+    diskwrite: alive ? uptime * 2500 : 0,
   };
 }
 
@@ -110,7 +112,9 @@ export function resourceRow(g: SimGuest): Record<string, unknown> {
     vmid: g.vmid,
     name: g.name,
     node: g.node,
-    status: g.status === 'paused' ? 'running' : g.status,
+    // pvestatd records a running VM's QMP run state (qmpstatus) as its status, so a suspended VM is `paused`
+    // here, while status/current says `running` with qmpstatus `paused`.
+    status: g.status,
     template: g.template ? 1 : 0,
     tags: g.tags.length ? g.tags.join(';') : undefined,
     pool: g.pool,

@@ -1,3 +1,4 @@
+import type { DeclaredGuest } from '../iac/types';
 import type { Guest } from '../pve/types';
 
 /**
@@ -71,5 +72,37 @@ function matchesTerm(g: Guest, t: FilterTerm): boolean {
 export function matchesFilter(g: Guest, f: GuestFilter | undefined): boolean {
   if (!f) return true;
   for (const t of f.terms) if (!matchesTerm(g, t)) return false;
+  return true;
+}
+
+/**
+ * Whether a declaration missing on the cluster matches: it has a name, maybe a VMID, and a template flag,
+ * nothing else. A term on a field it lacks (tag, status, node, pool) does not match, since the filter asks
+ * for guests with that property and a missing guest has none.
+ */
+export function matchesDeclaration(d: DeclaredGuest, f: GuestFilter | undefined): boolean {
+  if (!f) return true;
+  for (const t of f.terms) {
+    const name = d.name.toLowerCase().includes(t.value);
+    const vmid = d.vmid !== undefined && (t.range ? d.vmid >= t.range[0] && d.vmid <= t.range[1] : String(d.vmid).startsWith(t.value));
+    let ok: boolean;
+    switch (t.field) {
+      case 'name':
+        ok = name;
+        break;
+      case 'vmid':
+        ok = vmid;
+        break;
+      case 'any':
+        ok = name || (t.range !== undefined && vmid);
+        break;
+      case 'type':
+        ok = t.value === 'template' ? d.template === true : false;
+        break;
+      default:
+        ok = false;
+    }
+    if (!ok) return false;
+  }
   return true;
 }

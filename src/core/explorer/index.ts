@@ -10,3 +10,5 @@ export * from './rowIds';
 export * from './rows';
 export * from './schedule';
 export * from './tree';
+export * from './power';
+export * from './tooltips';

@@ -1,6 +1,6 @@
 import type { DeclaredGuest } from '../iac/types';
 import type { Guest, PveNode, Storage } from '../pve/types';
-import { escapeMarkdown, formatBytes, formatCpu, formatUptime } from './format';
+import { formatBytes, formatCpu } from './format';
 
 /**
  * What one explorer row looks like, as plain data: the VS Code layer turns it into a TreeItem 1:1. Codicon
@@ -46,7 +46,7 @@ export interface Row {
   readonly node?: string;
   /** The declaration a missing row shows. */
   readonly declaration?: DeclaredGuest;
-  /** Plain-text tooltip for message rows (the full sentence with the fix). */
+  /** Message rows: plain-text tooltip (the full sentence with the fix); snapshot rows: Markdown (tooltips.ts). */
   readonly tooltip?: string;
   /** For snapshot rows: the snapshot's name. */
   readonly snapshotName?: string;
@@ -177,42 +177,6 @@ export function storageDescription(s: Storage, withNode: boolean): string {
   if (s.status !== 'available') parts.push(s.status);
   if (s.shared) parts.push('shared');
   return parts.join(' · ');
-}
-
-export interface TooltipExtras {
-  readonly declarations?: readonly DeclaredGuest[];
-  readonly readonlySource?: string;
-  /** Addresses from the guest agent, when known. */
-  readonly ips?: readonly string[];
-}
-
-/** Markdown for a guest's tooltip; built on hover (resolveTreeItem), so uptime never causes a re-render. */
-export function guestTooltip(g: Guest, extras: TooltipExtras = {}): string {
-  const kind = g.template ? 'Template' : g.type === 'lxc' ? 'Container' : 'Virtual machine';
-  const lines = [`**${escapeMarkdown(g.name || String(g.vmid))}** — ${kind} ${g.vmid}`, ''];
-  const row = (k: string, v: string): void => {
-    lines.push(`- ${k}: ${v}`);
-  };
-  row('Node', escapeMarkdown(g.node));
-  row('Status', g.template ? 'template' : g.status);
-  if (g.status === 'running' && !g.template) {
-    row('Uptime', formatUptime(g.uptime));
-    row('CPU', `${formatCpu(g.cpu)} of ${g.maxcpu} ${g.maxcpu === 1 ? 'CPU' : 'CPUs'}`);
-  }
-  if (g.maxmem > 0) row('Memory', g.status === 'running' ? `${formatBytes(g.mem)} of ${formatBytes(g.maxmem)}` : formatBytes(g.maxmem));
-  if (g.maxdisk > 0) row('Disk', formatBytes(g.maxdisk));
-  if (g.tags.length) row('Tags', g.tags.map((t) => `\`${t.replace(/`/g, '')}\``).join(' '));
-  if (g.pool) row('Pool', escapeMarkdown(g.pool));
-  if (g.lock) row('Lock', escapeMarkdown(g.lock));
-  if (g.hastate) row('HA', escapeMarkdown(g.hastate));
-  if (extras.ips?.length) row('IP addresses', extras.ips.map(escapeMarkdown).join(', '));
-  if (extras.declarations?.length) {
-    row('Declared in', extras.declarations.map((d) => escapeMarkdown(`${basename(d.file)}:${d.range.start.line + 1}`)).join(', '));
-  } else if (extras.declarations) {
-    row('IaC', 'not declared in the workspace (unmanaged)');
-  }
-  if (extras.readonlySource) row('Read-only', `set in ${escapeMarkdown(extras.readonlySource)}`);
-  return lines.join('\n');
 }
 
 export function basename(path: string): string {

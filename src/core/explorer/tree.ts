@@ -1,7 +1,8 @@
 import type { DeclaredGuest } from '../iac/types';
 import type { ClusterSnapshot, Guest } from '../pve/types';
 import { correlate, readonlyReason, type Correlation } from './correlate';
-import { matchesFilter, type GuestFilter } from './filter';
+import { plural } from './tooltips';
+import { matchesDeclaration, matchesFilter, type GuestFilter } from './filter';
 import {
   basename,
   guestContext,
@@ -166,7 +167,7 @@ export function buildSubTree(input: TreeInput): SubTree {
             kind: 'storage-group',
             parentId: nodeId,
             label: 'Storage',
-            description: String(storages.length),
+            description: plural(storages.length, 'storage'),
             icon: { id: 'database' },
             contextValue: 'storage-group',
             collapsible: 'collapsed',
@@ -223,7 +224,7 @@ export function buildSubTree(input: TreeInput): SubTree {
           kind: 'group',
           parentId: undefined,
           label: k.label,
-          description: String(list.length),
+          description: plural(list.length, 'guest'),
           icon: { id: k.icon },
           contextValue: `group ${options.groupBy}`,
           collapsible: open,
@@ -239,7 +240,7 @@ export function buildSubTree(input: TreeInput): SubTree {
           kind: 'storage-group',
           parentId: undefined,
           label: 'Storage',
-          description: String(snapshot.storages.length),
+          description: plural(snapshot.storages.length, 'storage'),
           icon: { id: 'database' },
           contextValue: 'storage-group',
           collapsible: 'collapsed',
@@ -292,7 +293,7 @@ export function buildSubTree(input: TreeInput): SubTree {
     );
   }
 
-  if (correlation) addIacGroups(add, rootId, correlation, options.label);
+  if (correlation) addIacGroups(add, rootId, filtering ? filterCorrelation(correlation, filter) : correlation, options.label);
 
   let guests: Map<string, Guest> | undefined;
   return {
@@ -309,6 +310,11 @@ export function buildSubTree(input: TreeInput): SubTree {
   };
 }
 
+/** The filter applies to the "Missing" and "Unmanaged" groups too. */
+function filterCorrelation(c: Correlation, f: GuestFilter): Correlation {
+  return { ...c, missing: c.missing.filter((d) => matchesDeclaration(d, f)), unmanaged: c.unmanaged.filter((g) => matchesFilter(g, f)) };
+}
+
 function addIacGroups(add: (row: Row) => void, rootId: string, c: Correlation, label: LabelStyle): void {
   if (c.missing.length) {
     const groupId = `${rootId}/iac/missing`;
@@ -318,7 +324,7 @@ function addIacGroups(add: (row: Row) => void, rootId: string, c: Correlation, l
         kind: 'iac-missing-group',
         parentId: undefined,
         label: 'Missing on the cluster (declared in IaC)',
-        description: String(c.missing.length),
+        description: plural(c.missing.length, 'declaration'),
         icon: { id: 'warning', color: 'charts.yellow' },
         contextValue: 'iac-missing-group',
         collapsible: 'collapsed',
@@ -354,7 +360,7 @@ function addIacGroups(add: (row: Row) => void, rootId: string, c: Correlation, l
         kind: 'iac-unmanaged-group',
         parentId: undefined,
         label: 'Unmanaged (not in IaC)',
-        description: String(c.unmanaged.length),
+        description: plural(c.unmanaged.length, 'guest'),
         icon: { id: 'question' },
         contextValue: 'iac-unmanaged-group',
         collapsible: 'collapsed',

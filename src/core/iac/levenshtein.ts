@@ -15,12 +15,18 @@ export function levenshtein(a: string, b: string): number {
   return prev[b.length];
 }
 
+/** Default typo distance: a third of the word's length, at least 1 and at most 3 edits. */
+export function typoLimit(word: string): number {
+  return Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+}
+
 /**
- * The candidate closest to `word` when it is plausibly a typo of it: at most a third of the word's length
- * (minimum 1, maximum 3) edits away, or differing only in case. Undefined when nothing is close.
+ * The candidate closest to `word` when it is plausibly a typo of it: at most `maxEdits(word)` edits away
+ * (by default a third of the word's length, minimum 1, maximum 3), or differing only in case. Undefined
+ * when nothing is close or `word` is itself a candidate. The one edit-distance helper of the codebase.
  */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+export function closest(word: string, candidates: Iterable<string>, maxEdits: (word: string) => number = typoLimit): string | undefined {
+  const limit = maxEdits(word);
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {

@@ -285,8 +285,9 @@ function toIssue(e: ErrorObject, data: unknown, sensitiveDoc: boolean): Issue | 
         path,
         on: 'value',
         severity: 'error',
-        code: 'too-few-items',
-        message: `${capital(what)} is empty; add at least ${limit} item${limit === 1 ? '' : 's'}.${describe(parentSchema)}`,
+        // An empty list is an empty value (a template's placeholder in a sample file); a short one is not.
+        code: Array.isArray(value) && value.length === 0 ? 'empty-value' : 'too-few-items',
+        message: `${capital(what)} ${Array.isArray(value) && value.length > 0 ? `has ${value.length}` : 'is empty'}; add at least ${limit} item${limit === 1 ? '' : 's'}.${describe(parentSchema)}`,
       };
     }
     case 'pattern':

@@ -1,9 +1,12 @@
 /**
- * talos-cluster nodes.yaml: the uniqueness rules its CUE schema adds on top of the JSON Schema
+ * talos-cluster nodes.yaml and cluster.yaml: the uniqueness rules its CUE schema adds on top of the JSON Schema
  * (node names, addresses and MAC addresses unique; we also keep VM IDs unique).
  */
 import type { Issue } from './issues';
+import { reportMisspelledKeys } from './misspelledKeys';
+import { SCHEMAS, type SchemaNode } from './schemas';
 import { isRecord } from './siteConfig';
+import { checkTalosNetwork } from './talosNetwork';
 
 export interface TalosNodeView {
   readonly index: number;
@@ -84,4 +87,20 @@ export function checkTalosCluster(data: unknown): Issue[] {
     });
   }
   return issues;
+}
+
+const clusterSchema = SCHEMAS['talos-cluster'] as SchemaNode;
+const CLUSTER_KEYS = {
+  known: Object.keys(clusterSchema.properties ?? {}),
+  // A key the CUE schema defaults (`*"10.42.0.0/16" | …`) is not required of the author.
+  required: ((clusterSchema as { required?: string[] }).required ?? []).filter((k) => clusterSchema.properties?.[k]?.default === undefined),
+  consumer: "talos-cluster's template",
+};
+
+/**
+ * Every cluster.yaml check after the schema's: misspelled keys on their own line (replacing the "missing
+ * required key" they cause), features switched on without their keys, and the network rules.
+ */
+export function talosClusterIssues(data: unknown, schemaIssues: readonly Issue[]): Issue[] {
+  return [...reportMisspelledKeys(data, schemaIssues, CLUSTER_KEYS), ...checkTalosCluster(data), ...checkTalosNetwork(data)];
 }

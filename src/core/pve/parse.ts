@@ -99,6 +99,7 @@ export function parseGuest(r: Row, fallback?: { node: string; type: GuestType })
   let disk = 0;
   let maxdisk = 0;
   let uptime = 0;
+  let qmpstatus: GuestStatus | undefined;
   for (const k in r) {
     const v = r[k];
     switch (k) {
@@ -116,6 +117,10 @@ export function parseGuest(r: Row, fallback?: { node: string; type: GuestType })
         break;
       case 'status':
         status = guestStatus(v);
+        break;
+      // status/current and /nodes/{node}/qemu say `running` for a paused VM and put the QMP run state here.
+      case 'qmpstatus':
+        if (v === 'paused' || v === 'suspended') qmpstatus = v;
         break;
       case 'template':
         template = bool(v);
@@ -169,7 +174,7 @@ export function parseGuest(r: Row, fallback?: { node: string; type: GuestType })
     vmid,
     name,
     node: node ?? fallback?.node ?? '',
-    status,
+    status: qmpstatus && status === 'running' ? qmpstatus : status,
     template,
     tags,
     pool,

@@ -1,6 +1,7 @@
 /**
  * Hovers: schema help on keys, the target's summary on references, the resolved configuration on nodes.
  */
+import { withUnit } from './units';
 import * as nodePath from 'node:path';
 import type { Pos } from '../iac/types';
 import type { HoverResult } from './api';
@@ -110,7 +111,7 @@ function summarize(data: Record<string, unknown>): string {
       if (isSensitivePath([key])) {
         rows.push(`- \`${key}\`: (hidden)`);
       } else if (isRecord(val) && depth < 1) walk(val, key, depth + 1);
-      else rows.push(`- \`${key}\`: ${Array.isArray(val) ? val.slice(0, 6).map(String).join(', ') + (val.length > 6 ? ', …' : '') : isRecord(val) ? '{…}' : String(val)}`);
+      else rows.push(`- \`${key}\`: ${Array.isArray(val) ? val.slice(0, 6).map(String).join(', ') + (val.length > 6 ? ', …' : '') : isRecord(val) ? '{…}' : withUnit(key, val)}`);
     }
   };
   walk(data, '', 0);
@@ -118,7 +119,7 @@ function summarize(data: Record<string, unknown>): string {
 }
 
 function resolvedMarkdown(resolved: Awaited<ReturnType<typeof resolveNode>> & object, siteRoot: string | undefined): string {
-  const rows = Object.entries(resolved.values).map(([k, v]) => `| ${k} | ${Array.isArray(v.value) ? v.value.join(', ') : String(v.value)} | ${v.from} |`);
+  const rows = Object.entries(resolved.values).map(([k, v]) => `| ${k} | ${withUnit(k, v.value)} | ${v.from} |`);
   const head = `**${resolved.name}** — resolved as iac-driver's ConfigResolver does (preset → template/node → env → posture)${siteRoot ? ` from \`${siteRoot}\`` : ' (no site-config found: references not resolved)'}`;
   const problems = resolved.problems.length ? `\n\n${resolved.problems.map((p) => `- ${p}`).join('\n')}` : '';
   return `${head}\n\n| key | value | from |\n|---|---|---|\n${rows.join('\n')}${problems}`;

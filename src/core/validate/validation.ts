@@ -13,7 +13,7 @@ import { liveVmidConflicts, nixVmidSites, yamlVmidSites } from './liveConflicts'
 import { schemaIssues } from './schemaChoice';
 import { isRecord, ownRoot, SiteConfig } from '../iac/siteConfig';
 import { LineIndex } from '../iac/text';
-import { checkTalosCluster, checkTalosNodes } from '../iac/talos';
+import { checkTalosNodes, talosClusterIssues } from '../iac/talos';
 import { checkEntityRefs, checkIdMatchesFile } from '../iac/siteChecks';
 import { loadData, locate, type YNode } from '../iac/yaml/parse';
 import type { ServiceContext } from './context';
@@ -94,6 +94,8 @@ async function validateUnsafe(ctx: ServiceContext, path: string, text: string, o
   for (const { doc, issues } of found) {
     const root = tree.docs[doc]?.root;
     for (const issue of issues) {
+      // A sample file is a template: its empty values are the blanks the user fills in, not problems.
+      if (sample && issue.code === 'empty-value') continue;
       const severity = sample && issue.severity === 'error' ? 'warning' : issue.severity;
       out.push({
         range: issueRange(root, issue, lines),
@@ -131,7 +133,7 @@ async function check(ctx: ServiceContext, format: IacFormat, path: string, data:
   const key = schemaKeyFor(format, path);
   const { issues } = await schemaIssues({ format, key, path, data, site, readSchema: ctx.readSchema });
   if (format === 'talos-nodes') issues.push(...checkTalosNodes(data));
-  if (format === 'talos-cluster') issues.push(...checkTalosCluster(data));
+  if (format === 'talos-cluster') issues.splice(0, issues.length, ...talosClusterIssues(data, issues));
   if (site && format !== 'talos-cluster' && format !== 'talos-nodes') {
     const names = await ctx.allNames(site);
     issues.push(...checkEntityRefs(format, data, { names: (d) => names.get(d) ?? [], secretKeys: await site.secretKeys() }));

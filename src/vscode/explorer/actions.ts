@@ -1,32 +1,15 @@
 import * as vscode from 'vscode';
 import { openSshTerminal } from '../ssh/terminal';
-import { hostOf, nodeWebUiUrl, pickGuestAddress, readonlyMessage, sshArgv, webUiUrl } from '../../core/explorer';
-import type { GuestRef } from '../../core/pve/api';
+import { guestWho as who, hostOf, nodeWebUiUrl, pickGuestAddress, sshArgv, webUiUrl } from '../../core/explorer';
 import type { Guest, PowerAction } from '../../core/pve/types';
 import type { Config } from '../util/config';
 import { errorMessage } from '../util/log';
 import { configUri } from './configDocument';
+import { afterAction, guestTarget, mayModify, refOf, type Target } from './guestTarget';
+import { runPowerAction } from './powerActions';
 import type { Element, ExplorerProvider } from './provider';
+import { SnapshotActions } from './snapshotActions';
 import type { TaskRunner } from './tasks';
-
-type Target = NonNullable<ReturnType<ExplorerProvider['guestOf']>>;
-
-const POWER: Record<PowerAction, { title: string; verb: string; done: string }> = {
-  start: { title: 'Start', verb: 'Starting', done: 'started' },
-  shutdown: { title: 'Shut Down', verb: 'Shutting down', done: 'shut down' },
-  stop: { title: 'Stop', verb: 'Stopping', done: 'stopped' },
-  reboot: { title: 'Reboot', verb: 'Rebooting', done: 'rebooted' },
-  suspend: { title: 'Suspend', verb: 'Suspending', done: 'suspended' },
-  resume: { title: 'Resume', verb: 'Resuming', done: 'resumed' },
-};
-
-function refOf(g: Guest): GuestRef {
-  return { node: g.node, type: g.type, vmid: g.vmid };
-}
-
-function who(g: Guest): string {
-  return g.name ? `${g.name} (VMID ${g.vmid})` : `VMID ${g.vmid}`;
-}
 
 /** Every guest, node and snapshot action: a command each, used by context menus and inline buttons. */
 export class ExplorerActions {
@@ -36,7 +19,11 @@ export class ExplorerActions {
     private readonly config: Config,
     private readonly log: vscode.LogOutputChannel,
     private readonly reveal: (el: Element) => Thenable<void>,
-  ) {}
+  ) {
+    this.snapshots = new SnapshotActions(provider, tasks);
+  }
+
+  private readonly snapshots: SnapshotActions;
 
   register(): vscode.Disposable[] {
     const cmd = (id: string, fn: (el?: Element) => unknown): vscode.Disposable =>
@@ -48,7 +35,8 @@ export class ExplorerActions {
           void vscode.window.showErrorMessage(errorMessage(err));
         }
       });
-    const power = (action: PowerAction): vscode.Disposable => cmd(`proxmoxIac.guest.${action}`, (el) => this.power(action, el));
+    const power = (action: PowerAction): vscode.Disposable =>
+      cmd(`proxmoxIac.guest.${action}`, (el) => runPowerAction(this.provider, this.tasks, this.config, action, el));
     return [
       power('start'),
       power('shutdown'),
@@ -59,9 +47,9 @@ export class ExplorerActions {
       cmd('proxmoxIac.guest.clone', (el) => this.clone(el)),
       cmd('proxmoxIac.guest.convertToTemplate', (el) => this.convertToTemplate(el)),
       cmd('proxmoxIac.guest.delete', (el) => this.destroy(el)),
-      cmd('proxmoxIac.guest.createSnapshot', (el) => this.createSnapshot(el)),
-      cmd('proxmoxIac.snapshot.rollback', (el) => this.rollbackSnapshot(el)),
-      cmd('proxmoxIac.snapshot.delete', (el) => this.deleteSnapshot(el)),
+      cmd('proxmoxIac.guest.createSnapshot', (el) => this.snapshots.create(el)),
+      cmd('proxmoxIac.snapshot.rollback', (el) => this.snapshots.rollback(el)),
+      cmd('proxmoxIac.snapshot.delete', (el) => this.snapshots.delete(el)),
       cmd('proxmoxIac.guest.openWebUi', (el) => this.openWebUi(el)),
       cmd('proxmoxIac.node.openWebUi', (el) => this.openNodeWebUi(el)),
       cmd('proxmoxIac.guest.ssh', (el) => this.sshToGuest(el)),
@@ -75,74 +63,19 @@ export class ExplorerActions {
     ];
   }
 
-  // ---- picking the guest -----------------------------------------------------------------------------
-
-  /** The guest behind a tree element, or (from the command palette) one the user picks. */
-  private async target(el: Element | undefined, filter: (g: Guest) => boolean = () => true): Promise<Target | undefined> {
-    if (el) {
-      const t = this.provider.guestOf(el.id);
-      if (!t) void vscode.window.showWarningMessage('That row is no longer in the explorer. Refresh and try again.');
-      return t;
-    }
-    const candidates: (vscode.QuickPickItem & { id: string })[] = [];
-    for (const s of this.provider.connectionStates()) {
-      if (!s.subtree) continue;
-      for (const [rowId, row] of s.subtree.rows) {
-        const g = row.kind === 'guest' && row.guestId ? s.subtree.guests.get(row.guestId) : undefined;
-        if (g && filter(g) && !candidates.some((c) => this.provider.guestOf(c.id)?.guest.id === g.id && this.provider.stateOf(c.id) === s)) {
-          candidates.push({ id: rowId, label: g.name || String(g.vmid), description: `${g.vmid} · ${g.node} · ${g.template ? 'template' : g.status}`, detail: s.settings.name });
-        }
-      }
-    }
-    if (candidates.length === 0) {
-      void vscode.window.showInformationMessage('No guest to choose: open the Proxmox explorer and connect to a cluster first.');
-      return undefined;
-    }
-    const picked = await vscode.window.showQuickPick(candidates, { placeHolder: 'Choose a guest', matchOnDescription: true });
-    return picked ? this.provider.guestOf(picked.id) : undefined;
+  private target(el: Element | undefined, filter?: (g: Guest) => boolean): Promise<Target | undefined> {
+    return guestTarget(this.provider, el, filter);
   }
 
-  /** Mutating actions stop here for read-only guests and untrusted workspaces, with the reason. */
   private mayModify(t: Target, action: string): boolean {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage(`"${action}" is not available in an untrusted workspace. Trust the workspace (Manage Workspace Trust) to act on the cluster.`);
-      return false;
-    }
-    const source = this.provider.readonlySourceOf(t.state, t.guest);
-    if (source) {
-      void vscode.window.showWarningMessage(readonlyMessage(t.guest, action, { source }));
-      return false;
-    }
-    return true;
+    return mayModify(this.provider, t, action);
   }
 
-  private async afterAction(t: Target): Promise<void> {
-    t.state.ips.delete(t.guest.id);
-    await this.provider.requestRefresh(0);
+  private afterAction(t: Target): Promise<void> {
+    return afterAction(this.provider, t);
   }
 
-  // ---- power, clone, template, delete ----------------------------------------------------------------
-
-  async power(action: PowerAction, el?: Element): Promise<void> {
-    const p = POWER[action];
-    const t = await this.target(el, (g) => !g.template);
-    if (!t || !this.mayModify(t, p.title)) return;
-    if (t.guest.template) {
-      void vscode.window.showWarningMessage(`${who(t.guest)} is a template; templates cannot be started or stopped. Clone it to get a guest you can run.`);
-      return;
-    }
-    if (action === 'stop') {
-      const ok = await vscode.window.showWarningMessage(
-        `Stop ${who(t.guest)} immediately?`,
-        { modal: true, detail: 'Stop is like pulling the power cord; unsaved data in the guest is lost. Use Shut Down for a clean shutdown.' },
-        'Stop',
-      );
-      if (ok !== 'Stop') return;
-    }
-    const api = await this.provider.api(t.state);
-    await this.tasks.run(api, `${p.verb} ${who(t.guest)}`, (signal) => api.power(refOf(t.guest), action, { signal }), `${who(t.guest)} ${p.done}.`);
-    await this.afterAction(t);
-  }
+  // ---- clone, template, delete ----------------------------------------------------------------------
 
   async clone(el?: Element): Promise<void> {
     const t = await this.target(el);
@@ -237,73 +170,6 @@ export class ExplorerActions {
     if (typed !== String(t.guest.vmid)) return;
     const api = await this.provider.api(t.state);
     await this.tasks.run(api, `Deleting ${who(t.guest)}`, (signal) => api.destroy(refOf(t.guest), { signal }), `${who(t.guest)} was deleted.`);
-    await this.afterAction(t);
-  }
-
-  // ---- snapshots ------------------------------------------------------------------------------------
-
-  async createSnapshot(el?: Element): Promise<void> {
-    const t = await this.target(el, (g) => !g.template);
-    if (!t || !this.mayModify(t, 'Create Snapshot')) return;
-    const name = await vscode.window.showInputBox({
-      title: `Snapshot ${who(t.guest)}`,
-      prompt: 'Snapshot name',
-      value: `snap-${new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')}`,
-      validateInput: (v) => (/^[A-Za-z][A-Za-z0-9_-]{1,39}$/.test(v) ? undefined : 'Start with a letter; use letters, digits, - and _ (2–40 characters).'),
-    });
-    if (!name) return;
-    let vmstate = false;
-    if (t.guest.type === 'qemu' && t.guest.status === 'running') {
-      const ram = await vscode.window.showQuickPick(
-        [
-          { label: 'Without RAM', description: 'disk state only, quick', vmstate: false },
-          { label: 'Include RAM', description: 'resume exactly where it was', vmstate: true },
-        ],
-        { title: `Snapshot ${who(t.guest)}` },
-      );
-      if (!ram) return;
-      vmstate = ram.vmstate;
-    }
-    const api = await this.provider.api(t.state);
-    await this.tasks.run(api, `Snapshotting ${who(t.guest)} as ${name}`, (signal) => api.createSnapshot(refOf(t.guest), name, { vmstate }, { signal }), `Snapshot ${name} of ${who(t.guest)} created.`);
-    this.provider.invalidateSnapshots(t.row.id);
-    await this.afterAction(t);
-  }
-
-  private snapshotTarget(el?: Element): { t: Target; name: string } | undefined {
-    const row = el ? this.provider.row(el.id) : undefined;
-    if (!row || row.kind !== 'snapshot' || !row.snapshotName || !row.parentId) {
-      void vscode.window.showInformationMessage('Choose a snapshot in the Proxmox explorer (expand a guest to see them).');
-      return undefined;
-    }
-    const t = this.provider.guestOf(row.parentId);
-    return t ? { t, name: row.snapshotName } : undefined;
-  }
-
-  async rollbackSnapshot(el?: Element): Promise<void> {
-    const st = this.snapshotTarget(el);
-    if (!st || !this.mayModify(st.t, 'Roll Back Snapshot')) return;
-    const { t, name } = st;
-    const ok = await vscode.window.showWarningMessage(
-      `Roll ${who(t.guest)} back to snapshot ${name}?`,
-      { modal: true, detail: 'Everything since the snapshot is lost. A running guest is stopped first.' },
-      'Roll Back',
-    );
-    if (ok !== 'Roll Back') return;
-    const api = await this.provider.api(t.state);
-    await this.tasks.run(api, `Rolling ${who(t.guest)} back to ${name}`, (signal) => api.rollbackSnapshot(refOf(t.guest), name, { signal }), `${who(t.guest)} rolled back to ${name}.`);
-    await this.afterAction(t);
-  }
-
-  async deleteSnapshot(el?: Element): Promise<void> {
-    const st = this.snapshotTarget(el);
-    if (!st || !this.mayModify(st.t, 'Delete Snapshot')) return;
-    const { t, name } = st;
-    const ok = await vscode.window.showWarningMessage(`Delete snapshot ${name} of ${who(t.guest)}?`, { modal: true, detail: 'This cannot be undone.' }, 'Delete Snapshot');
-    if (ok !== 'Delete Snapshot') return;
-    const api = await this.provider.api(t.state);
-    await this.tasks.run(api, `Deleting snapshot ${name} of ${who(t.guest)}`, (signal) => api.deleteSnapshot(refOf(t.guest), name, { signal }), `Snapshot ${name} of ${who(t.guest)} deleted.`);
-    this.provider.invalidateSnapshots(t.row.id);
     await this.afterAction(t);
   }
 

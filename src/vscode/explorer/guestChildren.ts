@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { describeTreeError, makeRow, snapshotRowId, type Row } from '../../core/explorer';
+import { describeTreeError, makeRow, snapshotRowId, snapshotTooltip, type Row } from '../../core/explorer';
 import type { PveApi } from '../../core/pve/api';
 import type { Guest } from '../../core/pve/types';
 import { errorMessage } from '../util/log';
@@ -30,6 +30,7 @@ export async function snapshotRows(s: ConnectionSession, guestRow: Row, api: () 
           contextValue: `snapshot ${guest.type}`,
           collapsible: 'none',
           snapshotName: x.name,
+          tooltip: snapshotTooltip(x, guest),
           guestId: guest.id,
           node: guest.node,
         }),

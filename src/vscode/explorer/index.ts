@@ -64,9 +64,16 @@ export function registerExplorer(services: Services, declaredSource?: () => Prom
       }),
     ),
   );
-  const updateMessage = (): void => {
-    treeView.message = provider.filterText ? `Filter: ${provider.filterText}` : undefined;
-  };
+  // The active filter shows as the view's description (next to its title when the view has a header) and as
+  // the message above the tree (the one place VS Code shows it while the view fills its container alone);
+  // the title bar's Clear Filter button, there while the context key proxmoxIac.explorer.filtered is set,
+  // clears it in one click.
+  subs.push(
+    provider.onDidChangeFilter((text) => {
+      treeView.description = text ? `Filter: ${text}` : undefined;
+      treeView.message = text ? `Filter: ${text}` : undefined;
+    }),
+  );
   subs.push(
     vscode.commands.registerCommand('proxmoxIac.explorer.refresh', () => provider.refreshAll(true)),
     vscode.commands.registerCommand(SHOW_MORE_COMMAND, (el?: Element) => el && provider.showMore(el.id)),
@@ -79,12 +86,8 @@ export function registerExplorer(services: Services, declaredSource?: () => Prom
       });
       if (text === undefined) return;
       provider.setFilter(text);
-      updateMessage();
     }),
-    vscode.commands.registerCommand('proxmoxIac.explorer.clearFilter', () => {
-      provider.setFilter('');
-      updateMessage();
-    }),
+    vscode.commands.registerCommand('proxmoxIac.explorer.clearFilter', () => provider.setFilter('')),
     vscode.commands.registerCommand('proxmoxIac.explorer.groupBy', async () => {
       const current = provider.options().groupBy;
       const picked = await vscode.window.showQuickPick(

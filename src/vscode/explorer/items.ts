@@ -81,7 +81,8 @@ export function treeItemOf(row: Row, el: Element): vscode.TreeItem {
   item.description = row.description;
   item.iconPath = new vscode.ThemeIcon(row.icon.id, row.icon.color ? new vscode.ThemeColor(row.icon.color) : undefined);
   item.contextValue = row.contextValue;
-  if (row.tooltip) item.tooltip = row.tooltip;
+  // Message rows carry their sentence; every other row's tooltip is built on hover (tooltips.ts).
+  if (row.kind === 'message' && row.tooltip) item.tooltip = row.tooltip;
   if (row.action) item.command = { command: row.action.command, title: row.action.title, arguments: [el] };
   if (row.kind === 'iac-missing') item.command = { command: 'proxmoxIac.guest.revealInIac', title: 'Reveal in IaC File', arguments: [el] };
   if (row.kind === 'iac-unmanaged') item.command = { command: 'proxmoxIac.explorer.revealGuest', title: 'Show in Tree', arguments: [el] };

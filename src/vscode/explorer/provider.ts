@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import {
   backupsRowId,
   guestRowIdOf,
-  guestTooltip,
   parseFilter,
   parseRowId,
   type GuestFilter,
@@ -22,6 +21,7 @@ import { backupFolderChildren, backupRowOf, guestChildRows } from './backups';
 import { connectionRow, errorRow, treeItemOf, type Element } from './items';
 import { ensureShown, moreRowOf, pagedChildren, showMore } from './paging';
 import { ConnectionSession, type SessionHost } from './session';
+import { rowTooltip } from './tooltips';
 import { pageSizeOf, readonlyVmidsOf, treeOptionsOf } from './settings';
 
 export type { Element } from './items';
@@ -51,6 +51,9 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
   private readonly _onDidRefresh = this._register(new vscode.EventEmitter<string>());
   /** Fires with the connection id after each refresh attempt (tests wait on it). */
   readonly onDidRefresh = this._onDidRefresh.event;
+  private readonly _onDidChangeFilter = this._register(new vscode.EventEmitter<string>());
+  /** Fires with the filter's text ('' when cleared), for the view's description. */
+  readonly onDidChangeFilter = this._onDidChangeFilter.event;
 
   private readonly sessions = new Map<string, ConnectionSession>();
   private readonly elements = new Map<string, Element>();
@@ -111,6 +114,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     const f = parseFilter(text);
     this.filter = f.terms.length ? f : undefined;
     void vscode.commands.executeCommand('setContext', 'proxmoxIac.explorer.filtered', this.filter !== undefined);
+    this._onDidChangeFilter.fire(this.filterText);
     this.rebuildAll();
   }
 
@@ -175,12 +179,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
 
   /** Tooltips are built on hover, so a changing uptime never re-renders a row. */
   async resolveTreeItem(item: vscode.TreeItem, el: Element, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
-    const t = this.guestOf(el.id);
-    if (!t) return item;
-    const ips = await this.agentAddresses(t.state, t.guest, token, 2000).catch(() => undefined);
-    const declarations = t.state.subtree?.correlation ? this.declarationsOf(t.state, t.guest) : undefined;
-    const ro = /\breadonly\b/.test(t.row.contextValue) ? this.readonlySourceOf(t.state, t.guest) : undefined;
-    item.tooltip = new vscode.MarkdownString(guestTooltip(t.guest, { declarations, readonlySource: ro, ips }));
+    item.tooltip ??= await rowTooltip(this, el, token);
     return item;
   }
 

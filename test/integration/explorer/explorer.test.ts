@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, screenshot, selectors, sleep, visibleTreeRows, waitForDomText } from '../harness';
+import { activateExtension, screenshot, selectors, sleep, visibleTreeRows, waitForDomText, waitForNotification } from '../harness';
 import type { ExplorerApi } from '../../../src/vscode/explorer';
 import type { Element } from '../../../src/vscode/explorer/provider';
+import { answering } from './prompts';
 
 const DEMO = 'conn:demo';
 
@@ -165,7 +166,12 @@ describe('explorer', function () {
     assert.match(running.contextValue, /\brunning\b/);
     assert.doesNotMatch(explorer.statusBar.text, /sync~spin/);
 
-    await vscode.commands.executeCommand('proxmoxIac.guest.shutdown', running.el);
+    // Shut Down asks first (one modal naming the guest and its node); the user confirms.
+    const asked = await answering(['Shut Down'], () => vscode.commands.executeCommand('proxmoxIac.guest.shutdown', running.el));
+    assert.deepEqual(
+      asked.map((p) => p.text),
+      ['Shut down sandbox (VMID 111) on node prom?'],
+    );
     assert.equal(explorer.tasks.history.at(-1)?.ok, true);
     assert.match(explorer.tasks.history.at(-1)?.upid ?? '', /:qmshutdown:111:/);
     await waitFor('the sandbox icon to turn stopped', async () => ((await guestRow('sandbox')).icon === 'vm-outline' ? true : undefined));
@@ -179,8 +185,10 @@ describe('explorer', function () {
     const history = explorer.tasks.history.length;
     await vscode.commands.executeCommand('proxmoxIac.guest.stop', (await guestRow('dev')).el);
     await vscode.commands.executeCommand('proxmoxIac.guest.delete', (await guestRow('legacy-win')).el);
-    const shown = await waitForDomText(selectors.notificationMessages, /Delete legacy-win \(VMID 150\) on pve3\?/);
-    assert.ok(shown.some((m) => /Stop dev \(VMID 110\) immediately\?/.test(m)), JSON.stringify(shown));
+    // waitForNotification opens the Notifications center again if a finishing progress notification closed it
+    // (VS Code 1.139 shows no toasts under test).
+    await waitForNotification(/Delete legacy-win \(VMID 150\) on pve3\?/);
+    await waitForNotification(/Stop dev \(VMID 110\) immediately\?/);
     assert.equal(explorer.tasks.history.length, history, 'an action ran without confirmation');
     assert.equal((await control<{ status: string }>('/guest/110')).status, 'running');
     assert.equal((await control<{ status: string | null }>('/guest/150')).status, 'stopped');

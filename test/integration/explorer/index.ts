@@ -3,3 +3,4 @@ export { run } from '../harness';
 import './explorer.test';
 import './actions.test';
 import './paging.test';
+import './everyday.test';

@@ -5,3 +5,4 @@ import './features.test';
 import './schemas.test';
 import './validateWorkspace.test';
 import './worker.test';
+import './talos.test';

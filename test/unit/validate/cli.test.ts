@@ -25,12 +25,12 @@ function siteCopy(): string {
   return nodePath.join(dir, 'site-config');
 }
 
-test('validate: the examples are clean (exit 0), the talos samples only warn', async () => {
+test('validate: the examples are clean (exit 0); the talos samples are templates, so their blanks are not reported', async () => {
   const io = capture();
   assert.equal(await main(['validate', EXAMPLES], io), 0);
   const out = io.stdout.join('\n');
-  assert.match(out, /cluster\.sample\.yaml:8:12 warning 'node_cidr' is empty/);
-  assert.match(out, /\d+ files checked: 0 errors, 8 warnings\./);
+  assert.doesNotMatch(out, /cluster\.sample\.yaml/);
+  assert.match(out, /\d+ files checked: 0 errors, 0 warnings\./);
 });
 
 test('validate: seeded mistakes print file:line:col severity message and exit 1; json format', async () => {

@@ -14,6 +14,7 @@ import type { NixPos, PosTree } from './evaluate';
 import { isNixFunctionMarker } from './evaluate';
 import type { JsonValue } from './partialJson';
 import type { NixSource } from './source';
+import { closest } from '../levenshtein';
 
 export type Obj = { readonly [key: string]: JsonValue };
 export type NixFileKind = 'hosts' | 'definitions';
@@ -305,31 +306,9 @@ function hasKind(v: JsonValue | undefined, k: Kind): boolean {
   }
 }
 
-function editDistance(a: string, b: string): number {
-  const d: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0];
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = d[j];
-      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return d[b.length];
-}
-
-function closest(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const k of known) {
-    const dist = editDistance(name, k);
-    if (dist < bestD) {
-      bestD = dist;
-      best = k;
-    }
-  }
-  return best !== undefined && name.length >= 3 && bestD > 0 && bestD <= (name.length >= 6 ? 2 : 1) ? best : undefined;
+/** hosts.nix attribute names are short: one edit below 6 characters, two from 6, none below 3. */
+function attributeTypoLimit(name: string): number {
+  return name.length < 3 ? 0 : name.length >= 6 ? 2 : 1;
 }
 
 class Checker {
@@ -424,7 +403,7 @@ class Checker {
     const names = Object.keys(known);
     for (const key of Object.keys(obj)) {
       if (key in known) continue;
-      const guess = closest(key, names);
+      const guess = closest(key, names, attributeTypoLimit);
       if (guess && !(guess in obj)) {
         this.report([...path, key], 'name', 'warning', 'nix-unknown-attribute', `${where}: unknown attribute ${key}. Did you mean ${guess}?`, guess);
       }
