@@ -45,8 +45,10 @@ export interface Shown {
 /** The rows the tree gives VS Code below `el`, as VS Code would render them. */
 export async function children(el?: Element): Promise<Shown[]> {
   const x = await explorer();
-  return (await x.provider.getChildren(el)).map((e) => {
-    const item = x.provider.getTreeItem(e);
+  const rows = await x.provider.getChildren(el);
+  return Promise.all(rows.map(async (e) => {
+    // Tooltips are built when the row is hovered (resolveTreeItem), as VS Code asks for them.
+    const item = await x.provider.resolveTreeItem(x.provider.getTreeItem(e), e, new vscode.CancellationTokenSource().token);
     return {
       el: e,
       label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
@@ -55,7 +57,7 @@ export async function children(el?: Element): Promise<Shown[]> {
       contextValue: item.contextValue ?? '',
       tooltip: typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? ''),
     };
-  });
+  }));
 }
 
 /** A guest row below the demo connection (grouped by node), by name and optionally by VMID. */

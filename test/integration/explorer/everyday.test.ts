@@ -171,13 +171,13 @@ describe('explorer: everyday use (issue #12)', function () {
     assert.ok(missingBefore.length > 1, JSON.stringify(missingBefore));
     assert.ok(((await group('Unmanaged')) ?? []).includes('homeassistant'));
 
-    await answering(['legacy'], () => vscode.commands.executeCommand('proxmoxIac.explorer.filter'));
-    assert.equal(explorer.treeView.description, 'Filter: legacy');
-    assert.equal(explorer.treeView.message, 'Filter: legacy');
+    await answering(['legacy-win'], () => vscode.commands.executeCommand('proxmoxIac.explorer.filter'));
+    assert.equal(explorer.treeView.description, 'Filter: legacy-win');
+    assert.equal(explorer.treeView.message, 'Filter: legacy-win');
     await waitFor('the filtered IaC groups', async () => ((await group('Unmanaged'))?.join(',') === 'legacy-win' ? true : undefined));
     assert.equal(await group('Missing'), undefined, 'the Missing group ignored the filter');
     // Seen in the side bar (above the tree while the view fills its container alone).
-    await waitForDomText('.part.sidebar', /Filter: legacy/);
+    await waitForDomText('.part.sidebar', /Filter: legacy-win/);
     await screenshot('explorer-filter-description');
 
     await domClick('.part.sidebar .composite.title .action-label[aria-label^="Clear Filter"]');
