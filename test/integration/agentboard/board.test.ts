@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentBoardPanel } from '../../../src/vscode/webviews/agentboard/panel';
+import type { RenderReport } from '../../../src/core/webviews/agentboard/protocol';
 import { activateExtension, EXTENSION_ID, screenshot, webviewClick, webviewPost, workspaceDir } from '../harness';
 import { boardApi, capturingLog, markerPath, reloaded, row, rows, settled, simControl, waitFor, waitForAsync, waitForRender, waitForWebviewText } from './util';
 
@@ -108,14 +109,24 @@ if (!reloaded()) {
       // The previous test hid and re-showed the panel: its page is re-created; wait until it has drawn.
       await waitForWebviewText('.group h2', 'Template 9002');
       await capturingLog(api!.services.log, async (lines) => {
-        const before = panel.lastReport!.version;
+        // The board keeps polling meanwhile, so the page may render newer boards the extension sends; it must
+        // never render the malformed one (whose version is not a number and which has no groups).
+        const renders: RenderReport[] = [];
+        const watching = panel.onDidRender((r) => renders.push(r));
         await webviewPost('#groups', { type: 'action', action: 'rm -rf /', vmid: 104 });
         await webviewPost('#groups', { type: 'action', action: 'ping', vmid: '104; reboot' });
         await waitFor(() => lines.filter((l) => /Guest-agent board: ignored a "action" message of the wrong shape from the webview/.test(l)).length === 2, `both logged (log: ${JSON.stringify(lines)})`);
         await panel.panel.webview.postMessage({ type: 'board', version: 'x', reports: 'none' });
         await waitFor(() => lines.some((l) => /Guest-agent board page: ignored a "board" message of the wrong shape from the extension/.test(l)), `the page's report (log: ${JSON.stringify(lines)})`);
         assert.ok(!lines.some((l) => /rm -rf|reboot/.test(l)), 'the content of a rejected message never reaches the log');
-        assert.equal(panel.lastReport!.version, before, 'the page did not render the malformed board');
+        watching.dispose();
+        assert.ok(
+          renders.every((r) => Number.isInteger(r.version) && r.groups.length > 0),
+          `the page rendered the malformed board: ${JSON.stringify(renders.map((r) => [r.version, r.groups.length]))}`,
+        );
+        // Had the page drawn it, its report of that render would be the host's to reject (and log).
+        assert.ok(!lines.some((l) => /ignored a "rendered" message/.test(l)), `the page reported a malformed render (log: ${JSON.stringify(lines)})`);
+        await waitForWebviewText('.group h2', 'Template 9002');
       });
     });
 
