@@ -5,6 +5,7 @@
  * (src/sim/schema/apidoc.json); texts follow pve-manager / qemu-server / pve-container where known.
  */
 import { createHash } from 'node:crypto';
+import { backupOfArchiveFile } from './archiveFile';
 import { checkLock, guestTask, requireNode, SimError, type Handler, type HandlerContext, type HandlerResult } from './handlers';
 import type { SimBackup, SimGuest, SimState } from './state';
 import type { Value } from './validate';
@@ -237,10 +238,12 @@ function restore(type: 'qemu' | 'lxc'): Handler {
     // VM.Allocate for a new guest; replacing one needs VM.Backup on it (the schema's text).
     const priv = existing ? 'VM.Backup' : 'VM.Allocate';
     if (!ctx.principal.can(`/vms/${vmid}`, priv)) throw new SimError(403, `Permission check failed (/vms/${vmid}, ${priv})`);
-    const b = ctx.state.backups.find((x) => x.volid === volid && (x.node === node || ctx.state.storages.some((s) => s.storage === x.storage && s.node === node && s.shared)));
+    const b = volid.startsWith('/')
+      ? backupOfArchiveFile(volid, node, vmid, ctx.params.storage !== undefined ? String(ctx.params.storage) : undefined)
+      : ctx.state.backups.find((x) => x.volid === volid && (x.node === node || ctx.state.storages.some((s) => s.storage === x.storage && s.node === node && s.shared)));
     if (!b) throw new SimError(500, `unable to restore ${kind} ${vmid} - volume '${volid}' does not exist`);
     if (b.subtype !== type) throw new SimError(500, `unable to restore ${kind} ${vmid} - '${volid}' is a ${b.subtype === 'qemu' ? 'VM' : 'container'} backup`);
-    if (!ctx.principal.can(`/storage/${b.storage}`, 'Datastore.AllocateSpace') && !ctx.principal.can(`/vms/${b.vmid}`, 'VM.Backup')) {
+    if (b.storage && !ctx.principal.can(`/storage/${b.storage}`, 'Datastore.AllocateSpace') && !ctx.principal.can(`/vms/${b.vmid}`, 'VM.Backup')) {
       throw new SimError(403, `Permission check failed (/storage/${b.storage}, Datastore.AllocateSpace)`);
     }
     if (existing) {

@@ -3,7 +3,7 @@
 // Usage (through the wrappers the sshd harness writes): fake-pve.mjs PROGRAM [ARGS...]
 // Appends {"prog": PROGRAM, "argv": [ARGS...]} as one JSON line to $PVE_FAKE_LOG, so tests can check that every
 // argument arrived verbatim, then answers roughly like PVE 9.1 does (texts from shared/pve-api/facts.md).
-// `pvesh` forwards every call to the simulator when $PVE_SIM_URL is set ($PVE_SIM_TOKEN = "USER@REALM!ID=SECRET",
+// `pvesh` forwards every call, and `qmrestore`, `qm template|set|config` theirs (on node $PVE_FAKE_NODE), to the simulator when $PVE_SIM_URL is set ($PVE_SIM_TOKEN = "USER@REALM!ID=SECRET",
 // $PVE_SIM_CA_FILE = its certificate), so it answers like the API; without it a few fixed answers are built in.
 import { appendFileSync } from 'node:fs';
 import { URLSearchParams } from 'node:url';
@@ -135,11 +135,10 @@ function printData(data, format) {
   else if (data !== null && data !== undefined) process.stdout.write(`${JSON.stringify(data, null, 4)}\n`);
 }
 
-/** Forwards `pvesh VERB PATH --k v …` to the simulator's HTTPS API, verifying its certificate. */
-async function pveshViaSimulator(verb, path, params, format) {
+/** One call to the simulator's HTTPS API (verifying its certificate): the `data` of the answer, or exit 255 with its error. */
+async function simCall(method, path, params) {
   const { request } = await import('node:https');
   const { readFileSync } = await import('node:fs');
-  const method = { get: 'GET', create: 'POST', set: 'PUT', delete: 'DELETE' }[verb];
   const form = new URLSearchParams(params).toString();
   const url = new URL(`${process.env.PVE_SIM_URL}/api2/json${path}`);
   if (method === 'GET' || method === 'DELETE') url.search = form;
@@ -165,9 +164,72 @@ async function pveshViaSimulator(verb, path, params, format) {
     } catch {
       // Bodies of auth errors are empty.
     }
-    fail(`${res.status} ${res.reason}${detail ? `\n${detail}` : ''}`, 255);
+    // The CLI tools print the server's message (e.g. "unable to restore VM 9002 - VM 9002 already exists").
+    fail(res.status === 500 && !detail ? res.reason : `${res.status} ${res.reason}${detail ? `\n${detail}` : ''}`, 255);
   }
-  printData(JSON.parse(res.text).data, format);
+  return JSON.parse(res.text).data;
+}
+
+/** Forwards `pvesh VERB PATH --k v …` to the simulator. */
+async function pveshViaSimulator(verb, path, params, format) {
+  const method = { get: 'GET', create: 'POST', set: 'PUT', delete: 'DELETE' }[verb];
+  printData(await simCall(method, path, params), format);
+}
+
+/** Waits for a simulator task like the CLI tools do (they run the worker in the foreground), printing its log. */
+async function simWait(upid) {
+  const node = upid.split(':')[1];
+  const path = `/nodes/${node}/tasks/${encodeURIComponent(upid)}`;
+  for (;;) {
+    const st = await simCall('GET', `${path}/status`, []);
+    if (st.status === 'stopped') {
+      const log = await simCall('GET', `${path}/log`, [['limit', '500']]);
+      for (const line of log ?? []) if (line.t && line.t !== 'TASK OK') process.stdout.write(`${line.t}\n`);
+      if (st.exitstatus !== 'OK') fail(st.exitstatus, 255);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** `--key value` pairs after the positional arguments, as the API's form parameters (booleans as 0/1). */
+function cliOptions(rest) {
+  const params = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (!rest[i].startsWith('--')) continue;
+    const key = rest[i].slice(2);
+    const value = rest[i + 1] ?? '';
+    params.push([key, value === 'true' ? '1' : value === 'false' ? '0' : value]);
+    i++;
+  }
+  return params;
+}
+
+/** `qm` and `qmrestore` against the simulator (node $PVE_FAKE_NODE): the calls the template build makes. */
+async function viaSimulator() {
+  if (prog === 'qmrestore') {
+    const [archive, vmid, ...rest] = args;
+    const upid = await simCall('POST', `/nodes/${NODE}/qemu`, [['vmid', vmid], ['archive', archive], ...cliOptions(rest)]);
+    await simWait(upid);
+    return true;
+  }
+  const [sub, vmid, ...rest] = args;
+  const base = `/nodes/${NODE}/qemu/${vmid}`;
+  if (sub === 'template') {
+    const upid = await simCall('POST', `${base}/template`, []);
+    if (upid) await simWait(upid);
+    return true;
+  }
+  if (sub === 'set') {
+    await simCall('PUT', `${base}/config`, cliOptions(rest));
+    return true;
+  }
+  if (sub === 'config') {
+    const config = await simCall('GET', `${base}/config`, []);
+    for (const [k, v] of Object.entries(config)) process.stdout.write(`${k}: ${v}\n`);
+    return true;
+  }
+  return false;
 }
 
 async function pvesh() {
@@ -200,4 +262,4 @@ async function pvesh() {
 
 const handlers = { qm, qmrestore, pvesh };
 if (!handlers[prog]) fail(`fake-pve: unknown program '${prog}'`, 127);
-await handlers[prog]();
+if (!(process.env.PVE_SIM_URL && prog !== 'pvesh' && (await viaSimulator()))) await handlers[prog]();
