@@ -71,7 +71,7 @@ export function templateVmidEdit(text: string, vmid: number): TextReplacement | 
   const lineStart = text.lastIndexOf('\n', block.close - 1) + 1;
   const beforeClose = text.slice(lineStart, block.close);
   if (/^[ \t]*$/.test(beforeClose)) return { start: lineStart, end: lineStart, text: `${block.indent}templateVmid = ${vmid};\n` };
-  return { start: block.close, end: block.close, text: ` templateVmid = ${vmid}; ` };
+  return { start: block.close, end: block.close, text: `${/\s$/.test(text.slice(0, block.close)) ? '' : ' '}templateVmid = ${vmid}; ` };
 }
 
 /** `text` with the edit applied (for tests and previews). */
