@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const language = registerLanguageFeatures(services, { testHooks: testMode, live: liveGuests });
     context.subscriptions.push(liveGuests, language);
     context.subscriptions.push(registerWalkthrough(log));
-    context.subscriptions.push(registerTasks(services));
+    context.subscriptions.push(registerTasks(services, explorer));
     const graph = registerGraph(services, liveSourceOf(explorer));
     context.subscriptions.push(graph);
     const agentBoard = registerAgentBoard(services, explorer.store);

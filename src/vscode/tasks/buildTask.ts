@@ -10,6 +10,8 @@ import { isSafeName, isSafeResourceAddress, unsafeNameReason } from '../../core/
 import { expandTemplate, templateFor, type TemplateValues } from '../../core/tasks/templates';
 import { lookupTool, missingToolMessage, type ToolSettings } from '../../core/tasks/tools';
 import type { Services } from '../services';
+import type { TaskServices } from './taskServices';
+import { templateBuildExecution } from './buildTemplate/execution';
 import { extensionScriptExecution } from './nodeExecution';
 import type { Config } from '../util/config';
 import { TASK_PRESENTATION, TASK_SETTINGS, TASK_SOURCE, type IacTaskDefinition } from './definition';
@@ -57,7 +59,7 @@ export function taskLabel(d: IacTaskDefinition): string {
  * shell reads any argument). `confirmed` is set only after the user confirmed a destructive action in the
  * editor; then the tool's own prompt is skipped. A reason instead of a task when it cannot run.
  */
-export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, services: Services, confirmed = false): BuiltTask {
+export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, services: TaskServices, confirmed = false): BuiltTask {
   const config = services.config;
   for (const [what, value] of [['manifest', d.manifest], ['node', d.node], ['host', d.host], ['lock ID', d.lockId], ['workspace', d.workspace]] as const) {
     if (value !== undefined && !isSafeName(value)) return { problem: `The ${what} name "${value}" cannot be passed to a task: ${unsafeNameReason(value)}.` };
@@ -67,8 +69,10 @@ export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, 
   const template = templateFor(d.kind, d.action, overrides);
   if (!template) return { problem: `${WORKSPACE_KIND_LABELS[d.kind]} workspaces have no "${d.action}" command; add one with the "proxmoxIac.tasks.commands" setting ("${d.kind}.${d.action}").` };
   const wsDir = workspaceDirOf(folder, d.dir);
-  const tool = lookupTool(d.kind, wsDir, toolSettings(config), process.env.PATH, isExecutable);
-  if (!tool.path) return { problem: missingToolMessage(d.kind, tool) };
+  // A template override may name its own program (`packer build …`): then the kind's tool is not needed.
+  const needsTool = template.some((a) => a.includes('${tool}'));
+  const tool = needsTool ? lookupTool(d.kind, wsDir, toolSettings(config), process.env.PATH, isExecutable) : { path: '', tried: [] };
+  if (tool.path === undefined) return { problem: missingToolMessage(d.kind, tool) };
 
   const values: { -readonly [K in keyof TemplateValues]: TemplateValues[K] } = { tool: tool.path, host: d.host, target: d.target, lockId: d.lockId, workspace: d.workspace };
   if (confirmed) values.confirmed = '';
@@ -96,8 +100,11 @@ export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, 
     if (!d.workspace) return { problem: 'Choose the Clan Terranix workspace (shared or a machine) to run.' };
   }
   const argv = expandTemplate(template, values);
-  let execution: vscode.ProcessExecution;
-  if (d.kind === 'iac-driver') {
+  let execution: vscode.ProcessExecution | vscode.CustomExecution;
+  if (d.action === 'build-template') {
+    // Build, upload, restore, template: steps in the extension host (SSH, API, progress, cancel), see ./buildTemplate/.
+    execution = templateBuildExecution({ services, buildArgv: argv, workspaceDir: wsDir, label: taskLabel(d) });
+  } else if (d.kind === 'iac-driver') {
     execution = new vscode.ProcessExecution(argv[0], argv.slice(1), { cwd, ...(env ? { env } : {}) });
   } else {
     // Through the tool runner (src/runner/): file references the problem matchers can place, and a report of
@@ -108,7 +115,7 @@ export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, 
     }
     execution = extensionScriptExecution(join(services.context.extensionPath, 'dist', 'tool-runner.js'), [...runner, '--', ...argv], cwd, env);
   }
-  const matchers = d.kind === 'iac-driver' ? [] : ['$proxmox-iac-tofu', '$proxmox-iac-nix', '$proxmox-iac-nix-trace'];
+  const matchers = d.kind === 'iac-driver' || d.action === 'build-template' ? [] : ['$proxmox-iac-tofu', '$proxmox-iac-nix', '$proxmox-iac-nix-trace'];
   const task = new vscode.Task(d, folder, taskLabel(d), TASK_SOURCE, execution, matchers);
   task.group = d.action === 'plan' || d.action === 'validate' ? vscode.TaskGroup.Test : d.action === 'build-template' ? vscode.TaskGroup.Build : undefined;
   task.presentationOptions = TASK_PRESENTATION;

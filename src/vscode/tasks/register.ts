@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import type { ClusterAccess, TaskServices } from './taskServices';
 import { DisposableStore } from '../util/dispose';
 import { TerraformCodeLensProvider, TERRAFORM_SELECTOR } from '../codelens/terraformLens';
 import { HostsNixCodeLensProvider, HOSTS_NIX_SELECTOR } from '../codelens/hostsNixLens';
@@ -10,7 +11,8 @@ import { PLAN_SCHEME, PlanDocuments } from './planDocument';
 import { RunReports } from './runReports';
 
 /** Run Task entries, the plan/apply/destroy/… commands, the `.tf` and hosts.nix lenses, and what a run's end shows (plan, lock). */
-export function registerTasks(services: Services): vscode.Disposable {
+export function registerTasks(shared: Services, clusters?: ClusterAccess): vscode.Disposable {
+  const services: TaskServices = { ...shared, ...(clusters ? { clusters } : {}) };
   const store = new DisposableStore();
   const plans = store.add(new PlanDocuments());
   store.add(vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, plans));

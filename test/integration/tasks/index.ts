@@ -3,3 +3,5 @@ export { run } from '../harness';
 import './injection.test';
 import './kinds.test';
 import './results.test';
+import './template.test';
+import './commitState.test';

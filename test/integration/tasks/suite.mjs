@@ -6,8 +6,13 @@
 // Every tool the extension starts goes through a recording stand-in (set in the user settings), which writes
 // its argv, tab-separated, to PROXMOX_IAC_TEST_ARGV_LOG: `terraform` then runs the real terraform on PATH
 // (neither terraform nor OpenTofu comes from a package registry; without one the suite fails and says so),
-// `nix` and `task` only record (no flake inputs or Taskfile includes can be fetched here).
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// `nix` and `task` only record (no flake inputs or Taskfile includes can be fetched here), except that
+// `nix build .#proxmox-template` leaves a small fake archive in result/ as the real build would.
+//
+// For "Build template": the simulator and a real sshd (template-host.ts), a connection to the simulator, and the
+// build-template settings pointing SSH at that sshd with its key and known_hosts.
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 export const workspace = 'test/fixtures/tasks';
@@ -32,16 +37,25 @@ function stub(binDir, name, log, handOver) {
   return file;
 }
 
-export async function setup({ tmpDir }) {
+export async function setup({ repoRoot, tmpDir }) {
   const binDir = join(tmpDir, 'tool-spies');
   mkdirSync(binDir, { recursive: true });
   const log = join(tmpDir, 'argv.log');
   const realTerraform = onPath('tofu') ?? onPath('terraform');
   const terraform = stub(binDir, 'terraform', log, realTerraform ? `exec ${shQuote(realTerraform)} "$@"` : `echo 'no terraform or tofu on PATH' >&2; exit 127`);
-  const nix = stub(binDir, 'nix', log, `echo "nix stand-in: $*"`);
+  const fakeBuild = `if [ "$1" = build ] && [ "$2" = .#proxmox-template ]; then mkdir -p result && printf 'fake vma archive %s\\n' "$PWD" > result/vzdump-qemu-nixos-fake.vma.zst; fi`;
+  const nix = stub(binDir, 'nix', log, `${fakeBuild}\necho "nix stand-in: $*"`);
   const task = stub(binDir, 'task', log, `echo "task stand-in: $*"`);
+  const host = await startTemplateHost(repoRoot, tmpDir);
+  const { info } = host;
+  const secretsFile = join(tmpDir, 'tasks-secrets.json');
+  writeFileSync(secretsFile, JSON.stringify({ demo: info.tokens.admin.secret }), { mode: 0o600 });
   return {
+    teardown: host.stop,
     env: {
+      PROXMOX_IAC_SECRETS_FILE: secretsFile,
+      PROXMOX_IAC_TEST_FAKE_CALLS: info.ssh.fakeCalls,
+      PROXMOX_IAC_TEST_REMOTE_DIR: info.ssh.remoteDir,
       PROXMOX_IAC_TEST_ARGV_LOG: log,
       PROXMOX_IAC_TEST_REAL_TERRAFORM: realTerraform ?? '',
       // No prompts, no checkpoint calls: the real terraform stays offline.
@@ -52,6 +66,41 @@ export async function setup({ tmpDir }) {
       'proxmoxIac.tasks.tofuPath': terraform,
       'proxmoxIac.tasks.nixPath': nix,
       'proxmoxIac.tasks.taskPath': task,
+      'proxmoxIac.connections': [{ id: 'demo', name: 'Demo cluster', url: info.url, auth: 'token', tokenId: info.tokens.admin.id, fingerprint: info.fingerprint }],
+      'proxmoxIac.explorer.refreshInterval': 0,
+      'proxmoxIac.buildTemplate.sshHost': '127.0.0.1',
+      'proxmoxIac.buildTemplate.sshPort': info.ssh.port,
+      'proxmoxIac.buildTemplate.sshUser': info.ssh.user,
+      'proxmoxIac.buildTemplate.identityFile': info.ssh.identityFile,
+      'proxmoxIac.buildTemplate.knownHostsFile': info.ssh.knownHosts,
+      'proxmoxIac.buildTemplate.remoteDir': info.ssh.remoteDir,
+      // The DOM renderer, so that tests can read what the task's terminal shows.
+      'terminal.integrated.gpuAcceleration': 'off',
     },
   };
+}
+
+/** Starts template-host.ts (simulator + sshd) and waits for what it writes. */
+async function startTemplateHost(repoRoot, tmpDir) {
+  const dir = join(tmpDir, 'template-host');
+  mkdirSync(dir, { recursive: true });
+  const infoFile = join(dir, 'info.json');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/integration/tasks/template-host.ts'), infoFile, dir], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  const until = Date.now() + 120_000; // tsx, the simulator and sshd take long on a loaded machine
+  while (!existsSync(infoFile)) {
+    if (child.exitCode !== null) throw new Error(`the simulator/sshd host exited early (code ${child.exitCode})`);
+    if (Date.now() > until) {
+      child.kill('SIGTERM');
+      throw new Error('the simulator and sshd did not start within 120 s');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 8000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  return { info: JSON.parse(readFileSync(infoFile, 'utf8')), stop };
 }

@@ -26,7 +26,7 @@ function fakes(o: { remote?: Map<string, string>; guests?: ClusterGuest[]; failO
         return h ? { code: 0, stdout: `${h}  ${argv[2]}\n`, stderr: '' } : { code: 1, stdout: '', stderr: 'No such file' };
       }
       if (argv[0] === 'qmrestore') guests.push({ vmid: Number(argv[2]), node: 'pve', name: 'nixos', template: false });
-      if (argv[0] === 'qm' && argv[1] === 'set') guests.find((g) => g.vmid === Number(argv[2]))!.description ??= argv[4];
+      if (argv[0] === 'qm' && argv[1] === 'set') Object.assign(guests.find((g) => g.vmid === Number(argv[2]))!, { description: argv[4] });
       if (argv[0] === 'qm' && argv[1] === 'template') Object.assign(guests.find((g) => g.vmid === Number(argv[2]))!, { template: true });
       return { code: 0, stdout: '', stderr: '' };
     },
