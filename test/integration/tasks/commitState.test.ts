@@ -38,7 +38,7 @@ describe('Clan state in git: "Commit State" after an apply', function () {
     while (git('log', '-1', '--format=%s').trim() !== 'terraform-state: apply shared' && Date.now() < until) await sleep(100);
     assert.equal(git('log', '-1', '--format=%s').trim(), 'terraform-state: apply shared');
     assert.deepEqual(git('show', '--name-only', '--format=', 'HEAD').trim().split('\n'), ['terraform-state/shared/terraform.tfstate']);
-    assert.match(git('status', '--porcelain'), /^A  notes\.txt$/m, 'the other staged file stays staged, uncommitted');
+    assert.match(git('status', '--porcelain'), /^A {2}notes\.txt$/m, 'the other staged file stays staged, uncommitted');
     await vscode.commands.executeCommand('notifications.clearAll');
   });
 });

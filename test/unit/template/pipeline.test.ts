@@ -18,35 +18,36 @@ function fakes(o: { remote?: Map<string, string>; guests?: ClusterGuest[]; failO
   const guests = o.guests ?? [];
   const calls: string[][] = [];
   const node: TemplateNode = {
-    async run(argv) {
+    run(argv) {
       calls.push([...argv]);
-      if (o.failOn && argv.join(' ').startsWith(o.failOn)) return { code: 2, stdout: '', stderr: `${o.failOn}: boom` };
+      if (o.failOn && argv.join(' ').startsWith(o.failOn)) return Promise.resolve({ code: 2, stdout: '', stderr: `${o.failOn}: boom` });
       if (argv[0] === 'sha256sum') {
         const h = remote.get(argv[2]);
-        return h ? { code: 0, stdout: `${h}  ${argv[2]}\n`, stderr: '' } : { code: 1, stdout: '', stderr: 'No such file' };
+        return Promise.resolve(h ? { code: 0, stdout: `${h}  ${argv[2]}\n`, stderr: '' } : { code: 1, stdout: '', stderr: 'No such file' });
       }
       if (argv[0] === 'qmrestore') guests.push({ vmid: Number(argv[2]), node: 'pve', name: 'nixos', template: false });
       if (argv[0] === 'qm' && argv[1] === 'set') Object.assign(guests.find((g) => g.vmid === Number(argv[2]))!, { description: argv[4] });
       if (argv[0] === 'qm' && argv[1] === 'template') Object.assign(guests.find((g) => g.vmid === Number(argv[2]))!, { template: true });
-      return { code: 0, stdout: '', stderr: '' };
+      return Promise.resolve({ code: 0, stdout: '', stderr: '' });
     },
-    async upload(_local, remotePath, { onProgress }) {
+    upload(_local, remotePath, { onProgress }) {
       calls.push(['upload', remotePath]);
       onProgress?.(5, 5);
       remote.set(remotePath, sha);
+      return Promise.resolve();
     },
   };
   const cluster: TemplateCluster = {
-    guest: async (vmid) => guests.find((g) => g.vmid === vmid),
-    templates: async () => guests.filter((g) => g.template),
-    nextId: async () => 100 + guests.length,
+    guest: (vmid) => Promise.resolve(guests.find((g) => g.vmid === vmid)),
+    templates: () => Promise.resolve(guests.filter((g) => g.template)),
+    nextId: () => Promise.resolve(100 + guests.length),
   };
   return { node, cluster, calls, guests, remote };
 }
 
 async function run(f: ReturnType<typeof fakes>, extra: { vmid?: { value: number; source: string }; build?: number } = {}) {
   const events: StepEvent[] = [];
-  const build = extra.build === undefined ? undefined : { label: 'nix build .#proxmox-template', run: async () => extra.build! };
+  const build = extra.build === undefined ? undefined : { label: 'nix build .#proxmox-template', run: () => Promise.resolve(extra.build!) };
   const result = await buildTemplate({ image: dir, remoteDir: '/var/lib/vz/dump', node: 'pve', ...(build ? { build } : {}), ...(extra.vmid ? { vmid: extra.vmid } : {}) }, f.node, f.cluster, (e) => events.push(e), new AbortController().signal).catch((e: Error) => e);
   return { result, events, steps: events.filter((e) => e.type !== 'output' && e.type !== 'progress' && e.type !== 'start').map((e) => `${e.step}:${e.type}`) };
 }
@@ -70,7 +71,7 @@ test('a failed build stops before anything reaches the node', async () => {
   const f = fakes();
   const r = await run(f, { build: 1 });
   assert.deepEqual(r.steps, ['build:fail']);
-  assert.match(String(r.result), /`nix build \.#proxmox-template` exited with 1/);
+  assert.match((r.result as Error).message, /`nix build \.#proxmox-template` exited with 1/);
   assert.deepEqual(f.calls, []);
 });
 
@@ -78,7 +79,7 @@ test('a failed restore stops the run; the template step never runs', async () =>
   const f = fakes({ failOn: 'qmrestore' });
   const r = await run(f);
   assert.deepEqual(r.steps, ['build:done', 'upload:done', 'vmid:done', 'restore:fail']);
-  assert.match(String(r.result), /`qmrestore \/var\/lib\/vz\/dump\/vzdump-qemu-nixos\.vma\.zst` failed on pve \(exit 2\): qmrestore: boom/);
+  assert.match((r.result as Error).message, /`qmrestore \/var\/lib\/vz\/dump\/vzdump-qemu-nixos\.vma\.zst` failed on pve \(exit 2\): qmrestore: boom/);
   assert.ok(!f.calls.some((c) => c[0] === 'qm'));
 });
 
