@@ -4,7 +4,8 @@ import { EventEmitter } from 'node:events';
 import * as nodePath from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LanguageWorkerClient, RequestCancelled, WorkerFailed, type WorkerLike, type WorkerLogLevel } from '../../../src/core/validate/worker/client';
-import { isHostMessage, isResultOf, isWorkerMessage, type HostMessage, type WorkerConfig } from '../../../src/core/validate/worker/protocol';
+import { isHostMessage, isResultOf, isWorkerMessage, type HostMessage, type WorkerConfig, type WorkerMessage } from '../../../src/core/validate/worker/protocol';
+import { LanguageWorkerServer } from '../../../src/core/validate/worker/server';
 import { SITE } from './helpers';
 
 const CONFIG: WorkerConfig = { env: {}, workspaceRoots: [], trusted: false };
@@ -131,6 +132,72 @@ test('an aborted signal cancels the request in the worker', async () => {
   const [r] = workers[0].requests();
   assert.ok(workers[0].posted.some((m) => m.type === 'cancel' && m.id === r.id));
   client.dispose();
+});
+
+test('a request VS Code cancels is rejected at once, the worker is told, and its late answer is not used', async () => {
+  const { client, workers } = fakeClient();
+  const controller = new AbortController();
+  const pos = { line: 0, character: 1 };
+  const cancelled = client.request('hover', { path: '/w/m.yaml', text: 'a: 1', pos }, controller.signal);
+  const [w] = workers;
+  const [r1] = w.requests();
+  controller.abort();
+  // Rejected before the worker says anything: the editor gets its (empty) answer without waiting.
+  await assert.rejects(cancelled, RequestCancelled);
+  assert.ok(w.posted.some((m) => m.type === 'cancel' && m.id === r1.id), 'the worker is told to stop');
+  assert.equal(client.busy, false, 'nothing is left waiting for the worker');
+
+  const next = client.request('hover', { path: '/w/m.yaml', text: 'a: 1', pos });
+  const r2 = w.requests().at(-1)!;
+  // The cancelled request's answer arrives late: dropped, and it does not answer the next request.
+  w.emit('message', { type: 'response', id: r1.id, ok: true, result: { markdown: 'stale', range: RANGE } });
+  w.emit('message', { type: 'response', id: r2.id, ok: true, result: { markdown: 'fresh', range: RANGE } });
+  assert.equal((await next)?.markdown, 'fresh');
+
+  // A signal that is already aborted never reaches the worker.
+  const before = w.requests().length;
+  const gone = new AbortController();
+  gone.abort();
+  await assert.rejects(client.request('completions', { path: '/w/m.yaml', text: 'a: 1', pos }, gone.signal), RequestCancelled);
+  assert.equal(w.requests().length, before);
+  client.dispose();
+});
+
+test('the worker skips a request cancelled before it started, and one for a version that moved on', async () => {
+  const calls: string[] = [];
+  const posted: WorkerMessage[] = [];
+  const service = {
+    detectFormat: () => 'manifest' as const,
+    validate: () => (calls.push('validate'), Promise.resolve([])),
+    hover: () => (calls.push('hover'), Promise.resolve({ markdown: 'x', range: RANGE })),
+    completions: () => (calls.push('completions'), Promise.resolve([])),
+    definition: () => Promise.resolve(undefined),
+    codeFixes: () => Promise.resolve([]),
+    lensTargets: () => [],
+    declaredGuests: () => Promise.resolve([]),
+    invalidate: () => undefined,
+  };
+  const server = new LanguageWorkerServer({
+    post: (m) => posted.push(m),
+    createService: () => service,
+    disk: { readFile: () => Promise.resolve(undefined), listDir: () => Promise.resolve([]) },
+  });
+  server.handle({ type: 'configure', config: CONFIG });
+  const pos = { line: 0, character: 0 };
+  // As the messages arrive in one batch: the request, then VS Code's cancel for it.
+  server.handle({ type: 'request', id: 1, method: 'hover', path: '/w/m.yaml', text: 'a: 1', pos });
+  server.handle({ type: 'cancel', id: 1 });
+  // A request for version 1, then the edit to version 2.
+  server.handle({ type: 'document', path: '/w/m.yaml', version: 1, text: 'a: 1' });
+  server.handle({ type: 'request', id: 2, method: 'completions', path: '/w/m.yaml', text: 'a: 1', version: 1, pos });
+  server.handle({ type: 'document', path: '/w/m.yaml', version: 2, text: 'a: 2' });
+  server.handle({ type: 'request', id: 3, method: 'hover', path: '/w/m.yaml', text: 'a: 2', version: 2, pos });
+  const settled = (id: number) => posted.some((m) => (m.type === 'cancelled' || m.type === 'response') && m.id === id);
+  while (![1, 2, 3].every(settled)) await new Promise<void>((resolve) => setImmediate(resolve));
+  assert.deepEqual(calls, ['hover'], 'only the live request ran');
+  assert.ok(posted.some((m) => m.type === 'cancelled' && m.id === 1));
+  assert.ok(posted.some((m) => m.type === 'cancelled' && m.id === 2));
+  assert.ok(posted.some((m) => m.type === 'response' && m.id === 3 && m.ok));
 });
 
 test('a new worker gets the configuration, the open documents and the live guests', async () => {
