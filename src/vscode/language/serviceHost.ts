@@ -8,7 +8,9 @@ import { readBounded, type ReadOutcome } from '../../core/fs/boundedRead';
 import { LanguageWorkerClient, RequestCancelled, type WorkerLike } from '../../core/validate/worker/client';
 import type { WorkerConfig } from '../../core/validate/worker/protocol';
 import { createGateBuffer, GateHost } from '../../core/validate/worker/testGate';
+import { Config } from '../util/config';
 import { Disposable, toDisposable } from '../util/dispose';
+import { workerHangMs } from '../diagnostics/options';
 import { isNixPath, mayBeIacPath } from './selectors';
 
 /**
@@ -76,7 +78,8 @@ export interface LanguageServiceHostOptions {
  * The language service, run in a worker thread (`dist/language-worker.js`) started on first use: yaml,
  * ajv, the schemas and the Nix runner load there, and parsing a 1 MB file there never stalls the extension
  * host. The worker gets the open IaC documents' text as it changes; answers for a version that is no
- * longer current are dropped, and a worker that dies or hangs is replaced (with a line in the log).
+ * longer current are dropped, and a worker that dies or hangs (silent for `validation.workerTimeoutSeconds`) is
+ * replaced (with a line in the log).
  */
 export class LazyLanguageService extends Disposable {
   readonly files: FileSource = new WorkspaceFileSource();
@@ -91,6 +94,7 @@ export class LazyLanguageService extends Disposable {
     this.client = new LanguageWorkerClient({
       spawn: () => this.spawn(),
       config: workerConfig,
+      hangMs: () => workerHangMs(new Config()),
       log: (level, message) => {
         const log = this.options.log;
         if (!log) return;

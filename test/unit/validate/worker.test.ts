@@ -1,9 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { LanguageWorkerClient, RequestCancelled, WorkerFailed, type WorkerLike, type WorkerLogLevel } from '../../../src/core/validate/worker/client';
+import {
+  DEFAULT_WORKER_TIMEOUT_SECONDS,
+  LanguageWorkerClient,
+  MAX_WORKER_TIMEOUT_SECONDS,
+  MIN_WORKER_TIMEOUT_SECONDS,
+  RequestCancelled,
+  WorkerFailed,
+  workerTimeoutMs,
+  type WorkerLike,
+  type WorkerLogLevel,
+} from '../../../src/core/validate/worker/client';
 import { isHostMessage, isResultOf, isWorkerMessage, type HostMessage, type WorkerConfig, type WorkerMessage } from '../../../src/core/validate/worker/protocol';
 import { LanguageWorkerServer } from '../../../src/core/validate/worker/server';
 import { SITE } from './helpers';
@@ -224,7 +235,7 @@ parentPort.on('message', (m) => {
   parentPort.postMessage({ type: 'response', id: m.id, ok: true, result: [] });
 });`;
 
-function scriptedClient(modes: string[], extra: { hangMs?: number; pingIntervalMs?: number } = {}) {
+function scriptedClient(modes: string[], extra: { hangMs?: number | (() => number); pingIntervalMs?: number } = {}) {
   const logs: string[] = [];
   let started = 0;
   const client = new LanguageWorkerClient({
@@ -249,6 +260,56 @@ test('a worker that stops answering pings is terminated and replaced', async () 
   const { client, logs } = scriptedClient(['hang'], { hangMs: 300, pingIntervalMs: 50 });
   await assert.rejects(client.request('validate', { path: '/w/m.yaml', text: 'x', options: {} }), (err: unknown) => err instanceof WorkerFailed && /hung/.test(err.message));
   assert.ok(logs.some((l) => /did not answer .* \(hung\).*restarted/.test(l)), logs.join('\n'));
+  client.dispose();
+});
+
+test('the hang limit is read from the setting each time the worker gets busy, within its bounds', async () => {
+  assert.equal(workerTimeoutMs(undefined), DEFAULT_WORKER_TIMEOUT_SECONDS * 1000);
+  assert.equal(workerTimeoutMs('90'), 60_000, 'a string is not a number of seconds');
+  assert.equal(workerTimeoutMs(90), 90_000);
+  assert.equal(workerTimeoutMs(1), MIN_WORKER_TIMEOUT_SECONDS * 1000);
+  assert.equal(workerTimeoutMs(1e9), MAX_WORKER_TIMEOUT_SECONDS * 1000);
+  assert.equal(workerTimeoutMs(Number.NaN), 60_000);
+
+  // package.json offers the same default and bounds.
+  const pkg = JSON.parse(await readFile(nodePath.resolve(__dirname, '../../../package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { default: number; minimum: number; maximum: number }> } };
+  };
+  const setting = pkg.contributes.configuration.properties['proxmoxIac.validation.workerTimeoutSeconds'];
+  assert.deepEqual([setting.default, setting.minimum, setting.maximum], [DEFAULT_WORKER_TIMEOUT_SECONDS, MIN_WORKER_TIMEOUT_SECONDS, MAX_WORKER_TIMEOUT_SECONDS]);
+
+  // One client, a worker that never answers pings: the first request waits under the 60 s limit; after the
+  // setting drops to 300 ms the next request finds the worker hung and it is replaced.
+  let limit = 60_000;
+  const workers: FakeWorker[] = [];
+  const logs: string[] = [];
+  const client = new LanguageWorkerClient({
+    spawn: () => {
+      const w = new FakeWorker();
+      workers.push(w);
+      return w;
+    },
+    config: () => CONFIG,
+    log: (level, message) => logs.push(`${level}: ${message}`),
+    hangMs: () => limit,
+    pingIntervalMs: 50,
+  });
+  let firstSettled = false;
+  const first = client.request('validate', { path: '/w/m.yaml', text: 'x', options: {} });
+  void first.finally(() => (firstSettled = true));
+  // Until the worker has been pinged a dozen times (well past 300 ms), the request is still waited for.
+  while (workers[0].posted.filter((m) => m.type === 'ping').length < 12) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(firstSettled, false, logs.join('\n'));
+  workers[0].emit('message', { type: 'response', id: workers[0].requests()[0].id, ok: true, result: [] });
+  assert.deepEqual(await first, []);
+
+  limit = 300;
+  // The client's heartbeat does not keep a process alive (unref); the test's waiting must.
+  const keepAlive = setInterval(() => undefined, 1000);
+  await assert.rejects(client.request('validate', { path: '/w/m.yaml', text: 'x', options: {} }), (err: unknown) => err instanceof WorkerFailed && /hung/.test(err.message));
+  assert.ok(logs.some((l) => /hung.*restarted/.test(l)), logs.join('\n'));
+  assert.ok(workers[0].terminated);
+  clearInterval(keepAlive);
   client.dispose();
 });
 
