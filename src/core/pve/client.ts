@@ -465,21 +465,6 @@ export class PveClient implements PveApi {
       interval = Math.min(this.#pollMaxMs, Math.round(interval * 1.5));
     }
   }
-
-  async termproxy(ref: GuestRef, o?: CallOptions): Promise<{ port: number; ticket: string; user: string; upid: string }> {
-    const { data } = await this.request('POST', `${guestPath(ref)}/termproxy`, {}, o);
-    const d = data as Record<string, unknown> | null;
-    if (!d || typeof d.ticket !== 'string') throw new InvalidResponseError('termproxy returned no ticket');
-    return { port: Number(d.port), ticket: d.ticket, user: text(d.user), upid: text(d.upid) };
-  }
-
-  async vncproxy(ref: GuestRef, o?: CallOptions): Promise<{ port: number; ticket: string; user: string; upid: string; cert?: string }> {
-    const { data } = await this.request('POST', `${guestPath(ref)}/vncproxy`, { websocket: true }, o);
-    const d = data as Record<string, unknown> | null;
-    if (!d || typeof d.ticket !== 'string') throw new InvalidResponseError('vncproxy returned no ticket');
-    const r = { port: Number(d.port), ticket: d.ticket, user: text(d.user), upid: text(d.upid) };
-    return typeof d.cert === 'string' ? { ...r, cert: d.cert } : r;
-  }
 }
 
 /** Throws TaskFailedError for a failed task result, for callers that prefer exceptions. */
