@@ -7,7 +7,8 @@ import { readBoundedText } from '../../fs/boundedRead';
 import { basename, dirname, join } from 'node:path';
 import type { DeclaredGuest, IacDiagnostic, Pos, Range } from '../types';
 import { evaluateNixText, type NixEvalOptions, type NixEvalResult } from './evaluate';
-import { checkFleetFile, fleetVms, isObj, positionOf, proxmoxSettings, type EvaluatedNix, type FleetVm, type NixFileKind, type NixProxmoxSettings } from './fleet';
+import { fleetVms, isObj, positionOf, proxmoxSettings, type EvaluatedNix, type FleetVm, type NixFileKind, type NixProxmoxSettings } from './fleet';
+import { checkFleetFile } from './fleetCheck';
 import { formatFleetVmHover } from './hover';
 import { NixSource } from './source';
 
