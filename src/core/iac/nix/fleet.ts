@@ -13,7 +13,7 @@
  * fleetAttributes.ts (the known attributes and their types).
  */
 import type { NixPos, PosTree } from './evaluate';
-import { isNixFunctionMarker } from './evaluate';
+import { isNixFunctionMarker } from './wrapper';
 import type { JsonValue } from './partialJson';
 
 export type Obj = { readonly [key: string]: JsonValue };

@@ -1,5 +1,5 @@
 /** The attributes the fleet files know, with their types, and how a value's type is named in a message. */
-import { isNixFunctionMarker } from './evaluate';
+import { isNixFunctionMarker } from './wrapper';
 import { isObj } from './fleet';
 import type { JsonValue } from './partialJson';
 

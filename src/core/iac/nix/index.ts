@@ -13,7 +13,8 @@ import { formatFleetVmHover } from './hover';
 import { NixSource } from './source';
 
 export { addHostEdit, addHostToHostsNix, type NewNixHost } from './edit';
-export { clearNixEvalCache, DEFAULT_NIX_TIMEOUT_MS, evaluateNixText, resolveNixBin, type NixEvalOptions, type NixEvalResult } from './evaluate';
+export { clearNixEvalCache, DEFAULT_NIX_TIMEOUT_MS, evaluateNixText, type NixEvalOptions, type NixEvalResult } from './evaluate';
+export { resolveNixBin } from './nixBinary';
 export type { NixProxmoxSettings } from './fleet';
 export { formatFleetVmHover } from './hover';
 export { nixCodeFixes } from './fixes';
