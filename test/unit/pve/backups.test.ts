@@ -20,7 +20,7 @@ import {
 } from '../../../src/core/pve/backups';
 import type { PveClient } from '../../../src/core/pve/client';
 import { InvalidPathSegmentError, PveError } from '../../../src/core/pve/errors';
-import { SCHEMA } from '../../../src/sim/server';
+import { SCHEMA } from '../../../src/sim/routes';
 import type { RunningSimulator } from '../../../src/sim/index';
 import { clientFor, CT, sim, VM } from './helpers';
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import type { PveClient } from '../../../src/core/pve/client';
-import { SCHEMA } from '../../../src/sim/server';
+import { SCHEMA } from '../../../src/sim/routes';
 import type { RunningSimulator } from '../../../src/sim/index';
 import { clientFor, sim } from '../pve/helpers';
 
