@@ -4,6 +4,7 @@ import {
   ConnectionError,
   NodeUnreachableError,
   PermissionError,
+  parsePermissionText,
   TimeoutError,
   UntrustedCertificateError,
 } from '../pve/errors';
@@ -39,13 +40,6 @@ interface ErrorLike {
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v ? v : undefined;
-}
-
-/** `Permission check failed (/vms/104, VM.Audit)` → path and privileges, for errors that carry only text. */
-export function parsePermissionMessage(text: string): { path: string; privileges: string[] } | undefined {
-  const m = /Permission check failed \(([^,)]+),\s*([^)]+)\)/.exec(text);
-  if (!m) return undefined;
-  return { path: m[1].trim(), privileges: m[2].split('|').map((p) => p.trim()).filter(Boolean) };
 }
 
 /** The pve error class an error is, by identity: esbuild's minifier renames classes, so `name` is unreliable. */
@@ -103,9 +97,9 @@ export function describeTreeError(err: unknown): TreeError {
     };
   }
   if (name === 'PermissionError' || status === 403) {
-    const parsed = parsePermissionMessage(message);
-    const path = str(e.path) ?? parsed?.path;
-    const privileges = Array.isArray(e.privileges) ? e.privileges.filter((p): p is string => typeof p === 'string') : (parsed?.privileges ?? []);
+    const parsed = parsePermissionText(message);
+    const path = str(e.path) ?? parsed.path;
+    const privileges = Array.isArray(e.privileges) ? e.privileges.filter((p): p is string => typeof p === 'string') : parsed.privileges;
     const privText = privileges.length ? privileges.join(' or ') : 'a privilege';
     return {
       kind: 'permission',

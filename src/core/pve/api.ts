@@ -81,7 +81,4 @@ export interface PveApi {
   taskStatus(node: string, upid: string, o?: CallOptions): Promise<TaskStatus>;
   taskLog(node: string, upid: string, range?: { start?: number; limit?: number }, o?: CallOptions): Promise<string[]>;
   waitForTask(upid: string, o?: WaitOptions): Promise<TaskResult>;
-
-  termproxy(ref: GuestRef, o?: CallOptions): Promise<{ port: number; ticket: string; user: string; upid: string }>;
-  vncproxy(ref: GuestRef, o?: CallOptions): Promise<{ port: number; ticket: string; user: string; upid: string; cert?: string }>;
 }

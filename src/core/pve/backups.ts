@@ -4,9 +4,10 @@
  * Every name that goes into a URL path passes the client's segment check (client.ts `seg`).
  */
 import type { CallOptions, GuestRef, PveApi } from './api';
-import { seg, type Params } from './client';
+import { seg, type Params } from './paths';
 import { InvalidPathSegmentError, InvalidResponseError } from './errors';
-import { bool, num, parseUpidResult } from './parse';
+import { bool, num } from './fields';
+import { parseUpidResult } from './parse';
 import type { GuestType } from './types';
 
 export type BackupMode = 'snapshot' | 'suspend' | 'stop';

@@ -7,15 +7,12 @@
  */
 import * as https from 'node:https';
 import type { CallOptions, CloneOptions, GuestRef, PveApi, WaitOptions } from './api';
-import { AgentNotConfiguredError, CancelledError, InvalidPathSegmentError, InvalidResponseError, PveError, TaskFailedError, TimeoutError } from './errors';
+import { AgentNotConfiguredError, InvalidPathSegmentError, InvalidResponseError, PveError } from './errors';
 import { envelope, errorFromResponse, httpsTransport, type Principal, type Transport, type WireResponse } from './http';
+import { agentResult, parseAgentInterfaces, parseAgentOsInfo, parseHostName } from './parseAgent';
 import {
-  agentResult,
-  parseAgentInterfaces,
-  parseAgentOsInfo,
   parseClusterResources,
   parseGuestList,
-  parseHostName,
   parseNextId,
   parseNodes,
   parseSnapshots,
@@ -24,7 +21,9 @@ import {
   parseTaskStatus,
   parseUpidResult,
 } from './parse';
+import { encodeForm, guestPath, seg, type Params } from './paths';
 import { envelopeInSlices } from './sliced';
+import { sleep, waitForTask } from './taskWait';
 import { IDLE_SOCKET_MS, PinnedAgent, normalizeFingerprint } from './tls';
 import type {
   AgentInterface,
@@ -40,9 +39,6 @@ import type {
   TaskResult,
   TaskStatus,
 } from './types';
-import { parseUpid } from './upid';
-
-export type Params = Record<string, string | number | boolean | undefined>;
 
 export interface PveClientOptions {
   /** Replaces the HTTPS transport (tests). */
@@ -60,53 +56,8 @@ export interface PveClientOptions {
 /** Tickets are valid 2 h; renew well before. */
 const TICKET_RENEW_MS = 60 * 60 * 1000;
 
-/** Form encoding PVE accepts: booleans as 0/1 ('true' is rejected), `%20` for spaces. */
-export function encodeForm(params: Params): string {
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(params)) {
-    if (v === undefined) continue;
-    const s = typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
-    parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(s)}`);
-  }
-  return parts.join('&');
-}
-
 function text(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
-}
-
-/**
- * One API path segment from a name. `.`, `..` and the empty string survive encodeURIComponent and are then
- * collapsed by URL parsing: deleting a snapshot named `..` would send `DELETE /nodes/n/qemu/111` and destroy
- * the VM. They are refused here, before anything is sent.
- */
-export function seg(value: string | number, what: string): string {
-  const s = String(value);
-  if (s === '' || s === '.' || s === '..') throw new InvalidPathSegmentError(s, what);
-  return encodeURIComponent(s);
-}
-
-export function guestPath(ref: GuestRef): string {
-  if (ref.type !== 'qemu' && ref.type !== 'lxc') throw new InvalidPathSegmentError(String(ref.type), 'guest type');
-  return `/nodes/${seg(ref.node, 'node name')}/${ref.type}/${seg(ref.vmid, 'VMID')}`;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new CancelledError());
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(new CancelledError());
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export class PveClient implements PveApi {
@@ -436,54 +387,7 @@ export class PveClient implements PveApi {
   }
 
   async waitForTask(upid: string, o?: WaitOptions): Promise<TaskResult> {
-    const parsed = parseUpid(upid);
-    if (!parsed) throw new InvalidResponseError(`'${upid}' is not a task ID (UPID)`);
-    const started = Date.now();
-    const signal = o?.signal;
-    let interval = this.#pollInitialMs;
-    for (;;) {
-      if (signal?.aborted) throw new CancelledError();
-      const status = await this.taskStatus(parsed.node, upid, signal ? { signal } : undefined);
-      const elapsed = Date.now() - started;
-      o?.onProgress?.(status, elapsed);
-      if (status.status === 'stopped') {
-        const exitstatus = status.exitstatus ?? 'unexpected status';
-        const ok = exitstatus === 'OK' || exitstatus.startsWith('WARNINGS');
-        if (ok) return { upid, ok, exitstatus };
-        let log: string[] = [];
-        try {
-          log = await this.taskLogTail(parsed.node, upid, 50, signal ? { signal } : undefined);
-        } catch {
-          // The exit status already says what failed; a missing log must not hide it.
-        }
-        return { upid, ok, exitstatus, log };
-      }
-      if (o?.timeoutMs !== undefined && elapsed + interval > o.timeoutMs) {
-        throw new TimeoutError(o.timeoutMs, { request: `task ${parsed.type} ${parsed.id}` });
-      }
-      await sleep(interval, signal);
-      interval = Math.min(this.#pollMaxMs, Math.round(interval * 1.5));
-    }
-  }
-
-  async termproxy(ref: GuestRef, o?: CallOptions): Promise<{ port: number; ticket: string; user: string; upid: string }> {
-    const { data } = await this.request('POST', `${guestPath(ref)}/termproxy`, {}, o);
-    const d = data as Record<string, unknown> | null;
-    if (!d || typeof d.ticket !== 'string') throw new InvalidResponseError('termproxy returned no ticket');
-    return { port: Number(d.port), ticket: d.ticket, user: text(d.user), upid: text(d.upid) };
-  }
-
-  async vncproxy(ref: GuestRef, o?: CallOptions): Promise<{ port: number; ticket: string; user: string; upid: string; cert?: string }> {
-    const { data } = await this.request('POST', `${guestPath(ref)}/vncproxy`, { websocket: true }, o);
-    const d = data as Record<string, unknown> | null;
-    if (!d || typeof d.ticket !== 'string') throw new InvalidResponseError('vncproxy returned no ticket');
-    const r = { port: Number(d.port), ticket: d.ticket, user: text(d.user), upid: text(d.upid) };
-    return typeof d.cert === 'string' ? { ...r, cert: d.cert } : r;
+    return waitForTask(this, upid, { initialMs: this.#pollInitialMs, maxMs: this.#pollMaxMs }, o);
   }
 }
 
-/** Throws TaskFailedError for a failed task result, for callers that prefer exceptions. */
-export function throwIfFailed(result: TaskResult): TaskResult {
-  if (!result.ok) throw new TaskFailedError(result.upid, result.exitstatus, result.log ?? []);
-  return result;
-}

@@ -82,9 +82,12 @@ export class PermissionError extends PveError {
   }
 }
 
-/** Splits "Permission check failed (/vms/104, VM.Audit|VM.Console)" into its path and privileges. */
+/**
+ * Splits "Permission check failed (/vms/104, VM.Audit|VM.Console)" into its path and privileges: the one
+ * parser of that text (the typed PermissionError and the tree's error rows for errors that carry only text).
+ */
 export function parsePermissionText(text: string): { path?: string; privileges: string[] } {
-  const m = /Permission check failed \(([^,)]+)(?:, ([^)]+))?\)/.exec(text);
+  const m = /Permission check failed \(([^,)]+)(?:,\s*([^)]+))?\)/.exec(text);
   if (!m) return { privileges: [] };
   const first = m[1].trim();
   if (m[2] === undefined) return { privileges: [] };

@@ -6,72 +6,11 @@
  *
  * Kept lean on purpose: `clusterResources()` runs every few seconds over thousands of rows, so this builds
  * plain objects in one pass with no schema validator in the loop (see bench/api).
+ * Loose values: fields.ts; the guest agent's answers: parseAgent.ts.
  */
-import { AgentCommandError, InvalidResponseError } from './errors';
-import type {
-  AgentInterface,
-  AgentOsInfo,
-  ClusterSnapshot,
-  Guest,
-  GuestStatus,
-  GuestType,
-  PveNode,
-  Snapshot,
-  Storage,
-  TaskStatus,
-} from './types';
-
-type Row = Record<string, unknown>;
-
-export function num(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && v !== '') {
-    const n = Number(v);
-    return Number.isFinite(n) ? n : undefined;
-  }
-  return undefined;
-}
-
-function num0(v: unknown): number {
-  return typeof v === 'number' ? v : (num(v) ?? 0);
-}
-
-export function bool(v: unknown): boolean {
-  return v === 1 || v === true || v === '1' || v === 'true';
-}
-
-function str(v: unknown): string | undefined {
-  if (typeof v === 'string') return v === '' ? undefined : v;
-  if (typeof v === 'number') return String(v);
-  return undefined;
-}
-
-const TAG_SEPARATORS = /[;,+\s]+/;
-const NO_TAGS: readonly string[] = Object.freeze([]);
-
-export function parseTags(v: unknown): readonly string[] {
-  if (typeof v !== 'string' || v === '') return NO_TAGS;
-  const parts = v.split(TAG_SEPARATORS);
-  const out: string[] = [];
-  for (const p of parts) if (p !== '') out.push(p);
-  return out;
-}
-
-const GUEST_STATUSES = new Set<GuestStatus>(['running', 'stopped', 'paused', 'suspended', 'unknown']);
-
-function guestStatus(v: unknown): GuestStatus {
-  return typeof v === 'string' && GUEST_STATUSES.has(v as GuestStatus) ? (v as GuestStatus) : 'unknown';
-}
-
-function asRows(data: unknown, what: string): Row[] {
-  if (!Array.isArray(data)) throw new InvalidResponseError(`${what} is not a list`);
-  return data as Row[];
-}
-
-function asObject(data: unknown, what: string): Row {
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new InvalidResponseError(`${what} is not an object`);
-  return data as Row;
-}
+import { InvalidResponseError } from './errors';
+import { asObject, asRows, bool, guestStatus, NO_TAGS, num, num0, parseTags, str, type Row } from './fields';
+import type { ClusterSnapshot, Guest, GuestStatus, GuestType, PveNode, Snapshot, Storage, TaskStatus } from './types';
 
 /**
  * A guest row from `/cluster/resources` or `/nodes/{node}/{qemu|lxc}` (the latter lacks node/type/id).
@@ -321,77 +260,6 @@ export function parseTaskLog(data: unknown): string[] {
     .map((l) => l.t);
 }
 
-/**
- * Agent answers are `{result: <QGA value>}`. An agent that lacks a command can also answer HTTP 200 with
- * `{result: {error: {class, desc}}}`: that is the agent's own answer, not a malformed one, so it becomes an
- * AgentCommandError (unsupported or failed) rather than "an answer the extension does not understand".
- */
-export function agentResult(data: unknown, command?: string, request?: string): unknown {
-  const r = asObject(data, 'the guest agent answer');
-  const result = r.result;
-  if (result !== null && typeof result === 'object' && !Array.isArray(result) && 'error' in result) {
-    const e = (result as Row).error;
-    const err = e !== null && typeof e === 'object' && !Array.isArray(e) ? (e as Row) : {};
-    const desc = str(err.desc) ?? (typeof e === 'string' && e !== '' ? e : 'the agent reported an error without a description');
-    throw new AgentCommandError(command, desc, str(err.class), { status: 200, ...(request ? { request } : {}), serverMessage: desc });
-  }
-  return result;
-}
-
-export function parseAgentInterfaces(data: unknown, request?: string): AgentInterface[] {
-  const result = agentResult(data, 'network-get-interfaces', request);
-  if (!Array.isArray(result)) throw new InvalidResponseError('the guest agent interface list is not a list');
-  const out: AgentInterface[] = [];
-  for (const r of result as unknown[]) {
-    if (r === null || typeof r !== 'object' || Array.isArray(r)) continue;
-    const row = r as Row;
-    const addresses: { address: string; prefix: number; family: 'ipv4' | 'ipv6' }[] = [];
-    if (Array.isArray(row['ip-addresses'])) {
-      for (const a of row['ip-addresses'] as unknown[]) {
-        if (a === null || typeof a !== 'object') continue;
-        const ar = a as Row;
-        const address = str(ar['ip-address']);
-        if (address === undefined || address === '') continue;
-        const family = ar['ip-address-type'] === 'ipv6' || (ar['ip-address-type'] === undefined && address.includes(':')) ? 'ipv6' : 'ipv4';
-        addresses.push({ address, prefix: num0(ar.prefix), family });
-      }
-    }
-    const iface: { -readonly [K in keyof AgentInterface]: AgentInterface[K] } = { name: str(row.name) ?? '', addresses };
-    const hw = str(row['hardware-address']);
-    if (hw !== undefined && hw !== '') iface.hardwareAddress = hw;
-    out.push(iface);
-  }
-  return out;
-}
-
-/** Linux agents send os-release fields; Windows agents send `mswindows`, a build number as kernel-release and a variant. */
-export function parseAgentOsInfo(data: unknown, request?: string): AgentOsInfo {
-  const r = asObject(agentResult(data, 'get-osinfo', request), 'the guest agent OS info');
-  const info: { -readonly [K in keyof AgentOsInfo]: AgentOsInfo[K] } = {};
-  const set = (key: keyof AgentOsInfo, v: unknown): void => {
-    const s = str(v);
-    if (s !== undefined && s !== '') info[key] = s;
-  };
-  set('id', r.id);
-  set('name', r.name);
-  set('prettyName', r['pretty-name']);
-  set('version', r.version);
-  set('versionId', r['version-id']);
-  set('variant', r.variant);
-  set('kernelRelease', r['kernel-release']);
-  set('kernelVersion', r['kernel-version']);
-  set('machine', r.machine);
-  return info;
-}
-
-export function parseHostName(data: unknown, request?: string): string {
-  const r = asObject(agentResult(data, 'get-host-name', request), 'the guest agent host name');
-  const name = str(r['host-name']);
-  if (name === undefined) throw new InvalidResponseError('the guest agent sent no host-name');
-  return name;
-}
-
-/** `/cluster/nextid` answers a JSON string ("106") although the schema says integer. */
 export function parseNextId(data: unknown): number {
   const n = num(data);
   if (n === undefined || !Number.isInteger(n)) throw new InvalidResponseError(`nextid is '${String(data)}'`);

@@ -7,7 +7,7 @@
  *     knownHostsWriteFile: join(homedir(), '.ssh', 'known_hosts'),             // remember accepted keys
  *     passphrase: (file) => askPassword(file),
  *   });
- *   const { stdout } = await ssh.runChecked(qm.status(100), { signal });      // builders: src/core/pve/commands.ts
+ *   const { stdout } = await ssh.runChecked(['qm', 'status', '100'], { signal });   // an argument vector, quoted for the remote shell
  *   await ssh.upload('nixos.qcow2', '/var/lib/vz/images/nixos.qcow2', { onProgress, signal });
  *   ssh.close();
  */

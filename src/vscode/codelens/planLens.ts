@@ -7,6 +7,7 @@ import { Disposable } from '../util/dispose';
 import { toRange } from '../language/convert';
 import type { LazyLanguageService } from '../language/serviceHost';
 import { isSafeName } from '../../core/tasks/names';
+import { withAbortSignal } from '../util/cancellation';
 
 export const CODE_LENS_SETTING = 'codeLens.enabled';
 
@@ -33,9 +34,9 @@ export class PlanCodeLensProvider extends Disposable implements vscode.CodeLensP
     if (!this.services.config.get(CODE_LENS_SETTING, true)) return [];
     if ((await this.host.formatOf(document.uri)) === undefined || token.isCancellationRequested) return [];
     const service = await this.host.get();
-    const targets = this.stabilise(document, await service.lensTargets(document.uri.fsPath, document.getText()));
+    const found = await withAbortSignal(token, (signal) => service.lensTargets(document.uri.fsPath, document.getText(), signal));
     if (token.isCancellationRequested) return [];
-    return targets.flatMap((t) => toLens(document.uri.fsPath, t));
+    return this.stabilise(document, found).flatMap((t) => toLens(document.uri.fsPath, t));
   }
 
   /**

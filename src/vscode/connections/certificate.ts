@@ -23,7 +23,7 @@ export async function certificateDecision(
   c: ConnectionSettings,
   options: { previous?: string; back?: boolean } = {},
 ): Promise<{ settings?: ConnectionSettings; unreachable?: string }> {
-  const { probeCertificate } = await import('../../core/pve/tls.js');
+  const { normalizeFingerprint, probeCertificate } = await import('../../core/pve/tls.js');
   let info: import('../../core/pve/tls.js').CertificateInfo;
   try {
     info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading the certificate of ${c.url}…` }, () =>
@@ -36,7 +36,8 @@ export async function certificateDecision(
     const { fingerprint: _drop, ...rest } = c;
     return { settings: rest };
   }
-  if (c.fingerprint && sameFingerprint(c.fingerprint, info.fingerprint)) return { settings: c };
+  const pinned = c.fingerprint === undefined ? undefined : normalizeFingerprint(c.fingerprint);
+  if (pinned !== undefined && pinned === normalizeFingerprint(info.fingerprint)) return { settings: c };
   const host = new URL(c.url).host;
   const why = options.previous ? 'The certificate CHANGED since you trusted it.' : `Not publicly trusted: ${info.verificationError ?? 'self-signed'}.`;
   const items: PickItem<'trust' | 'refuse'>[] = [
@@ -61,9 +62,4 @@ function fingerprintRows(heading: string, fingerprint: string): PickItem<never>[
     { label: bytes.slice(0, 16).join(':') },
     { label: bytes.slice(16).join(':') },
   ];
-}
-
-function sameFingerprint(a: string, b: string): boolean {
-  const n = (s: string): string => s.replace(/[^0-9a-f]/gi, '').toUpperCase();
-  return n(a) === n(b);
 }

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../util/log';
 import type { ConnectionSettings, ConnectionStore } from './store';
 import { decideCertificate } from './certificate';
 import { runConnectionWizard } from './wizard';
+import { showErrorWithFix } from '../errors/showError';
 
 /** Resolves a connection from a tree element id (`conn:<id>…`), else asks. */
 export async function chooseConnection(store: ConnectionStore, arg: unknown, placeHolder: string): Promise<ConnectionSettings | undefined> {
@@ -32,8 +32,7 @@ export function registerConnectionCommands(store: ConnectionStore, log: vscode.L
       try {
         await fn(arg);
       } catch (err) {
-        log.error(`${id} failed`, err instanceof Error ? (err.stack ?? err.message) : err);
-        void vscode.window.showErrorMessage(errorMessage(err));
+        void showErrorWithFix(log, undefined, err, { commandArg: arg, logAs: `${id} failed` });
       }
     });
   return [

@@ -1,5 +1,6 @@
 import type { Config } from '../util/config';
 import type { ValidationOptions } from '../../core/validate/api';
+import { DEFAULT_WORKER_TIMEOUT_SECONDS, workerTimeoutMs } from '../../core/validate/worker/client';
 
 /** Settings this capability reads, relative to `proxmoxIac.` (defaults match package.json). */
 export const VALIDATION_SETTINGS = {
@@ -7,6 +8,7 @@ export const VALIDATION_SETTINGS = {
   debounceMs: 'validation.debounceMs',
   vmidRanges: 'validation.vmidRanges',
   readonlyVmids: 'readonlyVmids',
+  workerTimeoutSeconds: 'validation.workerTimeoutSeconds',
 } as const;
 
 export function validationEnabled(config: Config): boolean {
@@ -16,6 +18,11 @@ export function validationEnabled(config: Config): boolean {
 export function debounceMs(config: Config): number {
   const ms = config.get(VALIDATION_SETTINGS.debounceMs, 200);
   return Number.isFinite(ms) ? Math.min(5000, Math.max(0, ms)) : 200;
+}
+
+/** How long a busy language worker may stay silent before it counts as hung and is restarted. */
+export function workerHangMs(config: Config): number {
+  return workerTimeoutMs(config.get(VALIDATION_SETTINGS.workerTimeoutSeconds, DEFAULT_WORKER_TIMEOUT_SECONDS));
 }
 
 /**

@@ -3,13 +3,13 @@ import { openSshTerminal } from '../ssh/terminal';
 import { guestWho as who, hostOf, nodeWebUiUrl, pickGuestAddress, sshArgv, webUiUrl } from '../../core/explorer';
 import type { Guest, PowerAction } from '../../core/pve/types';
 import type { Config } from '../util/config';
-import { errorMessage } from '../util/log';
 import { configUri } from './configDocument';
 import { afterAction, guestTarget, mayModify, refOf, type Target } from './guestTarget';
 import { runPowerAction } from './powerActions';
 import type { Element, ExplorerProvider } from './provider';
 import { SnapshotActions } from './snapshotActions';
 import type { TaskRunner } from './tasks';
+import { showErrorWithFix } from '../errors/showError';
 
 /** Every guest, node and snapshot action: a command each, used by context menus and inline buttons. */
 export class ExplorerActions {
@@ -31,8 +31,7 @@ export class ExplorerActions {
         try {
           await fn(el);
         } catch (err) {
-          this.log.error(`${id} failed`, err instanceof Error ? (err.stack ?? err.message) : err);
-          void vscode.window.showErrorMessage(errorMessage(err));
+          void showErrorWithFix(this.log, undefined, err, { commandArg: el, logAs: `${id} failed` });
         }
       });
     const power = (action: PowerAction): vscode.Disposable =>

@@ -7,10 +7,10 @@ import { formatBytes } from '../../core/explorer/format';
 import type { Guest } from '../../core/pve/types';
 import { parseVmidRanges } from '../diagnostics/options';
 import type { Config } from '../util/config';
-import { errorMessage } from '../util/log';
 import { backupOf, backupStorages } from './backups';
 import type { Element, ExplorerProvider } from './provider';
 import type { TaskRunner } from './tasks';
+import { showErrorWithFix } from '../errors/showError';
 
 type Target = NonNullable<ReturnType<ExplorerProvider['guestOf']>>;
 
@@ -46,8 +46,7 @@ export class BackupActions {
         try {
           await fn(el);
         } catch (err) {
-          this.log.error(`${id} failed`, err instanceof Error ? (err.stack ?? err.message) : err);
-          void vscode.window.showErrorMessage(errorMessage(err));
+          void showErrorWithFix(this.log, undefined, err, { commandArg: el, logAs: `${id} failed` });
         }
       });
     return [

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { PveApi } from '../../core/pve/api';
 import type { TaskResult } from '../../core/pve/types';
 import { Disposable } from '../util/dispose';
+import { showErrorWithFix } from '../errors/showError';
 import { errorMessage } from '../util/log';
 
 export interface TaskOutcome {
@@ -78,8 +79,7 @@ export class TaskRunner extends Disposable {
         return { cancelled: true };
       }
       this.history.push({ title, upid: upid ?? undefined, ok: false, exitstatus: errorMessage(err) });
-      this.log.error(`${title} failed`, err instanceof Error ? (err.stack ?? err.message) : err);
-      void this.showFailure(`${title} failed: ${errorMessage(err)}`);
+      void showErrorWithFix(this.log, `${title} failed`, err);
       return { cancelled: false, error: err };
     } finally {
       this.running--;

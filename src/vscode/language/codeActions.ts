@@ -3,6 +3,7 @@ import type { IacDiagnostic } from '../../core/iac/types';
 import type { IacDiagnostics } from '../diagnostics/iacDiagnostics';
 import { DIAGNOSTIC_SOURCE, fromRange, toRange } from './convert';
 import type { LazyLanguageService } from './serviceHost';
+import { withAbortSignal } from '../util/cancellation';
 
 /** Quick fixes from the core ("Did you mean vm-small?", the manifest v1 → v2 rewrite), tied to their diagnostics. */
 export class IacCodeActionProvider implements vscode.CodeActionProvider {
@@ -28,11 +29,14 @@ export class IacCodeActionProvider implements vscode.CodeActionProvider {
 
     const service = await this.host.get();
     if (token.isCancellationRequested) return undefined;
-    const fixes = await service.codeFixes(
-      document.uri.fsPath,
-      document.getText(),
-      fromRange(range),
-      pairs.map(([, iac]) => iac),
+    const fixes = await withAbortSignal(token, (signal) =>
+      service.codeFixes(
+        document.uri.fsPath,
+        document.getText(),
+        fromRange(range),
+        pairs.map(([, iac]) => iac),
+        signal,
+      ),
     );
     if (token.isCancellationRequested) return undefined;
 

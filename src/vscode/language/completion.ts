@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CompletionResult } from '../../core/validate/api';
 import { fromPosition, toRange } from './convert';
 import type { LazyLanguageService } from './serviceHost';
+import { withAbortSignal } from '../util/cancellation';
 
 /** Typing `preset:` or the space after it offers the names that exist in the site-config. */
 export const COMPLETION_TRIGGERS = [':', ' '];
@@ -22,7 +23,7 @@ export class IacCompletionProvider implements vscode.CompletionItemProvider {
   ): Promise<vscode.CompletionItem[] | undefined> {
     if ((await this.host.formatOf(document.uri)) === undefined || token.isCancellationRequested) return undefined;
     const service = await this.host.get();
-    const results = await service.completions(document.uri.fsPath, document.getText(), fromPosition(position));
+    const results = await withAbortSignal(token, (signal) => service.completions(document.uri.fsPath, document.getText(), fromPosition(position), signal));
     if (token.isCancellationRequested) return undefined;
     return results.map((r, index) => toCompletionItem(document, r, index));
   }

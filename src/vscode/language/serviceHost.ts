@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FileSource, IacLanguageService, LensTarget, LiveCluster } from '../../core/validate/api';
-import type { IacFormat } from '../../core/iac/types';
+import type { CodeFix, CompletionResult, DefinitionResult, FileSource, HoverResult, IacLanguageService, LensTarget, LiveCluster } from '../../core/validate/api';
+import type { IacDiagnostic, IacFormat, Pos, Range } from '../../core/iac/types';
 import { detectFormat } from '../../core/iac/formats';
 import { readBounded, type ReadOutcome } from '../../core/fs/boundedRead';
 import { LanguageWorkerClient, RequestCancelled, type WorkerLike } from '../../core/validate/worker/client';
 import type { WorkerConfig } from '../../core/validate/worker/protocol';
 import { createGateBuffer, GateHost } from '../../core/validate/worker/testGate';
+import { Config } from '../util/config';
 import { Disposable, toDisposable } from '../util/dispose';
+import { workerHangMs } from '../diagnostics/options';
 import { isNixPath, mayBeIacPath } from './selectors';
 
 /**
@@ -43,9 +45,17 @@ function findOpenDocument(path: string): vscode.TextDocument | undefined {
   return vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === path);
 }
 
-/** The language service as the editor features see it: every answer comes from the worker, so all are async. */
-export type EditorLanguageService = Omit<IacLanguageService, 'lensTargets'> & {
-  lensTargets(path: string, text: string): Promise<LensTarget[]>;
+/**
+ * The language service as the editor features see it: every answer comes from the worker, so all are async,
+ * and each editor request takes the AbortSignal of VS Code's cancellation token (util/cancellation.ts): a
+ * cancelled request is cancelled in the worker and answers nothing at once.
+ */
+export type EditorLanguageService = Omit<IacLanguageService, 'lensTargets' | 'hover' | 'completions' | 'definition' | 'codeFixes'> & {
+  hover(path: string, text: string, pos: Pos, signal?: AbortSignal): Promise<HoverResult | undefined>;
+  completions(path: string, text: string, pos: Pos, signal?: AbortSignal): Promise<CompletionResult[]>;
+  definition(path: string, text: string, pos: Pos, signal?: AbortSignal): Promise<DefinitionResult | undefined>;
+  codeFixes(path: string, text: string, range: Range, diagnostics: readonly IacDiagnostic[], signal?: AbortSignal): Promise<CodeFix[]>;
+  lensTargets(path: string, text: string, signal?: AbortSignal): Promise<LensTarget[]>;
 };
 
 /** What the integration tests reach through the extension's test-mode exports. */
@@ -68,7 +78,8 @@ export interface LanguageServiceHostOptions {
  * The language service, run in a worker thread (`dist/language-worker.js`) started on first use: yaml,
  * ajv, the schemas and the Nix runner load there, and parsing a 1 MB file there never stalls the extension
  * host. The worker gets the open IaC documents' text as it changes; answers for a version that is no
- * longer current are dropped, and a worker that dies or hangs is replaced (with a line in the log).
+ * longer current are dropped, and a worker that dies or hangs (silent for `validation.workerTimeoutSeconds`) is
+ * replaced (with a line in the log).
  */
 export class LazyLanguageService extends Disposable {
   readonly files: FileSource = new WorkspaceFileSource();
@@ -83,6 +94,7 @@ export class LazyLanguageService extends Disposable {
     this.client = new LanguageWorkerClient({
       spawn: () => this.spawn(),
       config: workerConfig,
+      hangMs: () => workerHangMs(new Config()),
       log: (level, message) => {
         const log = this.options.log;
         if (!log) return;
@@ -178,7 +190,7 @@ export class LazyLanguageService extends Disposable {
       const version = this.versionOf(path, text);
       return { path, text, ...(version !== undefined ? { version } : {}) };
     };
-    // Editor features: a cancelled request (the document changed) answers nothing; VS Code asks again.
+    // Editor features: a cancelled request (the document changed, or VS Code cancelled it) answers nothing.
     const orElse = <T>(p: Promise<T>, fallback: T): Promise<T> =>
       p.catch((err: unknown) => {
         if (err instanceof RequestCancelled) return fallback;
@@ -190,11 +202,12 @@ export class LazyLanguageService extends Disposable {
         const { signal, ...wire } = options;
         return this.client.request('validate', { ...file(path, text), options: wire }, signal);
       },
-      hover: (path, text, pos) => orElse(this.client.request('hover', { ...file(path, text), pos }), undefined),
-      completions: (path, text, pos) => orElse(this.client.request('completions', { ...file(path, text), pos }), []),
-      definition: (path, text, pos) => orElse(this.client.request('definition', { ...file(path, text), pos }), undefined),
-      codeFixes: (path, text, range, diagnostics) => orElse(this.client.request('codeFixes', { ...file(path, text), range, diagnostics: [...diagnostics] }), []),
-      lensTargets: (path, text) => orElse(this.client.request('lensTargets', { ...file(path, text) }), []),
+      hover: (path, text, pos, signal) => orElse(this.client.request('hover', { ...file(path, text), pos }, signal), undefined),
+      completions: (path, text, pos, signal) => orElse(this.client.request('completions', { ...file(path, text), pos }, signal), []),
+      definition: (path, text, pos, signal) => orElse(this.client.request('definition', { ...file(path, text), pos }, signal), undefined),
+      codeFixes: (path, text, range, diagnostics, signal) =>
+        orElse(this.client.request('codeFixes', { ...file(path, text), range, diagnostics: [...diagnostics] }, signal), []),
+      lensTargets: (path, text, signal) => orElse(this.client.request('lensTargets', { ...file(path, text) }, signal), []),
       declaredGuests: (roots) => this.client.request('declaredGuests', { roots: [...roots] }),
       invalidate: (path) => this.client.invalidate(path),
     };

@@ -23,6 +23,7 @@ import { errorMessage } from '../util/log';
 import { agentWaitOf, provisionWithProgress, showDryRun, type RunOutcome } from './run';
 import { runProvisionWizard } from './wizard';
 import { writeBack, type WriteBackOptions } from './writeBack';
+import { showErrorWithFix } from '../errors/showError';
 
 /** The answers as command arguments (`proxmoxIac.provisionVm`), e.g. from a keybinding or a task. */
 export interface ProvisionCommandArgs {
@@ -159,8 +160,7 @@ export function registerProvisioning(services: Services, explorer: ExplorerApi):
       void provider.requestRefresh(0);
       return outcome;
     } catch (err) {
-      log.error(`Provision VM from Template: ${errorMessage(err)}`);
-      void vscode.window.showErrorMessage(`Provision VM from Template: ${errorMessage(err)}`);
+      void showErrorWithFix(log, 'Provision VM from Template', err);
       return { ok: false, error: errorMessage(err) };
     }
   }
@@ -207,7 +207,7 @@ export function registerProvisioning(services: Services, explorer: ExplorerApi):
       void provider.requestRefresh(0);
       return outcome;
     } catch (err) {
-      void vscode.window.showErrorMessage(`Provision from Manifest Node: ${errorMessage(err)}`);
+      void showErrorWithFix(log, 'Provision from Manifest Node', err);
       return { ok: false, error: errorMessage(err) };
     }
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showErrorWithFix } from '../errors/showError';
 
 /**
  * The extension's one log channel. Errors go here with their stack; what reaches the user is one sentence
@@ -15,17 +16,10 @@ export function errorMessage(err: unknown): string {
 }
 
 /**
- * Logs `err` and shows one clear error message with the given actions; resolves to the chosen action.
+ * Logs `err` and shows one clear error message with the given actions; resolves to the chosen action. An error
+ * with a known fix (a 401: "Re-enter Token") offers it first, as the tree does (errors/showError.ts);
  * "Show Log" is always offered last.
  */
-export async function reportError(
-  log: vscode.LogOutputChannel,
-  summary: string,
-  err: unknown,
-  ...actions: string[]
-): Promise<string | undefined> {
-  log.error(summary, err instanceof Error ? (err.stack ?? err.message) : err);
-  const choice = await vscode.window.showErrorMessage(`${summary}: ${errorMessage(err)}`, ...actions, 'Show Log');
-  if (choice === 'Show Log') log.show(true);
-  return choice;
+export function reportError(log: vscode.LogOutputChannel, summary: string, err: unknown, ...actions: string[]): Promise<string | undefined> {
+  return showErrorWithFix(log, summary, err, { actions });
 }

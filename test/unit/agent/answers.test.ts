@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorFromResponse, type WireResponse } from '../../../src/core/pve/http';
-import { agentResult, parseAgentInterfaces, parseAgentOsInfo, parseHostName } from '../../../src/core/pve/parse';
+import { agentResult, parseAgentInterfaces, parseAgentOsInfo, parseHostName } from '../../../src/core/pve/parseAgent';
 import { AgentCommandError, InvalidResponseError } from '../../../src/core/pve/errors';
 import { classifyAgentError } from '../../../src/core/agent/probe';
 import { addressesOf, primaryAddress } from '../../../src/core/agent/addresses';

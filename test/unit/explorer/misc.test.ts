@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeTreeError, findOfferedEndpoints, normaliseConnectionUrl, guestAddresses, guestTooltip, nextPollDelay, pickGuestAddress, sshArgv, webUiUrl } from '../../../src/core/explorer';
-import { AuthenticationError, CertificateChangedError, ConnectionError, PermissionError } from '../../../src/core/pve/errors';
+import { AuthenticationError, CertificateChangedError, ConnectionError, parsePermissionText, PermissionError } from '../../../src/core/pve/errors';
 import { guest } from './fixtures';
 
 test('errors become tree rows with the fix', () => {
@@ -15,6 +15,15 @@ test('errors become tree rows with the fix', () => {
   assert.match(cert.detail, /AA:BB.*CC:DD/);
   assert.equal(describeTreeError(new ConnectionError('ECONNREFUSED', 'ECONNREFUSED')).kind, 'offline');
   assert.equal(describeTreeError(new Error('boom')).kind, 'other');
+});
+
+test('an error that carries only the server text is read by the same permission parser as PermissionError', () => {
+  const text = Object.assign(new Error('Permission check failed (/vms/104,VM.Audit|VM.Console)'), { status: 403 });
+  assert.equal(describeTreeError(text).label, 'Missing privilege: VM.Audit or VM.Console on /vms/104');
+  assert.deepEqual(parsePermissionText('Permission check failed (/vms/104,VM.Audit|VM.Console)'), { path: '/vms/104', privileges: ['VM.Audit', 'VM.Console'] });
+  assert.deepEqual(parsePermissionText('Permission check failed (/nodes/pve1, Sys.Audit)'), { path: '/nodes/pve1', privileges: ['Sys.Audit'] });
+  assert.deepEqual(parsePermissionText('Permission check failed (user != root@pam)'), { privileges: [] });
+  assert.equal(describeTreeError(Object.assign(new Error('Permission check failed (user != root@pam)'), { status: 403 })).label, 'Missing privilege: a privilege');
 });
 
 test('polling backs off after failures and slows down for slow clusters', () => {

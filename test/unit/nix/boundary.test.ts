@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clearNixEvalCache, defaultAllowedPaths, evaluateNixText, resolveNixBin } from '../../../src/core/iac/nix/evaluate';
+import { defaultAllowedPaths } from '../../../src/core/iac/nix/evalBoundary';
+import { clearNixEvalCache, evaluateNixText } from '../../../src/core/iac/nix/evaluate';
+import { resolveNixBin } from '../../../src/core/iac/nix/nixBinary';
 import { validateNixFile } from '../../../src/core/iac/nix/index';
 
 const SECRET = 'ssh-private-key-7f3a9c';

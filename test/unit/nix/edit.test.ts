@@ -4,7 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveNixBin } from '../../../src/core/iac/nix/evaluate';
+import { resolveNixBin } from '../../../src/core/iac/nix/nixBinary';
 import { addHostEdit, addHostToHostsNix, declaredGuestsFromNix, validateNixFile } from '../../../src/core/iac/nix/index';
 import { fleetCopy, lineOf, REAL_HOSTS, type FleetCopy } from './fleetCopy';
 

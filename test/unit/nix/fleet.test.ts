@@ -4,7 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveNixBin } from '../../../src/core/iac/nix/evaluate';
+import { resolveNixBin } from '../../../src/core/iac/nix/nixBinary';
 import { declaredGuestsFromNix, nixCodeFixes, nixHover, nixProxmoxSettings, validateNixFile } from '../../../src/core/iac/nix/index';
 import type { IacDiagnostic } from '../../../src/core/iac/types';
 import { edit, fleetCopy, lineOf, REAL_DEFINITIONS, REAL_HOSTS, type FleetCopy } from './fleetCopy';

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import Ajv from 'ajv';
 import hostsSchema from '../../../schemas/nix-hosts.schema.json';
 import definitionsSchema from '../../../schemas/nix-vm-definitions.schema.json';
-import { evaluateNixText, resolveNixBin } from '../../../src/core/iac/nix/evaluate';
+import { evaluateNixText } from '../../../src/core/iac/nix/evaluate';
+import { resolveNixBin } from '../../../src/core/iac/nix/nixBinary';
 import { edit, fleetCopy, REAL_DEFINITIONS, REAL_HOSTS, type FleetCopy } from './fleetCopy';
 
 let fleet: FleetCopy;

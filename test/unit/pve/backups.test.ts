@@ -6,7 +6,6 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import Ajv from 'ajv';
 import {
   backupGuest,
   backupModeOf,
@@ -20,42 +19,9 @@ import {
 } from '../../../src/core/pve/backups';
 import type { PveClient } from '../../../src/core/pve/client';
 import { InvalidPathSegmentError, PveError } from '../../../src/core/pve/errors';
-import { SCHEMA } from '../../../src/sim/server';
 import type { RunningSimulator } from '../../../src/sim/index';
+import { assertMatchesReturns } from '../../support/pveReturns';
 import { clientFor, CT, sim, VM } from './helpers';
-
-type Pve = { type?: string; optional?: number; properties?: Record<string, Pve>; items?: Pve; enum?: string[] };
-
-/** PVE return schema → JSON Schema (booleans as 0/1; extra keys allowed), as test/unit/sim/schema.test.ts does. */
-function toJsonSchema(s: Pve | undefined): Record<string, unknown> {
-  if (!s || !s.type) return {};
-  switch (s.type) {
-    case 'boolean':
-      return { enum: [0, 1, true, false] };
-    case 'integer':
-      return { type: 'integer' };
-    case 'number':
-      return { type: 'number' };
-    case 'string':
-      return s.enum ? { type: 'string', enum: s.enum } : { type: 'string' };
-    case 'null':
-      return { type: 'null' };
-    case 'array':
-      return { type: 'array', items: toJsonSchema(s.items) };
-    case 'object': {
-      const props = s.properties ?? {};
-      return {
-        type: 'object',
-        properties: Object.fromEntries(Object.entries(props).map(([k, v]) => [k, toJsonSchema(v)])),
-        required: Object.entries(props).filter(([, v]) => !v.optional).map(([k]) => k),
-      };
-    }
-    default:
-      return {};
-  }
-}
-
-const ajv = new Ajv({ allErrors: true, strict: false });
 
 let s: RunningSimulator;
 let client: PveClient;
@@ -73,10 +39,7 @@ async function checkedAgainstSchema(method: 'GET' | 'POST' | 'PUT' | 'DELETE', p
   const { data } = await client.request(method, path, params);
   const logged = s.requests.at(-1)!;
   assert.equal(logged.status, 200, `${method} ${path}`);
-  const returns = SCHEMA[logged.route!]?.[method]?.returns as Pve | undefined;
-  assert.ok(returns, `the schema has returns for ${method} ${logged.route}`);
-  const validate = ajv.compile(toJsonSchema(returns));
-  assert.ok(validate(data), `${method} ${logged.route}: ${ajv.errorsText(validate.errors)}`);
+  assertMatchesReturns(method, logged.route!, data);
   return data;
 }
 

@@ -6,7 +6,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as https from 'node:https';
-import { encodeForm, PveClient } from '../../../src/core/pve/client';
+import { PveClient } from '../../../src/core/pve/client';
+import { encodeForm } from '../../../src/core/pve/paths';
 import { ApiError, CancelledError, ConnectionError, TimeoutError } from '../../../src/core/pve/errors';
 import { normalizeFingerprint, probeCertificate } from '../../../src/core/pve/tls';
 import type { TaskStatus } from '../../../src/core/pve/types';

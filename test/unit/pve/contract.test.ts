@@ -53,8 +53,6 @@ const calls: Record<keyof PveApi, ((c: PveApi) => Promise<unknown>)[]> = {
   taskStatus: [(c) => c.power(VM(109), 'reboot').then((upid) => c.taskStatus('prom', upid))],
   taskLog: [(c) => c.power(VM(109), 'reboot').then((upid) => c.taskLog('prom', upid, { start: 0, limit: 10 }))],
   waitForTask: [(c) => c.power(VM(109), 'reboot').then((upid) => c.waitForTask(upid))],
-  termproxy: [(c) => c.termproxy(VM(104)), (c) => c.termproxy(CT(120))],
-  vncproxy: [(c) => c.vncproxy(VM(104)), (c) => c.vncproxy(CT(120))],
 };
 
 test('every PveApi method sends requests the PVE 9.1 schema accepts', async () => {

@@ -4,7 +4,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PveClient, throwIfFailed } from '../../../src/core/pve/client';
+import { PveClient } from '../../../src/core/pve/client';
+import { throwIfFailed } from '../../../src/core/pve/taskWait';
 import {
   AgentNotConfiguredError,
   AgentNotRunningError,

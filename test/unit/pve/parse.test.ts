@@ -8,17 +8,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorFromResponse, envelope, type WireResponse } from '../../../src/core/pve/http';
-import {
-  parseAgentInterfaces,
-  parseAgentOsInfo,
-  parseClusterResources,
-  parseNextId,
-  parseNodes,
-  parseSnapshots,
-  parseTags,
-  parseTaskLog,
-  parseTaskStatus,
-} from '../../../src/core/pve/parse';
+import { parseTags } from '../../../src/core/pve/fields';
+import { parseClusterResources, parseNextId, parseNodes, parseSnapshots, parseTaskLog, parseTaskStatus } from '../../../src/core/pve/parse';
+import { parseAgentInterfaces, parseAgentOsInfo } from '../../../src/core/pve/parseAgent';
 import * as E from '../../../src/core/pve/errors';
 import { formatUpid, parseUpid } from '../../../src/core/pve/upid';
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCHEMA } from '../../../src/sim/server';
+import { SCHEMA } from '../../../src/sim/routes';
 import { demoSpec, buildState } from '../../../src/sim/seed';
 import { validateParameters, type PveSchema } from '../../../src/sim/validate';
 

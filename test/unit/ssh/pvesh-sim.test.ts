@@ -1,12 +1,11 @@
-// The fake `pvesh` on the test SSH server forwards to the embedded simulator, so commands built by
-// src/core/pve/commands.ts and run over a real SSH connection get the answers (and refusals) the API gives.
+// The fake `pvesh` on the test SSH server forwards to the embedded simulator, so pvesh commands run over a
+// real SSH connection get the answers (and refusals) the API gives.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SshSession } from '../../../src/core/ssh';
-import { pvesh } from '../../../src/core/pve/commands';
 import { startSimulator, type RunningSimulator } from '../../../src/sim';
 import { startSshd, type TestSshd } from '../../support/sshd';
 
@@ -51,7 +50,7 @@ after(async () => {
 });
 
 test('pvesh get /cluster/resources over SSH lists the simulated cluster', async () => {
-  const r = await session.run(pvesh('get', '/cluster/resources', { type: 'vm' }));
+  const r = await session.run(['pvesh', 'get', '/cluster/resources', '--type', 'vm', '--output-format', 'json']);
   assert.equal(r.code, 0, r.stderr);
   const guests = JSON.parse(r.stdout) as Resource[];
   assert.ok(guests.length >= 10, `the demo cluster has many guests, got ${guests.length}`);
@@ -60,17 +59,17 @@ test('pvesh get /cluster/resources over SSH lists the simulated cluster', async 
 });
 
 test('pvesh create …/status/start returns the UPID of a task the simulator runs', async () => {
-  const all = JSON.parse((await session.run(pvesh('get', '/cluster/resources', { type: 'vm' }))).stdout) as Resource[];
+  const all = JSON.parse((await session.run(['pvesh', 'get', '/cluster/resources', '--type', 'vm', '--output-format', 'json'])).stdout) as Resource[];
   const stopped = all.find((g) => g.type === 'qemu' && g.status === 'stopped' && !g.template);
   assert.ok(stopped?.node && stopped.vmid, 'the demo cluster has a stopped VM');
-  const r = await session.run(pvesh('create', `/nodes/${stopped.node}/qemu/${stopped.vmid}/status/start`));
+  const r = await session.run(['pvesh', 'create', `/nodes/${stopped.node}/qemu/${stopped.vmid}/status/start`, '--output-format', 'json']);
   assert.equal(r.code, 0, r.stderr);
   const upid = JSON.parse(r.stdout) as string;
   assert.match(upid, new RegExp(`^UPID:${stopped.node}:[0-9A-F]{8}:[0-9A-F]{8,9}:[0-9A-F]{8}:qmstart:${stopped.vmid}:`));
 });
 
 test('a parameter the API rejects fails with exit 255 and the server\'s message on stderr', async () => {
-  const r = await session.run(pvesh('get', '/cluster/resources', { type: 'not-a-type' }));
+  const r = await session.run(['pvesh', 'get', '/cluster/resources', '--type', 'not-a-type', '--output-format', 'json']);
   assert.equal(r.code, 255);
   assert.match(r.stderr, /^400 Parameter verification failed/);
   assert.match(r.stderr, /type: /);

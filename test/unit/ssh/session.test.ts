@@ -20,7 +20,6 @@ import {
   type HostKeyInfo,
   type SshConnectOptions,
 } from '../../../src/core/ssh';
-import { pvesh, qm, qmrestore } from '../../../src/core/pve/commands';
 import { descendants, processAlive, startSshd, type TestSshd } from '../../support/sshd';
 import { HOSTILE_ARGUMENTS } from '../../support/sshd/hostile';
 
@@ -125,21 +124,21 @@ test('exit codes come back and stderr streams while the command still runs', asy
   assert.deepEqual(result, { code: 7, signal: null });
   assert.deepEqual(events.filter((e) => e !== 'out:'), ['out:progress', 'err:warning', 'out:done']);
 
-  const missing = await s.run(qm.start(999));
+  const missing = await s.run(['qm', 'start', '999']);
   assert.equal(missing.code, 2);
   assert.equal(missing.stderr, "Configuration file 'nodes/pve/qemu-server/999.conf' does not exist\n");
-  const running = await s.run(qm.start(100));
+  const running = await s.run(['qm', 'start', '100']);
   assert.deepEqual([running.code, running.stderr], [255, 'VM 100 already running\n']);
 
   await assert.rejects(
-    s.runChecked(qm.set(999, { cipassword: 'hunter2' })),
+    s.runChecked(['qm', 'set', '999', '--cipassword', 'hunter2']),
     (e: unknown) => e instanceof SshCommandFailedError && e.code === 2 && /^`qm set` failed on 127\.0\.0\.1:\d+ \(exit 2\): Configuration file/.test(e.message) && !e.message.includes('hunter2'),
   );
   await assert.rejects(
-    s.runChecked(qm.start(999)),
+    s.runChecked(['qm', 'start', '999']),
     (e: unknown) => e instanceof SshCommandFailedError && e.message.endsWith("Configuration file 'nodes/pve/qemu-server/999.conf' does not exist"),
   );
-  assert.equal((await s.runChecked(qm.status(100))).stdout, 'status: running\n');
+  assert.equal((await s.runChecked(['qm', 'status', '100'])).stdout, 'status: running\n');
 
   const killed = await s.run(['sh', '-c', 'kill -TERM $$']);
   assert.deepEqual([killed.code, killed.signal], [null, 'SIGTERM']);
@@ -153,19 +152,19 @@ test('stdin is passed to the command and then closed', async () => {
   assert.equal(none.code, 0, 'without stdin the command sees EOF at once instead of hanging');
 });
 
-test('the command builders run against the fake qm, qmrestore and pvesh', async () => {
+test('qm, qmrestore and pvesh argument vectors run against the fake tools', async () => {
   const s = await session();
   sshd.clearFakeCalls();
-  const resources = await s.run(pvesh('get', '/cluster/resources', { type: 'vm' }));
+  const resources = await s.run(['pvesh', 'get', '/cluster/resources', '--type', 'vm', '--output-format', 'json']);
   assert.equal(resources.code, 0);
   const vms = JSON.parse(resources.stdout) as { vmid: number; type: string }[];
   assert.ok(vms.length > 0 && vms.every((r) => r.type === 'qemu'));
-  const start = await s.run(pvesh('create', '/nodes/pve/qemu/101/status/start'));
+  const start = await s.run(['pvesh', 'create', '/nodes/pve/qemu/101/status/start', '--output-format', 'json']);
   assert.match(JSON.parse(start.stdout) as string, /^UPID:pve:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:qmstart:101:root@pam:$/);
-  const clone = await s.run(qm.clone(9000, 120, { name: 'web-2', full: true, storage: 'local-lvm' }));
+  const clone = await s.run(['qm', 'clone', '9000', '120', '--name', 'web-2', '--full', '1', '--storage', 'local-lvm']);
   assert.equal(clone.code, 0);
   assert.match(clone.stdout, /create full clone of drive scsi0/);
-  const restore = await s.run(qmrestore('/var/lib/vz/dump/vzdump-qemu-100.vma.zst', 130, { storage: 'local-lvm' }));
+  const restore = await s.run(['qmrestore', '/var/lib/vz/dump/vzdump-qemu-100.vma.zst', '130', '--unique', '1', '--storage', 'local-lvm']);
   assert.match(restore.stdout, /new volume ID is 'local-lvm:vm-130-disk-0'/);
   assert.deepEqual(sshd.fakeCalls(), [
     { prog: 'pvesh', argv: ['get', '/cluster/resources', '--type', 'vm', '--output-format', 'json'] },

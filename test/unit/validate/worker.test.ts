@@ -1,10 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { LanguageWorkerClient, RequestCancelled, WorkerFailed, type WorkerLike, type WorkerLogLevel } from '../../../src/core/validate/worker/client';
-import { isHostMessage, isResultOf, isWorkerMessage, type HostMessage, type WorkerConfig } from '../../../src/core/validate/worker/protocol';
+import {
+  DEFAULT_WORKER_TIMEOUT_SECONDS,
+  LanguageWorkerClient,
+  MAX_WORKER_TIMEOUT_SECONDS,
+  MIN_WORKER_TIMEOUT_SECONDS,
+  RequestCancelled,
+  WorkerFailed,
+  workerTimeoutMs,
+  type WorkerLike,
+  type WorkerLogLevel,
+} from '../../../src/core/validate/worker/client';
+import { isHostMessage, isResultOf, isWorkerMessage, type HostMessage, type WorkerConfig, type WorkerMessage } from '../../../src/core/validate/worker/protocol';
+import { LanguageWorkerServer } from '../../../src/core/validate/worker/server';
 import { SITE } from './helpers';
 
 const CONFIG: WorkerConfig = { env: {}, workspaceRoots: [], trusted: false };
@@ -133,6 +145,72 @@ test('an aborted signal cancels the request in the worker', async () => {
   client.dispose();
 });
 
+test('a request VS Code cancels is rejected at once, the worker is told, and its late answer is not used', async () => {
+  const { client, workers } = fakeClient();
+  const controller = new AbortController();
+  const pos = { line: 0, character: 1 };
+  const cancelled = client.request('hover', { path: '/w/m.yaml', text: 'a: 1', pos }, controller.signal);
+  const [w] = workers;
+  const [r1] = w.requests();
+  controller.abort();
+  // Rejected before the worker says anything: the editor gets its (empty) answer without waiting.
+  await assert.rejects(cancelled, RequestCancelled);
+  assert.ok(w.posted.some((m) => m.type === 'cancel' && m.id === r1.id), 'the worker is told to stop');
+  assert.equal(client.busy, false, 'nothing is left waiting for the worker');
+
+  const next = client.request('hover', { path: '/w/m.yaml', text: 'a: 1', pos });
+  const r2 = w.requests().at(-1)!;
+  // The cancelled request's answer arrives late: dropped, and it does not answer the next request.
+  w.emit('message', { type: 'response', id: r1.id, ok: true, result: { markdown: 'stale', range: RANGE } });
+  w.emit('message', { type: 'response', id: r2.id, ok: true, result: { markdown: 'fresh', range: RANGE } });
+  assert.equal((await next)?.markdown, 'fresh');
+
+  // A signal that is already aborted never reaches the worker.
+  const before = w.requests().length;
+  const gone = new AbortController();
+  gone.abort();
+  await assert.rejects(client.request('completions', { path: '/w/m.yaml', text: 'a: 1', pos }, gone.signal), RequestCancelled);
+  assert.equal(w.requests().length, before);
+  client.dispose();
+});
+
+test('the worker skips a request cancelled before it started, and one for a version that moved on', async () => {
+  const calls: string[] = [];
+  const posted: WorkerMessage[] = [];
+  const service = {
+    detectFormat: () => 'manifest' as const,
+    validate: () => (calls.push('validate'), Promise.resolve([])),
+    hover: () => (calls.push('hover'), Promise.resolve({ markdown: 'x', range: RANGE })),
+    completions: () => (calls.push('completions'), Promise.resolve([])),
+    definition: () => Promise.resolve(undefined),
+    codeFixes: () => Promise.resolve([]),
+    lensTargets: () => [],
+    declaredGuests: () => Promise.resolve([]),
+    invalidate: () => undefined,
+  };
+  const server = new LanguageWorkerServer({
+    post: (m) => posted.push(m),
+    createService: () => service,
+    disk: { readFile: () => Promise.resolve(undefined), listDir: () => Promise.resolve([]) },
+  });
+  server.handle({ type: 'configure', config: CONFIG });
+  const pos = { line: 0, character: 0 };
+  // As the messages arrive in one batch: the request, then VS Code's cancel for it.
+  server.handle({ type: 'request', id: 1, method: 'hover', path: '/w/m.yaml', text: 'a: 1', pos });
+  server.handle({ type: 'cancel', id: 1 });
+  // A request for version 1, then the edit to version 2.
+  server.handle({ type: 'document', path: '/w/m.yaml', version: 1, text: 'a: 1' });
+  server.handle({ type: 'request', id: 2, method: 'completions', path: '/w/m.yaml', text: 'a: 1', version: 1, pos });
+  server.handle({ type: 'document', path: '/w/m.yaml', version: 2, text: 'a: 2' });
+  server.handle({ type: 'request', id: 3, method: 'hover', path: '/w/m.yaml', text: 'a: 2', version: 2, pos });
+  const settled = (id: number) => posted.some((m) => (m.type === 'cancelled' || m.type === 'response') && m.id === id);
+  while (![1, 2, 3].every(settled)) await new Promise<void>((resolve) => setImmediate(resolve));
+  assert.deepEqual(calls, ['hover'], 'only the live request ran');
+  assert.ok(posted.some((m) => m.type === 'cancelled' && m.id === 1));
+  assert.ok(posted.some((m) => m.type === 'cancelled' && m.id === 2));
+  assert.ok(posted.some((m) => m.type === 'response' && m.id === 3 && m.ok));
+});
+
 test('a new worker gets the configuration, the open documents and the live guests', async () => {
   const { client, workers } = fakeClient();
   client.setDocument('/w/p.yaml', 7, 'cores: 2');
@@ -157,7 +235,7 @@ parentPort.on('message', (m) => {
   parentPort.postMessage({ type: 'response', id: m.id, ok: true, result: [] });
 });`;
 
-function scriptedClient(modes: string[], extra: { hangMs?: number; pingIntervalMs?: number } = {}) {
+function scriptedClient(modes: string[], extra: { hangMs?: number | (() => number); pingIntervalMs?: number } = {}) {
   const logs: string[] = [];
   let started = 0;
   const client = new LanguageWorkerClient({
@@ -182,6 +260,56 @@ test('a worker that stops answering pings is terminated and replaced', async () 
   const { client, logs } = scriptedClient(['hang'], { hangMs: 300, pingIntervalMs: 50 });
   await assert.rejects(client.request('validate', { path: '/w/m.yaml', text: 'x', options: {} }), (err: unknown) => err instanceof WorkerFailed && /hung/.test(err.message));
   assert.ok(logs.some((l) => /did not answer .* \(hung\).*restarted/.test(l)), logs.join('\n'));
+  client.dispose();
+});
+
+test('the hang limit is read from the setting each time the worker gets busy, within its bounds', async () => {
+  assert.equal(workerTimeoutMs(undefined), DEFAULT_WORKER_TIMEOUT_SECONDS * 1000);
+  assert.equal(workerTimeoutMs('90'), 60_000, 'a string is not a number of seconds');
+  assert.equal(workerTimeoutMs(90), 90_000);
+  assert.equal(workerTimeoutMs(1), MIN_WORKER_TIMEOUT_SECONDS * 1000);
+  assert.equal(workerTimeoutMs(1e9), MAX_WORKER_TIMEOUT_SECONDS * 1000);
+  assert.equal(workerTimeoutMs(Number.NaN), 60_000);
+
+  // package.json offers the same default and bounds.
+  const pkg = JSON.parse(await readFile(nodePath.resolve(__dirname, '../../../package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { default: number; minimum: number; maximum: number }> } };
+  };
+  const setting = pkg.contributes.configuration.properties['proxmoxIac.validation.workerTimeoutSeconds'];
+  assert.deepEqual([setting.default, setting.minimum, setting.maximum], [DEFAULT_WORKER_TIMEOUT_SECONDS, MIN_WORKER_TIMEOUT_SECONDS, MAX_WORKER_TIMEOUT_SECONDS]);
+
+  // One client, a worker that never answers pings: the first request waits under the 60 s limit; after the
+  // setting drops to 300 ms the next request finds the worker hung and it is replaced.
+  let limit = 60_000;
+  const workers: FakeWorker[] = [];
+  const logs: string[] = [];
+  const client = new LanguageWorkerClient({
+    spawn: () => {
+      const w = new FakeWorker();
+      workers.push(w);
+      return w;
+    },
+    config: () => CONFIG,
+    log: (level, message) => logs.push(`${level}: ${message}`),
+    hangMs: () => limit,
+    pingIntervalMs: 50,
+  });
+  let firstSettled = false;
+  const first = client.request('validate', { path: '/w/m.yaml', text: 'x', options: {} });
+  void first.finally(() => (firstSettled = true));
+  // Until the worker has been pinged a dozen times (well past 300 ms), the request is still waited for.
+  while (workers[0].posted.filter((m) => m.type === 'ping').length < 12) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(firstSettled, false, logs.join('\n'));
+  workers[0].emit('message', { type: 'response', id: workers[0].requests()[0].id, ok: true, result: [] });
+  assert.deepEqual(await first, []);
+
+  limit = 300;
+  // The client's heartbeat does not keep a process alive (unref); the test's waiting must.
+  const keepAlive = setInterval(() => undefined, 1000);
+  await assert.rejects(client.request('validate', { path: '/w/m.yaml', text: 'x', options: {} }), (err: unknown) => err instanceof WorkerFailed && /hung/.test(err.message));
+  assert.ok(logs.some((l) => /hung.*restarted/.test(l)), logs.join('\n'));
+  assert.ok(workers[0].terminated);
+  clearInterval(keepAlive);
   client.dispose();
 });
 

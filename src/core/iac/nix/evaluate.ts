@@ -17,9 +17,13 @@
  *   was seen here running 40 s after it. At most two evaluations run at once.
  */
 import { existsSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { parsePartialJson, type JsonValue } from './partialJson';
+import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
+import { defaultAllowedPaths, nixEnvironment } from './evalBoundary';
+import { resolveNixBin } from './nixBinary';
+import { parseNixError } from './nixError';
+import type { JsonValue } from './partialJson';
+import { wrapForEvaluation } from './wrapper';
 
 export const DEFAULT_NIX_TIMEOUT_MS = 10_000;
 
@@ -71,125 +75,6 @@ export interface NixEvalError {
   readonly attrPath?: readonly string[];
   /** Position of the innermost attribute of `attrPath` that has one in this file. */
   readonly attrPos?: NixPos;
-}
-
-/** Depth of the position tree: hosts.nix needs host → proxmox → attr; definitions.nix imported → vm → specs → attr. */
-const POS_DEPTH = 4;
-
-/**
- * The wrapper, on one line so the user's text starts on line 2. Names are long and odd so that the user's
- * own code cannot pick them up by accident. `self` is the wrapper's own position record: its `file` names
- * stdin (Nix 2.8 puts the whole stdin text there, newer versions «stdin»), so comparing against it keeps
- * exactly the positions inside this file and drops those of imported files.
- */
-const WRAPPER = [
-  'let',
-  '__proxmoxIacSelf = (builtins.unsafeGetAttrPos "x" { x = 0; }).file;',
-  `__proxmoxIacPos = n: s: let p = builtins.unsafeGetAttrPos n s; in if p != null && p.file == __proxmoxIacSelf then [ (p.line - 1) p.column ] else null;`,
-  '__proxmoxIacIsAttrs = x: let r = builtins.tryEval (builtins.isAttrs x); in r.success && r.value;',
-  '__proxmoxIacTree = d: s: builtins.mapAttrs (n: x: { at = __proxmoxIacPos n s; sub = if d > 0 && __proxmoxIacIsAttrs x then __proxmoxIacTree (d - 1) x else null; }) s;',
-  '__proxmoxIacConv = v: if builtins.isPath v then builtins.toString v else if builtins.isAttrs v then builtins.mapAttrs (n: x: __proxmoxIacConv x) v else if builtins.isList v then map __proxmoxIacConv v else if builtins.isFunction v then { __proxmoxIacFunction = true; } else v;',
-  `__proxmoxIacRun = v: if __proxmoxIacIsAttrs v then { a = __proxmoxIacTree ${POS_DEPTH} v; b = __proxmoxIacConv v; k = "attrs"; } else { k = if builtins.isFunction v then "function" else builtins.typeOf v; };`,
-  'in __proxmoxIacRun (',
-].join(' ');
-
-/** Lines the wrapper adds before the user's text. */
-const WRAPPER_LINES = 1;
-
-export function wrapForEvaluation(text: string): string {
-  return `${WRAPPER}\n${text}\n)\n`;
-}
-
-/** Marker the wrapper puts where the file has a function value. */
-export function isNixFunctionMarker(v: JsonValue | undefined): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && v['__proxmoxIacFunction'] === true;
-}
-
-/** Where Nix usually lives when it is not on PATH (VS Code started from a desktop often lacks the profile's PATH). */
-function candidateNixBins(): string[] {
-  return [
-    'nix-instantiate',
-    '/run/current-system/sw/bin/nix-instantiate',
-    '/nix/var/nix/profiles/default/bin/nix-instantiate',
-    join(homedir(), '.nix-profile/bin/nix-instantiate'),
-    '/usr/bin/nix-instantiate',
-    '/usr/local/bin/nix-instantiate',
-  ];
-}
-
-/** The absolute path of `name` found on PATH, or undefined. */
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env['PATH'] ?? '').split(':')) {
-    if (dir && isAbsolute(dir) && existsSync(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
-}
-
-let resolvedDefaultBin: string | undefined;
-
-/**
- * The `nix-instantiate` to run as an absolute path (the process gets no PATH, see `nixEnvironment`), or
- * undefined when none is installed.
- */
-export function resolveNixBin(nixBin?: string): string | undefined {
-  if (nixBin !== undefined) {
-    if (nixBin.includes('/')) return existsSync(nixBin) ? resolve(nixBin) : undefined;
-    return onPath(nixBin);
-  }
-  if (resolvedDefaultBin && existsSync(resolvedDefaultBin)) return resolvedDefaultBin;
-  for (const c of candidateNixBins()) {
-    const found = c.includes('/') ? (existsSync(c) ? c : undefined) : onPath(c);
-    if (found) {
-      resolvedDefaultBin = found;
-      return found;
-    }
-  }
-  return undefined;
-}
-
-/** Whether `dir` is `root` or below it. */
-function isWithin(dir: string, root: string): boolean {
-  const rel = relative(root, dir);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
-/**
- * Folders the evaluation may read. Without a workspace folder holding the file: only the file's fleet root
- * (the folder of hosts.nix; the parent of `vms/`). Inside one: the nearest ancestor holding `flake.nix` or
- * `.git` (the user's Nix repository) that is still inside that workspace folder, else the fleet root. Never
- * a folder above the workspace: a workspace inside a dotfiles repository in $HOME must not let hosts.nix
- * read `../../.ssh/id_ed25519`.
- */
-export function defaultAllowedPaths(file: string, workspaceRoots: readonly string[] = []): string[] {
-  const own = dirname(resolve(file));
-  const fleetRoot = /\/vms$/.test(own) ? dirname(own) : own;
-  const root = workspaceRoots
-    .map((r) => resolve(r))
-    .filter((r) => isWithin(own, r))
-    .sort((a, b) => b.length - a.length)[0];
-  if (root === undefined) return [fleetRoot];
-  for (let dir = own; isWithin(dir, root); dir = dirname(dir)) {
-    if (existsSync(join(dir, 'flake.nix')) || existsSync(join(dir, '.git'))) return [dir];
-    if (dir === root) break;
-  }
-  return [isWithin(fleetRoot, root) ? fleetRoot : own];
-}
-
-/**
- * The whole environment nix-instantiate runs with; nothing of the editor's or CLI's environment is
- * inherited (a `PROXMOX_IAC_TOKEN` or `PROXMOX_IAC_SECRETS_FILE` must not reach workspace code through
- * `builtins.getEnv`, and `NIX_CONFIG` / `NIX_PATH` / `NIX_REMOTE` must not change what evaluation may do):
- * - `NIX_PATH=""`: `<nixpkgs>` and other search-path entries do not widen the allowed paths.
- * - `NIX_CONF_DIR=/dev/null`, `NIX_USER_CONF_FILES=/dev/null`: no nix.conf at all (it could enable
- *   `builtins.exec`, plugins or extra search paths); evaluation needs no setting from there.
- * - `HOME` and `XDG_CACHE_HOME` set to the temp folder: Nix wants a home for its cache and must not write
- *   into the user's; with `--store dummy://` it writes nothing there anyway.
- * - `LANG=C.UTF-8`: stable, parseable error messages.
- * No `PATH`: the binary is started by absolute path and evaluation runs no other program.
- */
-export function nixEnvironment(): Record<string, string> {
-  const tmp = tmpdir();
-  return { NIX_PATH: '', NIX_CONF_DIR: '/dev/null', NIX_USER_CONF_FILES: '/dev/null', HOME: tmp, XDG_CACHE_HOME: tmp, LANG: 'C.UTF-8' };
 }
 
 /** At most this many nix processes at once (the machine and the user's editor share the CPU). */
@@ -315,100 +200,6 @@ async function runNix(bin: string, file: string, text: string, allowed: readonly
     return { kind: 'ok', value: obj.b, positions: obj.a };
   }
   return { kind: 'error', error: parseNixError(stderr, stdout, text) };
-}
-
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g;
-
-/** Reads Nix's error text (2.x formats) and the cut-off JSON into one error with a position in this file. */
-export function parseNixError(stderr: string, stdout: string, text: string): NixEvalError {
-  const lines = stderr.replace(ANSI, '').split('\n');
-  const first = lines.findIndex((l) => l.startsWith('error:'));
-  const block = first >= 0 ? lines.slice(first) : lines;
-  // The message: from `error:` to the first blank line, trace line, position or code excerpt.
-  const messageLines: string[] = [];
-  for (const raw of block) {
-    if (messageLines.length > 0 && (raw.trim() === '' || /^\s*(… |at |\d+\||\|)/.test(raw))) break;
-    if (raw.trim() === '') continue;
-    messageLines.push(raw.replace(/^error:\s*/, '').trim());
-  }
-  let message = messageLines.join(' ').replace(/\(use '--show-trace'.*$/, '').trim();
-  // Positions in the message itself ("already defined at (string):2:3") count the wrapper's line too.
-  message = message.replace(/(?:«stdin»|\(stdin\)|\(string\)):(\d+):(\d+)/g, (_m, l: string, c: string) => `line ${Number(l) - WRAPPER_LINES}, column ${c}`);
-  if (!message) message = 'Nix could not evaluate this file.';
-
-  // With --show-trace the innermost position comes first, then the frames that led there.
-  let line: number | undefined;
-  let column: number | undefined;
-  let elsewhere: string | undefined;
-  const contentLines = text.trimEnd().split('\n').length;
-  for (const raw of block) {
-    const at = /^\s*at (.+):(\d+):(\d+):?\s*$/.exec(raw);
-    if (!at) continue;
-    const where = at[1];
-    if (where === '«stdin»' || where === '(stdin)' || where === '(string)') {
-      const l = Number(at[2]) - WRAPPER_LINES;
-      // Trace frames inside the wrapper itself say nothing about the user's file.
-      if (l < 1) continue;
-      if (l > contentLines) {
-        // Nix reached the wrapper's closing parenthesis: something in the file is never closed.
-        line = contentLines;
-        column = 1;
-        if (/syntax error/.test(message)) {
-          message = 'syntax error: the file ends before every `{`, `[`, `(`, `let … in` or string is closed.';
-        }
-      } else {
-        line = Math.max(l, 1);
-        column = Number(at[3]);
-      }
-      break;
-    }
-    elsewhere ??= `${where}:${at[2]}:${at[3]}`;
-  }
-
-  const { attrPath, attrPos } = failedAttribute(stdout);
-  return {
-    message,
-    ...(line !== undefined ? { line, column: column ?? 1 } : {}),
-    ...(elsewhere !== undefined ? { elsewhere } : {}),
-    ...(attrPath ? { attrPath } : {}),
-    ...(attrPos ? { attrPos } : {}),
-  };
-}
-
-/**
- * The wrapper prints `{"a": <positions>, "b": <value>, …}`. Output that stops inside `a` or `b` names the
- * attribute being evaluated; the positions printed so far locate it.
- */
-function failedAttribute(stdout: string): { attrPath?: string[]; attrPos?: NixPos } {
-  if (!stdout.trim()) return {};
-  const { value, cutAt } = parsePartialJson(stdout);
-  if (!cutAt || cutAt.length < 2 || typeof value !== 'object' || value === null || Array.isArray(value)) return {};
-  const tree = value['a'] as PosTree | undefined;
-  const attrPath: string[] = [];
-  if (cutAt[0] === 'a') {
-    // a.<name>.sub.<name>.sub… : names at odd indexes, followed by "at" or "sub".
-    for (let k = 1; k < cutAt.length; k += 2) {
-      const name = cutAt[k];
-      if (typeof name !== 'string') break;
-      attrPath.push(name);
-      if (cutAt[k + 1] !== 'sub') break;
-    }
-  } else if (cutAt[0] === 'b') {
-    for (const part of cutAt.slice(1)) {
-      if (typeof part !== 'string') break;
-      attrPath.push(part);
-    }
-  }
-  let attrPos: NixPos | undefined;
-  let level: PosTree | null | undefined = tree;
-  for (const name of attrPath) {
-    const entry: PosTree[string] | undefined = level?.[name];
-    if (!entry) break;
-    if (entry.at) attrPos = entry.at;
-    level = entry.sub;
-  }
-  return attrPath.length ? { attrPath, ...(attrPos ? { attrPos } : {}) } : {};
 }
 
 /** Forget cached results, e.g. when a file that fleet files import was saved. */

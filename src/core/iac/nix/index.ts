@@ -7,12 +7,14 @@ import { readBoundedText } from '../../fs/boundedRead';
 import { basename, dirname, join } from 'node:path';
 import type { DeclaredGuest, IacDiagnostic, Pos, Range } from '../types';
 import { evaluateNixText, type NixEvalOptions, type NixEvalResult } from './evaluate';
-import { checkFleetFile, fleetVms, isObj, positionOf, proxmoxSettings, type EvaluatedNix, type FleetVm, type NixFileKind, type NixProxmoxSettings } from './fleet';
+import { fleetVms, isObj, positionOf, proxmoxSettings, type EvaluatedNix, type FleetVm, type NixFileKind, type NixProxmoxSettings } from './fleet';
+import { checkFleetFile } from './fleetCheck';
 import { formatFleetVmHover } from './hover';
 import { NixSource } from './source';
 
 export { addHostEdit, addHostToHostsNix, type NewNixHost } from './edit';
-export { clearNixEvalCache, DEFAULT_NIX_TIMEOUT_MS, evaluateNixText, resolveNixBin, type NixEvalOptions, type NixEvalResult } from './evaluate';
+export { clearNixEvalCache, DEFAULT_NIX_TIMEOUT_MS, evaluateNixText, type NixEvalOptions, type NixEvalResult } from './evaluate';
+export { resolveNixBin } from './nixBinary';
 export type { NixProxmoxSettings } from './fleet';
 export { formatFleetVmHover } from './hover';
 export { nixCodeFixes } from './fixes';

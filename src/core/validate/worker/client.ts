@@ -32,6 +32,17 @@ export class WorkerFailed extends Error {
   }
 }
 
+/** The `proxmoxIac.validation.workerTimeoutSeconds` setting: default and bounds (package.json says the same). */
+export const DEFAULT_WORKER_TIMEOUT_SECONDS = 60;
+export const MIN_WORKER_TIMEOUT_SECONDS = 10;
+export const MAX_WORKER_TIMEOUT_SECONDS = 600;
+
+/** A configured timeout in seconds as milliseconds, within the bounds; the default for anything but a number. */
+export function workerTimeoutMs(seconds: unknown): number {
+  const s = typeof seconds === 'number' && Number.isFinite(seconds) ? seconds : DEFAULT_WORKER_TIMEOUT_SECONDS;
+  return Math.round(Math.min(MAX_WORKER_TIMEOUT_SECONDS, Math.max(MIN_WORKER_TIMEOUT_SECONDS, s)) * 1000);
+}
+
 export type WorkerLogLevel = 'info' | 'warn' | 'error';
 
 export interface LanguageWorkerClientOptions {
@@ -39,8 +50,11 @@ export interface LanguageWorkerClientOptions {
   /** Read at each (re)start and on `configure()`. */
   readonly config: () => WorkerConfig;
   readonly log: (level: WorkerLogLevel, message: string) => void;
-  /** No message from a busy worker for this long (wall time) counts as a hang. Default 60 s. */
-  readonly hangMs?: number;
+  /**
+   * No message from a busy worker for this long (wall time) counts as a hang. Default 60 s. A function is read
+   * each time the worker becomes busy, so a changed setting applies to the next request.
+   */
+  readonly hangMs?: number | (() => number);
   /** How often a busy worker is pinged. Default 2 s. */
   readonly pingIntervalMs?: number;
 }
@@ -256,7 +270,8 @@ export class LanguageWorkerClient {
 
   private startHeartbeat(): void {
     if (this.heartbeat) return;
-    const hangMs = this.options.hangMs ?? 60_000;
+    const option = this.options.hangMs;
+    const hangMs = (typeof option === 'function' ? option() : option) ?? DEFAULT_WORKER_TIMEOUT_SECONDS * 1000;
     this.lastHeard = Date.now();
     this.heartbeat = setInterval(() => {
       if (!this.worker) return;

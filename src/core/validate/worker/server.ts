@@ -1,8 +1,8 @@
 /**
  * The worker's side of the protocol: keeps the open documents' unsaved text (other files' checks read it
  * before the disk), runs each request on the language service, and answers it unless it was cancelled or
- * its document moved on meanwhile. Pure: the entry (src/vscode/language/serviceWorker.ts) plugs in
- * `parentPort` and the service.
+ * its document moved on meanwhile; a request cancelled before it started is not run at all. Pure: the entry
+ * (src/vscode/language/serviceWorker.ts) plugs in `parentPort` and the service.
  */
 import type { FileSource, IacLanguageService, LiveCluster } from '../api';
 import type { ReadOutcome } from '../../fs/boundedRead';
@@ -98,6 +98,13 @@ export class LanguageWorkerServer {
     const version = req.method === 'declaredGuests' ? undefined : req.version;
     this.running.set(req.id, { controller, ...(path !== undefined ? { path } : {}), ...(version !== undefined ? { version } : {}) });
     try {
+      // Let the messages queued behind this request arrive first: a cancel from the host (VS Code gave the
+      // request up) or a newer version of the document means the work is stale and is skipped.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (controller.signal.aborted) {
+        this.deps.post({ type: 'cancelled', id: req.id });
+        return;
+      }
       const service = this.service;
       if (!service) throw new Error('the language worker was not configured');
       const result = await this.call(service, req, controller.signal);

@@ -1,0 +1,55 @@
+/** Readers for the loose values Proxmox sends (numbers as strings, 0/1 or ''/"1" booleans, tag lists): undefined or a default, never a throw, apart from the shape checks. */
+import { InvalidResponseError } from './errors';
+import type { GuestStatus } from './types';
+
+export type Row = Record<string, unknown>;
+
+export function num(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && v !== '') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+export function num0(v: unknown): number {
+  return typeof v === 'number' ? v : (num(v) ?? 0);
+}
+
+export function bool(v: unknown): boolean {
+  return v === 1 || v === true || v === '1' || v === 'true';
+}
+
+export function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v === '' ? undefined : v;
+  if (typeof v === 'number') return String(v);
+  return undefined;
+}
+
+const TAG_SEPARATORS = /[;,+\s]+/;
+export const NO_TAGS: readonly string[] = Object.freeze([]);
+
+export function parseTags(v: unknown): readonly string[] {
+  if (typeof v !== 'string' || v === '') return NO_TAGS;
+  const parts = v.split(TAG_SEPARATORS);
+  const out: string[] = [];
+  for (const p of parts) if (p !== '') out.push(p);
+  return out;
+}
+
+const GUEST_STATUSES = new Set<GuestStatus>(['running', 'stopped', 'paused', 'suspended', 'unknown']);
+
+export function guestStatus(v: unknown): GuestStatus {
+  return typeof v === 'string' && GUEST_STATUSES.has(v as GuestStatus) ? (v as GuestStatus) : 'unknown';
+}
+
+export function asRows(data: unknown, what: string): Row[] {
+  if (!Array.isArray(data)) throw new InvalidResponseError(`${what} is not a list`);
+  return data as Row[];
+}
+
+export function asObject(data: unknown, what: string): Row {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new InvalidResponseError(`${what} is not an object`);
+  return data as Row;
+}
