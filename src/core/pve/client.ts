@@ -13,7 +13,7 @@ import {
   agentResult,
   parseAgentInterfaces,
   parseAgentOsInfo,
-  parseClusterResources,
+  parseClusterResourcesInSlices,
   parseGuestList,
   parseHostName,
   parseNextId,
@@ -24,7 +24,7 @@ import {
   parseTaskStatus,
   parseUpidResult,
 } from './parse';
-import { envelopeInSlices } from './sliced';
+import { envelopeInSlices, nextTurn } from './sliced';
 import { IDLE_SOCKET_MS, PinnedAgent, normalizeFingerprint } from './tls';
 import type {
   AgentInterface,
@@ -288,7 +288,7 @@ export class PveClient implements PveApi {
 
   async clusterResources(o?: CallOptions): Promise<ClusterSnapshot> {
     // The largest answer (≈ 300 bytes per guest), parsed in slices so a refresh never blocks for long.
-    return parseClusterResources((await this.request('GET', '/cluster/resources', undefined, o, envelopeInSlices)).data);
+    return parseClusterResourcesInSlices((await this.request('GET', '/cluster/resources', undefined, o, envelopeInSlices)).data, nextTurn);
   }
 
   async nodes(o?: CallOptions): Promise<PveNode[]> {

@@ -238,11 +238,35 @@ export function parseStorage(r: Row, fallbackNode?: string): Storage {
 /** `/cluster/resources` in one pass. Unknown row types (sdn, future kinds) are skipped, not errors. */
 export function parseClusterResources(data: unknown): ClusterSnapshot {
   const rows = asRows(data, '/cluster/resources');
-  const nodes: PveNode[] = [];
-  const guests: Guest[] = [];
-  const storages: Storage[] = [];
-  const pools: string[] = [];
-  for (let i = 0; i < rows.length; i++) {
+  const out: Resources = { nodes: [], guests: [], storages: [], pools: [] };
+  addResources(rows, 0, rows.length, out);
+  return out;
+}
+
+/**
+ * `parseClusterResources` in slices of `sliceRows` rows with `pause()` between them, so 20,000 guests never
+ * block the event loop for the whole walk.
+ */
+export async function parseClusterResourcesInSlices(data: unknown, pause: () => Promise<void>, sliceRows = 2000): Promise<ClusterSnapshot> {
+  const rows = asRows(data, '/cluster/resources');
+  const out: Resources = { nodes: [], guests: [], storages: [], pools: [] };
+  for (let from = 0; from < rows.length; from += sliceRows) {
+    if (from > 0) await pause();
+    addResources(rows, from, Math.min(rows.length, from + sliceRows), out);
+  }
+  return out;
+}
+
+interface Resources {
+  nodes: PveNode[];
+  guests: Guest[];
+  storages: Storage[];
+  pools: string[];
+}
+
+function addResources(rows: readonly Row[], from: number, to: number, out: Resources): void {
+  const { nodes, guests, storages, pools } = out;
+  for (let i = from; i < to; i++) {
     const r = rows[i];
     switch (r.type) {
       case 'qemu':
@@ -264,7 +288,6 @@ export function parseClusterResources(data: unknown): ClusterSnapshot {
         break;
     }
   }
-  return { nodes, guests, storages, pools };
 }
 
 export function parseGuestList(data: unknown, node: string, type: GuestType): Guest[] {
