@@ -1,13 +1,5 @@
 import * as vscode from 'vscode';
-import {
-  backupsRowId,
-  guestRowIdOf,
-  parseFilter,
-  parseRowId,
-  type GuestFilter,
-  type Row,
-  type TreeOptions,
-} from '../../core/explorer';
+import { backupsRowId, guestRowIdOf, nextTurn, parseFilter, parseRowId, type GuestFilter, type Row, type TreeOptions } from '../../core/explorer';
 import type { DeclaredGuest } from '../../core/iac/types';
 import type { PveApi } from '../../core/pve/api';
 import type { Guest } from '../../core/pve/types';
@@ -154,6 +146,9 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     const row = this.row(el.id);
     if (row?.kind === 'guest' && row.guestId) return (await guestChildRows(s, row, () => this.api(s))).map((r) => this.element(r.id));
     if (row?.kind === 'backups') return (await backupFolderChildren(s, el.id, () => this.api(s))).map((r) => this.element(r.id));
+    // VS Code asks for the children of all refreshed parents in one go and builds their items without a pause
+    // in between; a turn of the event loop here makes that one block per parent.
+    await nextTurn();
     return pagedChildren(s, el.id, this.pageSize()).map((id) => this.element(id));
   }
 
