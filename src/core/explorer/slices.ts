@@ -5,6 +5,8 @@
  * work has passed, so the extension host is never blocked for long.
  */
 
+import { nextTurn as pveNextTurn } from '../pve/sliced';
+
 /** Loops yield every this many items; checking the clock costs more than one item. */
 export const YIELD_EVERY = 256;
 
@@ -13,8 +15,8 @@ export const SLICE_BUDGET_MS = 8;
 
 export type Pause = () => Promise<void>;
 
-/** A turn of the event loop: timers and I/O run before the next slice. */
-export const nextTurn: Pause = () => new Promise((resolve) => setImmediate(resolve));
+/** A turn of the event loop: timers and I/O run before the next slice, and slices of several refreshes take turns. */
+export const nextTurn: Pause = pveNextTurn;
 
 /** Runs the steps to the end without pausing. */
 export function runAtOnce<T>(steps: Generator<void, T>): T {
@@ -26,6 +28,8 @@ export function runAtOnce<T>(steps: Generator<void, T>): T {
 
 /** Runs the steps, pausing once each `budgetMs` of work has passed. */
 export async function runSliced<T>(steps: Generator<void, T>, budgetMs = SLICE_BUDGET_MS, pause: Pause = nextTurn): Promise<T> {
+  // The work before (a parse's last slice) may have used this turn already.
+  await pause();
   let start = performance.now();
   for (;;) {
     const r = steps.next();

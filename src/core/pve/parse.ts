@@ -251,7 +251,7 @@ export async function parseClusterResourcesInSlices(data: unknown, pause: () => 
   const rows = asRows(data, '/cluster/resources');
   const out: Resources = { nodes: [], guests: [], storages: [], pools: [] };
   for (let from = 0; from < rows.length; from += sliceRows) {
-    if (from > 0) await pause();
+    await pause();
     addResources(rows, from, Math.min(rows.length, from + sliceRows), out);
   }
   return out;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildSubTree, buildSubTreeSliced, changedRows, changedRowsSliced, DEFAULT_TREE_OPTIONS, rootIdOf, runAtOnce, runSliced } from '../../../src/core/explorer';
+import { buildSubTree, buildSubTreeSliced, changedRows, changedRowsSliced, DEFAULT_TREE_OPTIONS, nextTurn, rootIdOf, runAtOnce, runSliced } from '../../../src/core/explorer';
 import { parseClusterResources, parseClusterResourcesInSlices } from '../../../src/core/pve/parse';
 import { ChangeEvents, type ExplorerStats } from '../../../src/vscode/explorer/changeEvents';
 import { guest, snapshot } from './fixtures';
@@ -29,9 +29,9 @@ test('runSliced pauses once a slice has used its budget, and returns what runAtO
     return Promise.resolve();
   };
   assert.equal(await runSliced(steps(), Infinity, pause), runAtOnce(steps()));
-  assert.equal(pauses, 0, 'no pause within the budget');
+  assert.equal(pauses, 1, 'one turn first, then no pause within the budget');
   assert.equal(await runSliced(steps(), 0, pause), 1225);
-  assert.equal(pauses, 50, 'a pause after every step once the budget is used up');
+  assert.equal(pauses, 1 + 1 + 50, 'a pause after every step once the budget is used up');
 });
 
 test('the sliced build and diff give the same rows and changes as the plain ones', async () => {
@@ -74,7 +74,7 @@ test('parseClusterResourcesInSlices reads the same snapshot as parseClusterResou
   let pauses = 0;
   const sliced = await parseClusterResourcesInSlices(data, () => Promise.resolve(void pauses++), 10);
   assert.deepEqual(sliced, parseClusterResources(data));
-  assert.equal(pauses, 2);
+  assert.equal(pauses, 3, 'a turn before each slice of 10 rows');
 });
 
 test('change events: one event for a refresh round, at once outside a round', async () => {
@@ -100,4 +100,19 @@ test('change events: one event for a refresh round, at once outside a round', as
   assert.equal(sent.length, 3);
   assert.equal(stats.events, 3);
   events.dispose();
+});
+
+test('nextTurn: slices of several refreshes pausing together go on one per turn of the event loop', async () => {
+  const order: string[] = [];
+  const waits = ['a', 'b', 'c'].map((name) =>
+    nextTurn().then(() => {
+      order.push(name);
+      // Work the first slice leaves for the event loop runs before the third slice, not after all three.
+      if (name === 'a') setImmediate(() => order.push('turn'));
+    }),
+  );
+  await Promise.all(waits);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(order.filter((x) => x !== 'turn'), ['a', 'b', 'c']);
+  assert.ok(order.indexOf('turn') < order.indexOf('c'), `order: ${order.join(' ')}`);
 });
