@@ -13,7 +13,6 @@ import {
   agentResult,
   parseAgentInterfaces,
   parseAgentOsInfo,
-  parseClusterResourcesInSlices,
   parseGuestList,
   parseHostName,
   parseNextId,
@@ -24,7 +23,7 @@ import {
   parseTaskStatus,
   parseUpidResult,
 } from './parse';
-import { envelopeInSlices, nextTurn } from './sliced';
+import { envelopeInSlices, nextTurn, parseClusterResourcesInSlices } from './sliced';
 import { IDLE_SOCKET_MS, PinnedAgent, normalizeFingerprint } from './tls';
 import type {
   AgentInterface,

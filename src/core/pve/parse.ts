@@ -63,7 +63,7 @@ function guestStatus(v: unknown): GuestStatus {
   return typeof v === 'string' && GUEST_STATUSES.has(v as GuestStatus) ? (v as GuestStatus) : 'unknown';
 }
 
-function asRows(data: unknown, what: string): Row[] {
+export function asRows(data: unknown, what: string): Row[] {
   if (!Array.isArray(data)) throw new InvalidResponseError(`${what} is not a list`);
   return data as Row[];
 }
@@ -243,28 +243,16 @@ export function parseClusterResources(data: unknown): ClusterSnapshot {
   return out;
 }
 
-/**
- * `parseClusterResources` in slices of `sliceRows` rows with `pause()` between them, so 20,000 guests never
- * block the event loop for the whole walk.
- */
-export async function parseClusterResourcesInSlices(data: unknown, pause: () => Promise<void>, sliceRows = 2000): Promise<ClusterSnapshot> {
-  const rows = asRows(data, '/cluster/resources');
-  const out: Resources = { nodes: [], guests: [], storages: [], pools: [] };
-  for (let from = 0; from < rows.length; from += sliceRows) {
-    await pause();
-    addResources(rows, from, Math.min(rows.length, from + sliceRows), out);
-  }
-  return out;
-}
-
-interface Resources {
+/** What `/cluster/resources` lists, by kind, as it is read. */
+export interface Resources {
   nodes: PveNode[];
   guests: Guest[];
   storages: Storage[];
   pools: string[];
 }
 
-function addResources(rows: readonly Row[], from: number, to: number, out: Resources): void {
+/** Reads rows `from` … `to` of a `/cluster/resources` answer into `out`. */
+export function addResources(rows: readonly Row[], from: number, to: number, out: Resources): void {
   const { nodes, guests, storages, pools } = out;
   for (let i = from; i < to; i++) {
     const r = rows[i];

@@ -1,4 +1,6 @@
 import { envelope, type WireResponse } from './http';
+import { addResources, asRows, type Resources } from './parse';
+import type { ClusterSnapshot } from './types';
 
 /** Bodies below this size are parsed in one go: the pause would cost more than it saves. */
 export const SLICE_CHARS = 256 * 1024;
@@ -80,4 +82,22 @@ function pushSlice(data: unknown[], text: string, from: number, to: number): boo
   } catch {
     return false;
   }
+}
+
+/**
+ * `parseClusterResources` in slices of `sliceRows` rows with `pause()` between them, so 20,000 guests never
+ * block the event loop for the whole walk.
+ */
+/**
+ * `parseClusterResources` in slices of `sliceRows` rows with `pause()` before each, so 20,000 guests never block
+ * the event loop for the whole walk.
+ */
+export async function parseClusterResourcesInSlices(data: unknown, pause: () => Promise<void>, sliceRows = 2000): Promise<ClusterSnapshot> {
+  const rows = asRows(data, '/cluster/resources');
+  const out: Resources = { nodes: [], guests: [], storages: [], pools: [] };
+  for (let from = 0; from < rows.length; from += sliceRows) {
+    await pause();
+    addResources(rows, from, Math.min(rows.length, from + sliceRows), out);
+  }
+  return out;
 }

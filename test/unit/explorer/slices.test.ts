@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildSubTree, buildSubTreeSliced, changedRows, changedRowsSliced, DEFAULT_TREE_OPTIONS, nextTurn, rootIdOf, runAtOnce, runSliced } from '../../../src/core/explorer';
-import { parseClusterResources, parseClusterResourcesInSlices } from '../../../src/core/pve/parse';
+import { parseClusterResources } from '../../../src/core/pve/parse';
+import { parseClusterResourcesInSlices } from '../../../src/core/pve/sliced';
 import { ChangeEvents, type ExplorerStats } from '../../../src/vscode/explorer/changeEvents';
 import { guest, snapshot } from './fixtures';
 
