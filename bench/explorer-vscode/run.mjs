@@ -83,6 +83,19 @@ async function startStandin(tmpDir) {
   return { info: JSON.parse(readFileSync(infoFile, 'utf8')), stop };
 }
 
+// The command palette while a refresh lands: the runner opens it (F1) and closes it (Escape) in a loop until
+// told to stop; each sample is the time from the key press to the palette showing its commands, with when it began.
+let palette;
+const paletteShown = () => {
+  const w = document.querySelector('.quick-input-widget');
+  if (!w || w.style.display === 'none' || !w.querySelector('.quick-input-list .monaco-list-row')) return false;
+  return performance.timeOrigin + performance.now();
+};
+const paletteHidden = () => {
+  const w = document.querySelector('.quick-input-widget');
+  return !w || w.style.display === 'none';
+};
+
 // Page side: a MutationObserver on the side bar records when every guest row shows the new CPU figure.
 const actions = {
   armRows: (page, req) =>
@@ -109,6 +122,29 @@ const actions = {
     } catch {
       return { timedOut: true };
     }
+  },
+  startPalette: (page) => {
+    const state = { stop: false, samples: [] };
+    state.loop = (async () => {
+      while (!state.stop) {
+        const at = performance.timeOrigin + performance.now();
+        await page.keyboard.press('F1');
+        const shown = await page
+          .waitForFunction(paletteShown, null, { polling: 'raf', timeout: 20_000 })
+          .then((h) => h.jsonValue())
+          .catch(() => undefined);
+        state.samples.push({ at, ms: shown === undefined ? 20_000 : shown - at });
+        await page.keyboard.press('Escape');
+        await page.waitForFunction(paletteHidden, null, { polling: 'raf', timeout: 20_000 }).catch(() => {});
+      }
+    })();
+    palette = state;
+    return true;
+  },
+  stopPalette: async () => {
+    palette.stop = true;
+    await palette.loop;
+    return palette.samples;
   },
   armMutations: (page) =>
     page.evaluate(() => {
@@ -168,8 +204,11 @@ const figures = {};
 for (const s of scenarios) {
   const r = result.metrics[`scenario:${s.name}`];
   if (!r) continue;
-  const met = r.requestToRowsMs.median <= s.target.ms && r.longestStallMs.max <= s.target.stallMs && r.unchanged.mutations === 0 && r.unchanged.requests === s.connections;
-  figures[s.name] = { ...r, target: { requestToRowsMs: s.target.ms, longestStallMs: s.target.stallMs, unchangedMutations: 0, unchangedRequests: s.connections }, met };
+  const paletteOk = r.palette === undefined || r.palette.maxMs < 100;
+  const met = r.requestToRowsMs.median <= s.target.ms && r.longestStallMs.max <= s.target.stallMs && r.unchanged.mutations === 0 && r.unchanged.requests === s.connections && paletteOk;
+  // The same with stalls counted in CPU time (what a quiet machine would show; see probe.ts).
+  const metOnCpu = r.requestToRowsMs.median <= s.target.ms && r.longestStallCpuMs.max <= s.target.stallMs && r.unchanged.mutations === 0 && r.unchanged.requests === s.connections && paletteOk;
+  figures[s.name] = { ...r, target: { requestToRowsMs: s.target.ms, longestStallMs: s.target.stallMs, unchangedMutations: 0, unchangedRequests: s.connections, paletteMs: 100 }, met, metOnCpu };
   if (r.heapAboveBaselineBytes !== undefined && s.guests * s.connections >= 20000) {
     figures[s.name].heapRatio = Math.round((r.heapAboveBaselineBytes / r.bodyBytes) * 100) / 100;
   }
@@ -177,13 +216,15 @@ for (const s of scenarios) {
 const out = join(repoRoot, 'bench', 'results', 'explorer-vscode.json');
 mkdirSync(join(repoRoot, 'bench', 'results'), { recursive: true });
 const previous = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : {};
-const report = { benchmark: 'explorer-vscode', versions: { ...(previous.versions ?? {}), [vscodeVersion]: { date: new Date().toISOString(), rounds, scenarios: figures } } };
+const load = (await import('node:os')).loadavg().map((x) => Math.round(x * 10) / 10);
+const report = { benchmark: 'explorer-vscode', versions: { ...(previous.versions ?? {}), [vscodeVersion]: { date: new Date().toISOString(), rounds, loadAverageAtEnd: load, cores: (await import('node:os')).cpus().length, scenarios: figures } } };
 writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(JSON.stringify(report.versions[vscodeVersion], null, 2));
 for (const [name, f] of Object.entries(figures)) {
   console.log(
-    `${name.padEnd(8)} request→rows ${Math.round(f.requestToRowsMs.median)} ms (≤ ${f.target.requestToRowsMs}), longest stall ${Math.round(f.longestStallMs.max)} ms (≤ ${f.target.longestStallMs}), unchanged: ${f.unchanged.mutations} DOM changes, ${f.unchanged.requests} request(s)${f.heapRatio !== undefined ? `, heap ${f.heapRatio}× body` : ''}: ${f.met ? 'met' : 'NOT met'}`,
+    `${name.padEnd(8)} request→rows ${Math.round(f.requestToRowsMs.median)} ms (≤ ${f.target.requestToRowsMs}), longest stall ${Math.round(f.longestStallMs.max)} ms wall / ${Math.round(f.longestStallCpuMs.max)} ms CPU (≤ ${f.target.longestStallMs}), palette ${f.palette ? `${Math.round(f.palette.maxMs)} ms max of ${f.palette.samples} (${f.palette.duringRefresh} during a refresh)` : '—'}, unchanged: ${f.unchanged.mutations} DOM changes, ${f.unchanged.requests} request(s)${f.heapRatio !== undefined ? `, heap ${f.heapRatio}× body` : ''}: ${f.met ? 'met' : f.metOnCpu ? 'met on CPU time' : 'NOT met'}`,
   );
 }
+console.log(`load average ${load.join(' ')} on ${report.versions[vscodeVersion].cores} cores`);
 console.log(`wrote ${relative(repoRoot, out)}`);
 if (failed) process.exit(1);

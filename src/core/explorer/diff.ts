@@ -1,4 +1,5 @@
 import { sameAppearance, type Row } from './rows';
+import { runAtOnce, runSliced, YIELD_EVERY, type Pause } from './slices';
 
 export interface TreeShape {
   readonly rows: ReadonlyMap<string, Row>;
@@ -10,22 +11,51 @@ export interface TreeShape {
  * renders differently, and a parent whose list of children changed (a row was added, removed or moved).
  * A row below another reported row is dropped, since refreshing a row re-reads its subtree.
  * `rootId` is reported when the top-level list itself changed.
+ *
+ * `listed`, when given, says which parents VS Code has asked for the children of (the root always counts):
+ * only their rows and lists are compared, since VS Code asks again for anything below a parent it never
+ * listed. With 20,000 guests and one node open, that is one node's guests instead of all of them.
  */
-export function changedRows(prev: TreeShape | undefined, next: TreeShape, rootId: string): string[] {
+export function changedRows(prev: TreeShape | undefined, next: TreeShape, rootId: string, listed?: (parentId: string) => boolean): string[] {
+  return runAtOnce(changedRowsSteps(prev, next, rootId, listed));
+}
+
+/** `changedRows` in slices that give the event loop a turn (see slices.ts). */
+export function changedRowsSliced(
+  prev: TreeShape | undefined,
+  next: TreeShape,
+  rootId: string,
+  listed?: (parentId: string) => boolean,
+  budgetMs?: number,
+  pause?: Pause,
+): Promise<string[]> {
+  return runSliced(changedRowsSteps(prev, next, rootId, listed), budgetMs, pause);
+}
+
+function* changedRowsSteps(prev: TreeShape | undefined, next: TreeShape, rootId: string, listed?: (parentId: string) => boolean): Generator<void, string[]> {
   if (!prev) return [rootId];
   const changed = new Set<string>();
-  for (const [id, row] of next.rows) {
-    const before = prev.rows.get(id);
-    if (before && !sameAppearance(before, row)) changed.add(id);
+  const isListed = (parent: string): boolean => parent === rootId || !listed || listed(parent);
+  let n = 0;
+  for (const [parent, ids] of next.children) {
+    if (!isListed(parent)) continue;
+    for (let i = 0; i < ids.length; i++) {
+      if (++n % YIELD_EVERY === 0) yield;
+      const before = prev.rows.get(ids[i]);
+      if (before && !sameAppearance(before, next.rows.get(ids[i])!)) changed.add(ids[i]);
+    }
   }
   const parents = new Set<string>([...prev.children.keys(), ...next.children.keys()]);
   for (const parent of parents) {
     if (parent !== rootId && !next.rows.has(parent)) continue; // the parent itself is gone: its parent reports it
+    if (!isListed(parent)) continue;
+    if (++n % 16 === 0) yield;
     if (!sameList(prev.children.get(parent), next.children.get(parent))) changed.add(parent);
   }
   if (changed.has(rootId)) return [rootId];
   const result: string[] = [];
   for (const id of changed) {
+    if (++n % YIELD_EVERY === 0) yield;
     let covered = false;
     for (let p = next.rows.get(id)?.parentId; p !== undefined; p = next.rows.get(p)?.parentId) {
       if (changed.has(p)) {

@@ -9,6 +9,7 @@ export * from './offers';
 export * from './rowIds';
 export * from './rows';
 export * from './schedule';
+export * from './slices';
 export * from './tree';
 export * from './power';
 export * from './tooltips';

@@ -2,9 +2,9 @@ import type { DeclaredGuest } from '../iac/types';
 import type { ClusterSnapshot, Guest } from '../pve/types';
 import { correlate, readonlyReason, type Correlation } from './correlate';
 import { plural } from './tooltips';
-import { matchesDeclaration, matchesFilter, type GuestFilter } from './filter';
+import { matchesFilter, type GuestFilter } from './filter';
+import { addIacGroups, filterCorrelation } from './iacRows';
 import {
-  basename,
   guestContext,
   guestIcon,
   guestLabel,
@@ -17,6 +17,7 @@ import {
   type LabelStyle,
   type Row,
 } from './rows';
+import { runAtOnce, runSliced, YIELD_EVERY, type Pause } from './slices';
 
 export type GroupBy = 'node' | 'tag' | 'pool' | 'type';
 export type SortBy = 'vmid' | 'name' | 'status';
@@ -86,6 +87,15 @@ const TYPE_GROUPS = [
  * number of guests, so the benchmark can measure it without VS Code.
  */
 export function buildSubTree(input: TreeInput): SubTree {
+  return runAtOnce(subTreeSteps(input));
+}
+
+/** `buildSubTree` in slices that give the event loop a turn (see slices.ts). */
+export function buildSubTreeSliced(input: TreeInput, budgetMs?: number, pause?: Pause): Promise<SubTree> {
+  return runSliced(subTreeSteps(input), budgetMs, pause);
+}
+
+function* subTreeSteps(input: TreeInput): Generator<void, SubTree> {
   const { rootId, snapshot, options, filter } = input;
   const rows = new Map<string, Row>();
   const children = new Map<string, string[]>();
@@ -119,6 +129,7 @@ export function buildSubTree(input: TreeInput): SubTree {
 
   const filtering = filter !== undefined && filter.terms.length > 0;
   const visible: Guest[] = filtering ? snapshot.guests.filter((g) => matchesFilter(g, filter)) : snapshot.guests.slice();
+  yield;
   // PVE lists guests in VMID order already; checking costs far less than sorting 5,000 rows again.
   const compare = compareGuests(options.sortBy);
   let sorted = true;
@@ -128,7 +139,9 @@ export function buildSubTree(input: TreeInput): SubTree {
 
   if (options.groupBy === 'node') {
     const byNode = new Map<string, Guest[]>();
-    for (const g of visible) {
+    for (let i = 0; i < visible.length; i++) {
+      const g = visible[i];
+      if (i % YIELD_EVERY === 0) yield;
       const list = byNode.get(g.node);
       if (list) list.push(g);
       else byNode.set(g.node, [g]);
@@ -158,7 +171,10 @@ export function buildSubTree(input: TreeInput): SubTree {
           node: n.node,
         }),
       );
-      for (const g of nodeGuests) addGuest(g, `${rootId}/guest/${g.id}`, nodeId);
+      for (let i = 0; i < nodeGuests.length; i++) {
+        if (i % YIELD_EVERY === 0) yield;
+        addGuest(nodeGuests[i], `${rootId}/guest/${nodeGuests[i].id}`, nodeId);
+      }
       if (storages.length) {
         const groupId = `${nodeId}/storage`;
         add(
@@ -230,7 +246,10 @@ export function buildSubTree(input: TreeInput): SubTree {
           collapsible: open,
         }),
       );
-      for (const g of list) addGuest(g, `${groupId}/${g.id}`, groupId);
+      for (let i = 0; i < list.length; i++) {
+        if (i % YIELD_EVERY === 0) yield;
+        addGuest(list[i], `${groupId}/${list[i].id}`, groupId);
+      }
     }
     if (options.showStorage && !filtering && snapshot.storages.length) {
       const groupId = `${rootId}/storage`;
@@ -308,79 +327,4 @@ export function buildSubTree(input: TreeInput): SubTree {
     correlation,
     visibleGuests: visible.length,
   };
-}
-
-/** The filter applies to the "Missing" and "Unmanaged" groups too. */
-function filterCorrelation(c: Correlation, f: GuestFilter): Correlation {
-  return { ...c, missing: c.missing.filter((d) => matchesDeclaration(d, f)), unmanaged: c.unmanaged.filter((g) => matchesFilter(g, f)) };
-}
-
-function addIacGroups(add: (row: Row) => void, rootId: string, c: Correlation, label: LabelStyle): void {
-  if (c.missing.length) {
-    const groupId = `${rootId}/iac/missing`;
-    add(
-      makeRow({
-        id: groupId,
-        kind: 'iac-missing-group',
-        parentId: undefined,
-        label: 'Missing on the cluster (declared in IaC)',
-        description: plural(c.missing.length, 'declaration'),
-        icon: { id: 'warning', color: 'charts.yellow' },
-        contextValue: 'iac-missing-group',
-        collapsible: 'collapsed',
-      }),
-    );
-    const seen = new Set<string>();
-    for (const d of c.missing) {
-      let id = `${groupId}/${d.file}#${d.name}`;
-      for (let i = 2; seen.has(id); i++) id = `${groupId}/${d.file}#${d.name}#${i}`;
-      seen.add(id);
-      add(
-        makeRow({
-          id,
-          kind: 'iac-missing',
-          parentId: groupId,
-          label: d.name,
-          description: [d.vmid !== undefined ? `VMID ${d.vmid}` : undefined, `${basename(d.file)}:${d.range.start.line + 1}`]
-            .filter(Boolean)
-            .join(' · '),
-          icon: { id: 'circle-slash', color: 'charts.yellow' },
-          contextValue: 'iac-missing',
-          collapsible: 'none',
-          declaration: d,
-        }),
-      );
-    }
-  }
-  if (c.unmanaged.length) {
-    const groupId = `${rootId}/iac/unmanaged`;
-    add(
-      makeRow({
-        id: groupId,
-        kind: 'iac-unmanaged-group',
-        parentId: undefined,
-        label: 'Unmanaged (not in IaC)',
-        description: plural(c.unmanaged.length, 'guest'),
-        icon: { id: 'question' },
-        contextValue: 'iac-unmanaged-group',
-        collapsible: 'collapsed',
-      }),
-    );
-    for (const g of [...c.unmanaged].sort((a, b) => a.vmid - b.vmid)) {
-      add(
-        makeRow({
-          id: `${groupId}/${g.id}`,
-          kind: 'iac-unmanaged',
-          parentId: groupId,
-          label: guestLabel(g, label),
-          description: `${label === 'vmid-name' ? '' : `${g.vmid} · `}${g.node}`,
-          icon: guestIcon(g),
-          contextValue: 'iac-unmanaged',
-          collapsible: 'none',
-          guestId: g.id,
-          node: g.node,
-        }),
-      );
-    }
-  }
 }

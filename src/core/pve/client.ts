@@ -11,7 +11,6 @@ import { AgentNotConfiguredError, InvalidPathSegmentError, InvalidResponseError,
 import { envelope, errorFromResponse, httpsTransport, type Principal, type Transport, type WireResponse } from './http';
 import { agentResult, parseAgentInterfaces, parseAgentOsInfo, parseHostName } from './parseAgent';
 import {
-  parseClusterResources,
   parseGuestList,
   parseNextId,
   parseNodes,
@@ -22,7 +21,7 @@ import {
   parseUpidResult,
 } from './parse';
 import { encodeForm, guestPath, seg, type Params } from './paths';
-import { envelopeInSlices } from './sliced';
+import { envelopeInSlices, nextTurn, parseClusterResourcesInSlices } from './sliced';
 import { sleep, waitForTask } from './taskWait';
 import { IDLE_SOCKET_MS, PinnedAgent, normalizeFingerprint } from './tls';
 import type {
@@ -239,7 +238,7 @@ export class PveClient implements PveApi {
 
   async clusterResources(o?: CallOptions): Promise<ClusterSnapshot> {
     // The largest answer (≈ 300 bytes per guest), parsed in slices so a refresh never blocks for long.
-    return parseClusterResources((await this.request('GET', '/cluster/resources', undefined, o, envelopeInSlices)).data);
+    return parseClusterResourcesInSlices((await this.request('GET', '/cluster/resources', undefined, o, envelopeInSlices)).data, nextTurn);
   }
 
   async nodes(o?: CallOptions): Promise<PveNode[]> {

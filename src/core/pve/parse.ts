@@ -177,11 +177,23 @@ export function parseStorage(r: Row, fallbackNode?: string): Storage {
 /** `/cluster/resources` in one pass. Unknown row types (sdn, future kinds) are skipped, not errors. */
 export function parseClusterResources(data: unknown): ClusterSnapshot {
   const rows = asRows(data, '/cluster/resources');
-  const nodes: PveNode[] = [];
-  const guests: Guest[] = [];
-  const storages: Storage[] = [];
-  const pools: string[] = [];
-  for (let i = 0; i < rows.length; i++) {
+  const out: Resources = { nodes: [], guests: [], storages: [], pools: [] };
+  addResources(rows, 0, rows.length, out);
+  return out;
+}
+
+/** What `/cluster/resources` lists, by kind, as it is read. */
+export interface Resources {
+  nodes: PveNode[];
+  guests: Guest[];
+  storages: Storage[];
+  pools: string[];
+}
+
+/** Reads rows `from` … `to` of a `/cluster/resources` answer into `out`. */
+export function addResources(rows: readonly Row[], from: number, to: number, out: Resources): void {
+  const { nodes, guests, storages, pools } = out;
+  for (let i = from; i < to; i++) {
     const r = rows[i];
     switch (r.type) {
       case 'qemu':
@@ -203,7 +215,6 @@ export function parseClusterResources(data: unknown): ClusterSnapshot {
         break;
     }
   }
-  return { nodes, guests, storages, pools };
 }
 
 export function parseGuestList(data: unknown, node: string, type: GuestType): Guest[] {

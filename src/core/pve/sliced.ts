@@ -1,10 +1,34 @@
 import { envelope, type WireResponse } from './http';
+import { asRows } from './fields';
+import { addResources, type Resources } from './parse';
+import type { ClusterSnapshot } from './types';
 
 /** Bodies below this size are parsed in one go: the pause would cost more than it saves. */
 export const SLICE_CHARS = 256 * 1024;
 
-/** Gives the event loop a turn (other extensions, VS Code's own messages) between slices. */
-export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const waiting: (() => void)[] = [];
+let pumping = false;
+
+/** Lets the first waiting slice run, and the next one in a later turn of the event loop. */
+function pump(): void {
+  waiting.shift()?.();
+  pumping = waiting.length > 0;
+  if (pumping) setImmediate(pump);
+}
+
+/**
+ * Gives the event loop a turn (timers, I/O, VS Code's own messages) between slices. Waiters go on one at a time,
+ * each in its own turn: ten connections' refreshes pausing together must not all run their next slice in the
+ * same turn (one `setImmediate` each would, blocking for ten slices at once).
+ */
+export const nextTurn = (): Promise<void> =>
+  new Promise((resolve) => {
+    waiting.push(resolve);
+    if (!pumping) {
+      pumping = true;
+      setImmediate(pump);
+    }
+  });
 
 /**
  * `envelope()` for a large `{"data":[…]}` answer (20,000 guests are ~6 MB), parsed in slices of about
@@ -17,6 +41,8 @@ export async function envelopeInSlices(res: WireResponse, request: string, pause
   const text = res.body;
   const head = /^\s*\{\s*"data"\s*:\s*\[/.exec(text);
   if (text.length < sliceChars || !head) return envelope(res, request);
+  // Several answers often arrive in one turn of the event loop: each starts in a turn of its own.
+  await pause();
   const data: unknown[] = [];
   let depth = 0;
   let inString = false;
@@ -57,4 +83,22 @@ function pushSlice(data: unknown[], text: string, from: number, to: number): boo
   } catch {
     return false;
   }
+}
+
+/**
+ * `parseClusterResources` in slices of `sliceRows` rows with `pause()` between them, so 20,000 guests never
+ * block the event loop for the whole walk.
+ */
+/**
+ * `parseClusterResources` in slices of `sliceRows` rows with `pause()` before each, so 20,000 guests never block
+ * the event loop for the whole walk.
+ */
+export async function parseClusterResourcesInSlices(data: unknown, pause: () => Promise<void>, sliceRows = 2000): Promise<ClusterSnapshot> {
+  const rows = asRows(data, '/cluster/resources');
+  const out: Resources = { nodes: [], guests: [], storages: [], pools: [] };
+  for (let from = 0; from < rows.length; from += sliceRows) {
+    await pause();
+    addResources(rows, from, Math.min(rows.length, from + sliceRows), out);
+  }
+  return out;
 }

@@ -1,13 +1,5 @@
 import * as vscode from 'vscode';
-import {
-  backupsRowId,
-  guestRowIdOf,
-  parseFilter,
-  parseRowId,
-  type GuestFilter,
-  type Row,
-  type TreeOptions,
-} from '../../core/explorer';
+import { backupsRowId, guestRowIdOf, nextTurn, parseFilter, parseRowId, type GuestFilter, type Row, type TreeOptions } from '../../core/explorer';
 import type { DeclaredGuest } from '../../core/iac/types';
 import type { PveApi } from '../../core/pve/api';
 import type { Guest } from '../../core/pve/types';
@@ -17,28 +9,20 @@ import { type Config, onConfigChange } from '../util/config';
 import { Disposable } from '../util/dispose';
 import { Declarations, type DeclaredSource } from './declarations';
 import { agentAddresses } from './guestChildren';
-import { backupFolderChildren, backupRowOf, guestChildRows } from './backups';
-import { connectionRow, errorRow, treeItemOf, type Element } from './items';
-import { ensureShown, moreRowOf, pagedChildren, showMore } from './paging';
+import { backupFolderChildren, guestChildRows } from './backups';
+import { errorRow, treeItemOf, type Element } from './items';
+import { ChangeEvents, type ExplorerStats } from './changeEvents';
+import { ensureShown, pagedChildren, showMore } from './paging';
+import { rowOf } from './rowLookup';
 import { ConnectionSession, type SessionHost } from './session';
 import { rowTooltip } from './tooltips';
 import { pageSizeOf, readonlyVmidsOf, treeOptionsOf } from './settings';
 
 export type { Element } from './items';
 export type { DeclaredSource } from './declarations';
+export type { ExplorerStats } from './changeEvents';
 /** A connection's state as commands and tests see it. */
 export type ConnectionState = ConnectionSession;
-
-/** Counters a test or benchmark reads to check "one request per refresh" and "only changed rows". */
-export interface ExplorerStats {
-  refreshes: number;
-  /** Elements named in change events (the whole tree counts as one). */
-  changeEvents: number;
-  /** Rows whose appearance changed in the last refresh (before they were reduced to a few events). */
-  lastChanged: string[];
-  /** The elements the last refresh named in its change event. */
-  lastFired: string[];
-}
 
 /**
  * The explorer's TreeDataProvider: one ConnectionSession per connection does the requests; this class turns
@@ -61,7 +45,8 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
   private readonly declarations: Declarations;
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private visible = false;
-  readonly stats: ExplorerStats = { refreshes: 0, changeEvents: 0, lastChanged: [], lastFired: [] };
+  readonly stats: ExplorerStats = { refreshes: 0, changeEvents: 0, events: 0, lastChanged: [], lastFired: [] };
+  private readonly events = this._register(new ChangeEvents((els) => this._onDidChangeTreeData.fire(els), this.stats));
 
   constructor(
     private readonly store: ConnectionStore,
@@ -77,14 +62,14 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     // Only the connection rows' "active" mark changes.
     this._register(store.onDidChangeActive(() => this.fire(this.store.list().map((c) => this.element(this.session(c.id)!.rootId)))));
     this._register(
-      onConfigChange(['explorer.groupBy', 'explorer.sortBy', 'explorer.label', 'explorer.showStorage', 'readonlyVmids'], () => this.rebuildAll()),
+      onConfigChange(['explorer.groupBy', 'explorer.sortBy', 'explorer.label', 'explorer.showStorage', 'readonlyVmids'], () => void this.rebuildAll()),
     );
     this._register(onConfigChange(['explorer.refreshInterval'], () => this.schedule()));
     this._register(
       onConfigChange(['explorer.pageSize'], () => {
         // A new page size starts every parent over at one page (and decides again what opens by default).
         this.sessions.forEach((s) => s.shown.clear());
-        this.rebuildAll();
+        void this.rebuildAll();
         this._onDidChangeTreeData.fire(undefined);
       }),
     );
@@ -115,7 +100,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     this.filter = f.terms.length ? f : undefined;
     void vscode.commands.executeCommand('setContext', 'proxmoxIac.explorer.filtered', this.filter !== undefined);
     this._onDidChangeFilter.fire(this.filterText);
-    this.rebuildAll();
+    void this.rebuildAll();
   }
 
   // ---- TreeDataProvider -------------------------------------------------------------------------------
@@ -161,6 +146,9 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     const row = this.row(el.id);
     if (row?.kind === 'guest' && row.guestId) return (await guestChildRows(s, row, () => this.api(s))).map((r) => this.element(r.id));
     if (row?.kind === 'backups') return (await backupFolderChildren(s, el.id, () => this.api(s))).map((r) => this.element(r.id));
+    // VS Code asks for the children of all refreshed parents in one go and builds their items without a pause
+    // in between; a turn of the event loop here makes that one block per parent.
+    await nextTurn();
     return pagedChildren(s, el.id, this.pageSize()).map((id) => this.element(id));
   }
 
@@ -208,22 +196,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
   row(id: string): Row | undefined {
     const ref = parseRowId(id);
     const s = ref && this.sessions.get(ref.connectionId);
-    if (!ref || !s) return undefined;
-    switch (ref.kind) {
-      case 'connection':
-        return connectionRow(s, this.store.active()?.id === s.settings.id, this.filter);
-      case 'error':
-        return errorRow(s);
-      case 'more':
-        return moreRowOf(s, id, this.pageSize());
-      case 'snapshot':
-        return s.subtree?.rows.get(id) ?? s.snapshots.get(ref.guestRowId)?.find((r) => r.id === id);
-      case 'row':
-        return s.subtree?.rows.get(id);
-      case 'backups':
-      case 'backup':
-        return backupRowOf(s, id);
-    }
+    return s && rowOf(s, id, { activeId: this.store.active()?.id, filter: this.filter, pageSize: this.pageSize() });
   }
 
   guestOf(rowId: string): { state: ConnectionSession; guest: Guest; row: Row } | undefined {
@@ -283,9 +256,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   private fire(els: Element[]): void {
-    if (els.length === 0) return;
-    this.stats.changeEvents += els.length;
-    this._onDidChangeTreeData.fire(els.length === 1 ? els[0] : els);
+    this.events.fire(els);
   }
 
   declaredGuests(): Promise<readonly DeclaredGuest[] | undefined> {
@@ -295,7 +266,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
   /** The workspace's IaC files changed: correlate again (no new request to the cluster). */
   invalidateDeclarations(): void {
     this.declarations.invalidate();
-    this.rebuildAll();
+    void this.rebuildAll();
   }
 
   /** One `/cluster/resources` request, then VS Code is told about the changed rows in a few elements. */
@@ -303,8 +274,8 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     return s.refresh(silent);
   }
 
-  applySnapshot(s: ConnectionSession, declared: readonly DeclaredGuest[] | undefined, silent: boolean, recovered: boolean): void {
-    this.apply(s, declared, silent);
+  async applySnapshot(s: ConnectionSession, declared: readonly DeclaredGuest[] | undefined, silent: boolean, recovered: boolean): Promise<void> {
+    await this.apply(s, declared, silent);
     if (recovered) this.fire([this.element(s.rootId)]);
   }
 
@@ -322,8 +293,8 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   /** Builds the subtree from the last snapshot and names what differs in one change event. */
-  private apply(s: ConnectionSession, declared: readonly DeclaredGuest[] | undefined, silent: boolean): void {
-    const r = s.rebuild({ options: this.options(), filter: this.filter, declared, readonlyVmids: this.readonlyVmids() });
+  private async apply(s: ConnectionSession, declared: readonly DeclaredGuest[] | undefined, silent: boolean): Promise<void> {
+    const r = await s.rebuild({ options: this.options(), filter: this.filter, declared, readonlyVmids: this.readonlyVmids() });
     if (!r) return;
     // Forget elements of rows that are gone, so the map does not grow without bound.
     for (const id of r.gone) this.elements.delete(id);
@@ -333,13 +304,15 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   /** Grouping, filter, read-only list or declarations changed: rebuild every loaded connection. */
-  rebuildAll(): void {
-    for (const s of this.sessions.values()) {
-      if (!s.snapshot) continue;
-      const now = this.declarations.now();
-      if (now) this.apply(s, now.value, false);
-      else void this.declaredGuests().then((declared) => this.apply(s, declared, false));
-    }
+  rebuildAll(): Promise<void> {
+    const loaded = [...this.sessions.values()].filter((s) => s.snapshot);
+    if (loaded.length === 0) return Promise.resolve();
+    this.events.hold();
+    const now = this.declarations.now();
+    const declared = now ? Promise.resolve(now.value) : this.declaredGuests();
+    return Promise.all(loaded.map((s) => declared.then((d) => this.apply(s, d, false))))
+      .then(() => undefined, (err: unknown) => this.log.error(`Rebuilding the explorer failed: ${String(err)}`))
+      .finally(() => this.events.release());
   }
 
   /** Refresh on demand: debounced, so a burst of requests (several actions ending) costs one round. */
@@ -359,7 +332,13 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
       this.declarations.invalidate();
       for (const s of opened) s.clearCaches();
     }
-    await Promise.all(opened.map((s) => s.refresh()));
+    // One change event for the whole round (see changeEvents.ts).
+    this.events.hold();
+    try {
+      await Promise.all(opened.map((s) => s.refresh()));
+    } finally {
+      this.events.release();
+    }
     this.schedule();
   }
 

@@ -1,6 +1,6 @@
 import {
-  buildSubTree,
-  changedRows,
+  buildSubTreeSliced,
+  changedRowsSliced,
   describeTreeError,
   nextPollDelay,
   planChangeEvents,
@@ -22,7 +22,7 @@ export interface SessionHost {
   api(settings: ConnectionSettings): Promise<PveApi>;
   declaredGuests(): Promise<readonly DeclaredGuest[] | undefined>;
   /** A new snapshot arrived: rebuild the rows and tell VS Code what changed. */
-  applySnapshot(session: ConnectionSession, declared: readonly DeclaredGuest[] | undefined, silent: boolean, recovered: boolean): void;
+  applySnapshot(session: ConnectionSession, declared: readonly DeclaredGuest[] | undefined, silent: boolean, recovered: boolean): Promise<void>;
   /** The refresh failed; `changed` when the error row now reads differently. */
   showError(session: ConnectionSession, changed: boolean, silent: boolean): void;
   /** After every refresh attempt, success or not. */
@@ -35,8 +35,21 @@ export interface SessionHost {
  * an abort controller), its own poll timer and its caches (snapshot rows, agent addresses, how many children
  * each paged parent shows). Disposing it stops everything it started.
  */
+/** Where the last refresh spent its time (ms, wall clock), for the benchmark and the log. */
+export interface RefreshTimings {
+  /** Request sent → answer parsed into the client's model (the parse runs in slices). */
+  requestMs: number;
+  /** Rows built from the snapshot (in slices). */
+  buildMs: number;
+  /** Rows compared with the last build (in slices). */
+  diffMs: number;
+  /** Rows compared (those below parents VS Code has listed). */
+  changed: number;
+}
+
 export class ConnectionSession {
   readonly rootId: string;
+  timings?: RefreshTimings;
   snapshot?: ClusterSnapshot;
   subtree?: SubTree;
   error?: TreeError;
@@ -58,6 +71,10 @@ export class ConnectionSession {
   /** Parents whose children VS Code has read since the last rebuild of the tree. */
   readonly served = new Set<string>();
   private refreshing?: Promise<void>;
+  /** Rebuilds run one after the other, each against the tree the one before left. */
+  private building: Promise<unknown> = Promise.resolve();
+  /** Bumped by reset(): a rebuild that began before must not install its tree. */
+  private epoch = 0;
   /** Set when a refresh is asked for while one runs: one more follows, never two in parallel. */
   private again = false;
   private controller?: AbortController;
@@ -97,12 +114,13 @@ export class ConnectionSession {
     try {
       const api = await this.host.api(this.settings);
       const [snapshot, declared] = await Promise.all([api.clusterResources({ signal: controller.signal }), this.host.declaredGuests()]);
+      this.requestMs = performance.now() - started;
       if (!stale()) {
         this.snapshot = snapshot;
         this.error = undefined;
         this.rawError = undefined;
         this.failures = 0;
-        this.host.applySnapshot(this, declared, silent || hadError !== undefined, hadError !== undefined);
+        await this.host.applySnapshot(this, declared, silent || hadError !== undefined, hadError !== undefined);
       }
     } catch (err) {
       if (!stale()) {
@@ -128,14 +146,31 @@ export class ConnectionSession {
   }
 
   /**
-   * Builds the rows from the last snapshot. Returns the rows whose look changed, the few elements to name in
-   * VS Code's change event for them (parents VS Code never listed need none), and the rows that are gone.
+   * Builds the rows from the last snapshot, in slices that yield (see slices.ts), one rebuild at a time.
+   * Returns the rows whose look changed, the few elements to name in VS Code's change event for them
+   * (parents VS Code never listed need none), and the rows that are gone; undefined when there is nothing
+   * to build or the session was reset meanwhile. The new tree replaces the old one at once, at the end.
    */
-  rebuild(input: Omit<TreeInput, 'rootId' | 'snapshot'>): { changed: string[]; fired: string[]; gone: string[] } | undefined {
-    if (!this.snapshot) return undefined;
-    const next = buildSubTree({ ...input, rootId: this.rootId, snapshot: this.snapshot });
+  rebuild(input: Omit<TreeInput, 'rootId' | 'snapshot'>): Promise<{ changed: string[]; fired: string[]; gone: string[] } | undefined> {
+    const run = this.building.then(() => this.doRebuild(input));
+    this.building = run.catch(() => undefined);
+    return run;
+  }
+
+  private requestMs = 0;
+
+  private async doRebuild(input: Omit<TreeInput, 'rootId' | 'snapshot'>): Promise<{ changed: string[]; fired: string[]; gone: string[] } | undefined> {
+    const snapshot = this.snapshot;
+    const epoch = this.epoch;
+    if (!snapshot || this.disposed) return undefined;
+    const t0 = performance.now();
+    const next = await buildSubTreeSliced({ ...input, rootId: this.rootId, snapshot });
+    const t1 = performance.now();
+    if (epoch !== this.epoch || this.disposed) return undefined;
     const prev = this.subtree;
-    const changed = changedRows(prev, next, this.rootId);
+    const changed = await changedRowsSliced(prev, next, this.rootId, (p) => this.served.has(p));
+    if (epoch !== this.epoch || this.disposed) return undefined;
+    this.timings = { requestMs: this.requestMs, buildMs: t1 - t0, diffMs: performance.now() - t1, changed: changed.length };
     this.subtree = next;
     const gone: string[] = [];
     if (prev) {
@@ -180,6 +215,7 @@ export class ConnectionSession {
       this.controller.abort();
       this.again = true;
     }
+    this.epoch++;
     this.error = undefined;
     this.rawError = undefined;
     this.subtree = undefined;

@@ -1,7 +1,11 @@
-import type { GroupBy, SortBy, TreeOptions } from '../../core/explorer';
+import { DEFAULT_EXPAND_UP_TO, type GroupBy, type SortBy, type TreeOptions } from '../../core/explorer';
 import type { Config } from '../util/config';
 
-export const DEFAULT_PAGE_SIZE = 1000;
+/**
+ * Every refresh that changes a listed parent's rows makes VS Code read its whole page again (each row's tree
+ * item, sent to the window), so a page is what one node costs per refresh: 250 rows are ten screens.
+ */
+export const DEFAULT_PAGE_SIZE = 250;
 
 /** How many children a parent shows before a "Show more" row (`proxmoxIac.explorer.pageSize`). */
 export function pageSizeOf(config: Config): number {
@@ -19,8 +23,8 @@ export function treeOptionsOf(config: Config): TreeOptions {
     sortBy: (['vmid', 'name', 'status'].includes(sortBy) ? sortBy : 'vmid') as SortBy,
     label: label === 'vmid-name' ? 'vmid-name' : 'name',
     showStorage: config.get<boolean>('explorer.showStorage', true),
-    // Above one page of guests, nodes and groups start collapsed.
-    expandUpTo: pageSizeOf(config),
+    // Above 1,000 guests, nodes and groups start collapsed.
+    expandUpTo: DEFAULT_EXPAND_UP_TO,
   };
 }
 
