@@ -11,7 +11,7 @@ const MAX_WIDTH = 320;
 
 /** The box's second line: "vm 99021", "nested PVE 99011", "container". */
 export function subtitleOf(n: ViewNode): string {
-  const type = n.type === 'pve' ? 'pve' : n.type === 'proxmox-node' ? 'Proxmox node' : n.type;
+  const type = n.type === 'proxmox-node' ? 'Proxmox node' : n.type === 'controller' ? 'control plane' : n.type;
   return n.vmid !== undefined ? `${type} · ${n.vmid}` : type;
 }
 
