@@ -5,6 +5,7 @@
 //   edit500Ms     an edit that keeps the layout, from the view build (after the 150 ms debounce) to the
 //                 page's answer arriving back in the extension host, median (target ≤ 50 ms)
 //   editBuild500Ms / editPage500Ms  of which: building the view in the extension host / the page's update
+//   editToPage500Ms / editInPage500Ms / editBack500Ms  wall clock: view posted → page got it → report sent → arrived
 //   editRelayout500Ms  the same for an edit that adds a node (a new layout; no target)
 //   node bench/graph/run.mjs [--rounds N] [--no-build]      PROXMOX_IAC_VSCODE=1.139.1 picks the version
 import { spawnSync } from 'node:child_process';
@@ -78,6 +79,9 @@ const figures = {
   edit500Ms: m.edit500Ms,
   editBuild500Ms: m.editBuild500Ms,
   editPage500Ms: m.editPage500Ms,
+  editToPage500Ms: m.editToPage500Ms,
+  editInPage500Ms: m.editInPage500Ms,
+  editBack500Ms: m.editBack500Ms,
   editRelayout500Ms: m.editRelayout500Ms,
   rounds,
   target: TARGETS,

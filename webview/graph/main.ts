@@ -82,10 +82,12 @@ let version = -1;
 let layout: Layout | undefined;
 let topology = '';
 let selected: string | undefined;
+let receivedAt: number | undefined;
 
 host.onMessage(isToPage, (message) => {
   switch (message.type) {
     case 'graph':
+      receivedAt = performance.timeOrigin + performance.now();
       render(message.version, message.view);
       break;
     case 'exportSvg':
@@ -143,6 +145,7 @@ function report(relayout: boolean, layoutMs: number, renderMs: number): void {
     relayout,
     layoutMs,
     renderMs,
+    ...(receivedAt !== undefined ? { receivedAt } : {}),
     zoom: state.zoom,
     destroyOrder: state.destroyOrder,
     nodes: view.nodes.map((n) => {
@@ -160,7 +163,7 @@ function report(relayout: boolean, layoutMs: number, renderMs: number): void {
     }),
     edges: Array.from(edgesLayer.querySelectorAll('path.edge'), (p) => p.getAttribute('data-edge') ?? ''),
   };
-  host.post({ type: 'rendered', report: r });
+  host.post({ type: 'rendered', report: { ...r, sentAt: performance.timeOrigin + performance.now() } });
 }
 
 function showHeader(v: GraphView): void {

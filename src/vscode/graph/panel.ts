@@ -44,6 +44,9 @@ export class GraphPanel extends Disposable {
   readonly startedAt = new Map<number, number>();
   /** When each recent version was handed to the page, after its view was built (the benchmark's split). */
   readonly postedAt = new Map<number, number>();
+  readonly postedEpoch = new Map<number, number>();
+  /** Wall-clock time each recent report arrived (the benchmark's split of the round trip). */
+  readonly arrivedEpoch = new Map<number, number>();
   private updateStartedAt = 0;
   lastReport: RenderReport | undefined;
   pageState: PageState | undefined;
@@ -109,6 +112,8 @@ export class GraphPanel extends Disposable {
     this.startedAt.set(++this.version, this.updateStartedAt);
     this.startedAt.delete(this.version - 50);
     this.postedAt.set(this.version, performance.now());
+    this.postedEpoch.set(this.version, performance.timeOrigin + performance.now());
+    this.postedEpoch.delete(this.version - 50);
     this.postedAt.delete(this.version - 50);
     void this.panel.webview.postMessage({ type: 'graph', version: this.version, view: this.view });
   }
@@ -138,6 +143,8 @@ export class GraphPanel extends Disposable {
         else await this.update();
         return;
       case 'rendered':
+        this.arrivedEpoch.set(message.report.version, performance.timeOrigin + performance.now());
+        this.arrivedEpoch.delete(message.report.version - 50);
         this.lastReport = message.report;
         this._onDidRender.fire(message.report);
         return;
