@@ -257,15 +257,15 @@ describe('Provisioning', function () {
     fs.writeFileSync(nodes, before);
     const schematic = '376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba';
     const r = await vscode.commands.executeCommand<ProvisionCommandResult>('proxmoxIac.provisionVm', {
-      connection: 'demo', template: 9003, name: 'k8s-2', vmid: 201, cores: 4, memory: 8192, diskGiB: 64, writeOnly: true,
+      connection: 'demo', template: 9003, name: 'k8s-2', vmid: 230, cores: 4, memory: 8192, diskGiB: 64, writeOnly: true,
       writeBack: { file: 'talos-cluster/nodes.yaml', address: '10.10.10.102', macAddr: '00:00:00:00:00:02', schematicId: schematic, controller: false },
     });
     assert.ok(r && 'written' in r, JSON.stringify(r));
-    assert.equal((await guest(201)).exists, false, 'write-only must not clone');
+    assert.equal((await guest(230)).exists, false, 'write-only must not clone');
     const after = fs.readFileSync(nodes, 'utf8');
     assert.ok(after.startsWith(before.trimEnd()), 'the nodes before the new one are unchanged, comments included');
     const added = after.slice(before.trimEnd().length);
-    for (const line of ['- name: k8s-2', 'address: 10.10.10.102', 'controller: false', 'mac_addr: 00:00:00:00:00:02', `schematic_id: ${schematic}`, 'vm_id: 201', 'vm_cores: 4', 'vm_memory: 8192', 'vm_disk_size: 64']) {
+    for (const line of ['- name: k8s-2', 'address: 10.10.10.102', 'controller: false', 'mac_addr: 00:00:00:00:00:02', `schematic_id: ${schematic}`, 'vm_id: 230', 'vm_cores: 4', 'vm_memory: 8192', 'vm_disk_size: 64']) {
       assert.ok(added.includes(line), `the new node lacks "${line}":\n${added}`);
     }
     const service = createLanguageService(nodeFileSource(), { workspaceRoots: [root] });
@@ -279,6 +279,13 @@ describe('Provisioning', function () {
     assert.ok(contributes?.menus['view/item/context'].some((m) => m.command === 'proxmoxIac.provisionVm' && /viewItem =~ \/\^guest qemu template/.test(m.when ?? '')), 'no "Provision VM from Template…" on template rows');
     const api = await activateExtension();
     const provider = api!.explorer!.provider;
+    // The Proxmox view open and the demo connection listed, as a user sees it before right-clicking a template.
+    await vscode.commands.executeCommand('workbench.view.extension.proxmoxIac');
+    await provider.getChildren();
+    await provider.getChildren(provider.element('conn:demo'));
+    const session = provider.stateOf('conn:demo');
+    assert.ok(session, 'the demo connection has no session after listing the roots');
+    await provider.refreshConnection(session);
     const rowId = await waitFor('the template row of 9003', async () => {
       await provider.requestRefresh(0);
       for (const s of provider.connectionStates()) {

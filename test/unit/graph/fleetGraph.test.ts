@@ -3,6 +3,10 @@ import * as assert from 'node:assert/strict';
 import { hostsNixGraph, talosGraph, talosProxmoxNode, UNNAMED_PROXMOX_NODE } from '../../../src/core/graph/fleetGraph';
 import { manifestView } from '../../../src/core/graph/manifestView';
 import type { DeclaredGuest } from '../../../src/core/iac/types';
+import { main } from '../../../src/cli/main';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const at = (line: number) => ({ start: { line, character: 2 }, end: { line, character: 6 } });
 const declared = (name: string, vmid: number, line: number, template = false): DeclaredGuest => ({ name, vmid, format: 'hosts-nix', file: '/f/hosts.nix', range: at(line), readonly: false, ...(template ? { template } : {}) });
@@ -51,16 +55,12 @@ test('talos nodes.yaml that does not parse, or has no nodes[], says so', () => {
 });
 
 test('the CLI prints the same fleet graph for a talos nodes.yaml, with cluster.yaml beside it', async () => {
-  const { mkdtempSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const { main } = await import('../../../src/cli/main');
   const dir = mkdtempSync(join(tmpdir(), 'talos-'));
   writeFileSync(join(dir, 'nodes.yaml'), NODES);
   writeFileSync(join(dir, 'cluster.yaml'), 'proxmox_node: pve3\n');
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['graph', 'nodes.yaml', '--format', 'mermaid'], { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: dir });
+  const code = await main(['graph', 'nodes.yaml', '--format', 'mermaid'], { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env: {}, cwd: dir });
   assert.equal(code, 0, err.join('\n'));
   assert.equal(out.join('\n'), ['graph TD', '  n_pve3["1. pve3 (proxmox-node)"]', '  n_cp_1["2. cp-1 (controller 200)"]', '  n_w_1["3. w-1 (worker)"]', '  n_pve3 --> n_cp_1', '  n_pve3 --> n_w_1'].join('\n'));
 });

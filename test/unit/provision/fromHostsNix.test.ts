@@ -7,7 +7,7 @@ import { evaluateNixText, resolveNixBin } from '../../../src/core/iac/nix/index'
 import { answersForHost, diskGiBOf, hostsNixHosts, templateForHost } from '../../../src/core/provision/fromHostsNix';
 import type { Guest } from '../../../src/core/pve/types';
 
-const guest = (vmid: number, name: string, template = false): Guest => ({ id: `qemu/${vmid}`, type: 'qemu', vmid, name, node: 'prom', status: 'stopped', template, tags: [] });
+const guest = (vmid: number, name: string, template = false): Guest => ({ id: `qemu/${vmid}`, type: 'qemu', vmid, name, node: 'prom', status: 'stopped', template, tags: [] }) as unknown as Guest;
 
 const FLEET = {
   _proxmox: { node: 'prom', defaultStorage: 'nvmeprom', templateVmid: 9003 },
@@ -21,6 +21,7 @@ const FLEET = {
 test('hosts with a proxmox set, their specs, storage falling back to _proxmox.defaultStorage, and refusals', () => {
   const hosts = hostsNixHosts(FLEET);
   assert.deepEqual(hosts.map((h) => h.key), ['web', 'named', 'imported', 'locked']);
+  assert.equal(hosts[0].refused, undefined);
   assert.deepEqual(hosts[0], { key: 'web', name: 'web', vmid: 170, cores: 2, memory: 2048, diskGiB: 32, storage: 'nvmeprom', node: 'prom', templateVmid: 9003 });
   assert.equal(hosts[1].name, 'shown-name');
   assert.equal(hosts[1].storage, 'local-lvm');
@@ -28,7 +29,6 @@ test('hosts with a proxmox set, their specs, storage falling back to _proxmox.de
   assert.match(hosts[2].refused ?? '', /imported VM \(`cloneFromTemplate = false`\)/);
   assert.equal(hosts[2].diskGiB, undefined, '"passthrough" is no size');
   assert.match(hosts[3].refused ?? '', /read-only in hosts\.nix/);
-  assert.equal(hosts[0].refused, undefined);
 });
 
 test('disk sizes as the Terranix module writes them', () => {
@@ -37,9 +37,11 @@ test('disk sizes as the Terranix module writes them', () => {
 
 test('the template is _proxmox.templateVmid on the cluster; the answers clone it onto the fleet node with DHCP', () => {
   const [web] = hostsNixHosts(FLEET);
-  assert.match(String(templateForHost(web, [guest(9002, 'ubuntu', true)])), /no VM 9003/);
-  assert.match(String(templateForHost(web, [guest(9003, 'nixos', false)])), /not a template/);
-  assert.match(String(templateForHost({ ...web, templateVmid: undefined }, [])), /no `_proxmox.templateVmid`/);
+  const sentence = (r: ReturnType<typeof templateForHost>): string => (typeof r === 'string' ? r : `a template: ${r.vmid}`);
+  assert.match(sentence(templateForHost(web, [guest(9002, 'ubuntu', true)])), /no VM 9003/);
+  assert.match(sentence(templateForHost(web, [guest(9003, 'nixos', false)])), /not a template/);
+  const { templateVmid: _unused, ...noTemplate } = web;
+  assert.match(sentence(templateForHost(noTemplate, [])), /no `_proxmox.templateVmid`/);
   const t = templateForHost(web, [guest(9003, 'nixos-template', true)]);
   assert.ok(typeof t !== 'string');
   assert.deepEqual(answersForHost(web, t, 170), {
