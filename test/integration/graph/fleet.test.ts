@@ -32,7 +32,10 @@ async function assertSameAsCli(r: RenderReport, file: string): Promise<void> {
   assert.deepEqual([...r.edges].sort(), cli.edges.map((e) => `${e.from}->${e.to}`).sort());
 }
 
-if (!reloaded()) {
+// After the window reload (and the restore test): in code-server a webview shown again after others were
+// created and closed may stay blank (the webview service worker waits for a controller change), so these
+// panels open only once the restore test has looked at the manifest's panel.
+if (reloaded()) {
   describe('The graph of a fleet', function () {
     this.timeout(180_000);
 
