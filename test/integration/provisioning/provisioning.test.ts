@@ -330,7 +330,8 @@ describe('Provisioning', function () {
       await domPressKey('Enter');
     };
     await pickFile(bad);
-    await waitForNotification('notes.pub holds no OpenSSH public key');
+    // Back at the key step (the warning is checked at the end: on VS Code 1.139 reading it opens the
+    // Notifications center, which would take the keyboard from the quick input).
     await step(8);
     await pickFile(good);
     await step(9);
@@ -348,5 +349,6 @@ describe('Provisioning', function () {
     assert.ok(outcome.dryRun.some((l) => l.includes('/nodes/prom/qemu/9003/clone newid=723 name=key-test')), outcome.dryRun.join('\n'));
     assert.ok(outcome.dryRun.some((l) => l.includes(`sshkeys=${encodeURIComponent(KEY)}`)), `the picked key is in the cloud-init config:\n${outcome.dryRun.join('\n')}`);
     assert.equal((await guest(723)).exists, false);
+    await waitForNotification('notes.pub holds no OpenSSH public key');
   });
 });
