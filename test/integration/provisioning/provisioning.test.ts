@@ -327,6 +327,8 @@ describe('Provisioning', function () {
       // VS Code's own file dialog in the browser: a quick input holding a path.
       await waitFor('the file dialog', async () => !(await domTexts(qi.title)).some((t) => t.includes(`${TITLE} (8/12)`)) || undefined);
       await typeInto(file);
+      // The dialog checks the typed path before Enter accepts it: wait until it lists that file.
+      await waitForDomText(qi.rows, path.basename(file));
       await domPressKey('Enter');
     };
     await pickFile(bad);
