@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // The manifest graph in real VS Code (code-server + headless Chromium): a 500-node manifest opened in the
 // graph panel. Writes bench/results/graph.json (one entry per VS Code version, kept across runs):
-//   layout500Ms   the page's ELK layout of 500 nodes, median over fresh panels (target ≤ 300 ms)
+//   layout500Ms   the page's layout (d3-hierarchy tidy tree) of 500 nodes, median over fresh panels (target ≤ 300 ms)
 //   edit500Ms     an edit that keeps the layout, from the view build (after the 150 ms debounce) to the
 //                 page's answer arriving back in the extension host, median (target ≤ 50 ms)
+//   editBuild500Ms / editPage500Ms  of which: building the view in the extension host / the page's update
+//   editToPage500Ms / editInPage500Ms / editBack500Ms  wall clock: view posted → page got it → report sent → arrived
 //   editRelayout500Ms  the same for an edit that adds a node (a new layout; no target)
 //   node bench/graph/run.mjs [--rounds N] [--no-build]      PROXMOX_IAC_VSCODE=1.139.1 picks the version
 import { spawnSync } from 'node:child_process';
@@ -75,6 +77,11 @@ const figures = {
   layout500Ms: m.layout500Ms,
   render500Ms: m.render500Ms,
   edit500Ms: m.edit500Ms,
+  editBuild500Ms: m.editBuild500Ms,
+  editPage500Ms: m.editPage500Ms,
+  editToPage500Ms: m.editToPage500Ms,
+  editInPage500Ms: m.editInPage500Ms,
+  editBack500Ms: m.editBack500Ms,
   editRelayout500Ms: m.editRelayout500Ms,
   rounds,
   target: TARGETS,

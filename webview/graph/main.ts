@@ -1,6 +1,6 @@
 /**
  * The manifest graph page. The extension sends the view (`graph`, see src/core/webviews/graph/protocol.ts);
- * the page lays it out with ELK when the topology changed, else refreshes the boxes in place, keeps zoom and
+ * the page lays it out (a tidy tree, see layout.ts) when the topology changed, else refreshes the boxes in place, keeps zoom and
  * pan, and answers with `rendered`. Clicking or Enter reveals a node; the toolbar and the context menu run
  * plan / apply / destroy through the extension.
  */
@@ -15,7 +15,7 @@ import { connectHost, initialState } from '../shared/host';
 import { drawAll, nodeElement, updateNodes } from './draw';
 import { standaloneSvg } from './exportSvg';
 import { neighbour } from './keyboard';
-import { layoutGraph, warmUp, type Layout } from './layout';
+import { layoutGraph, type Layout } from './layout';
 import { Viewport } from './viewport';
 
 const host = connectHost<PageState, FromPage>(isPageState);
@@ -82,14 +82,13 @@ let version = -1;
 let layout: Layout | undefined;
 let topology = '';
 let selected: string | undefined;
-let pending: { version: number; view: GraphView } | undefined;
-let busy = false;
+let receivedAt: number | undefined;
 
 host.onMessage(isToPage, (message) => {
   switch (message.type) {
     case 'graph':
-      pending = { version: message.version, view: message.view };
-      void drain();
+      receivedAt = performance.timeOrigin + performance.now();
+      render(message.version, message.view);
       break;
     case 'exportSvg':
       if (layout) host.post({ type: 'svg', svg: standaloneSvg(svg, layer, layout.width, layout.height) });
@@ -97,22 +96,7 @@ host.onMessage(isToPage, (message) => {
   }
 });
 
-/** Renders the newest graph received; graphs that arrive during a layout replace each other. */
-async function drain(): Promise<void> {
-  if (busy) return;
-  busy = true;
-  try {
-    while (pending) {
-      const next = pending;
-      pending = undefined;
-      await render(next.version, next.view);
-    }
-  } finally {
-    busy = false;
-  }
-}
-
-async function render(nextVersion: number, next: GraphView): Promise<void> {
+function render(nextVersion: number, next: GraphView): void {
   const started = performance.now();
   const key = topologyKey(next);
   const relayout = !layout || key !== topology;
@@ -122,7 +106,7 @@ async function render(nextVersion: number, next: GraphView): Promise<void> {
   if (reused) layout = reused;
   else if (relayout) {
     try {
-      layout = await layoutGraph(next);
+      layout = layoutGraph(next);
     } catch (err) {
       host.log('error', `graph layout failed: ${err instanceof Error ? err.message : String(err)}`);
       showMessage(`The graph could not be laid out: ${err instanceof Error ? err.message : String(err)}`);
@@ -161,6 +145,7 @@ function report(relayout: boolean, layoutMs: number, renderMs: number): void {
     relayout,
     layoutMs,
     renderMs,
+    ...(receivedAt !== undefined ? { receivedAt } : {}),
     zoom: state.zoom,
     destroyOrder: state.destroyOrder,
     nodes: view.nodes.map((n) => {
@@ -178,7 +163,7 @@ function report(relayout: boolean, layoutMs: number, renderMs: number): void {
     }),
     edges: Array.from(edgesLayer.querySelectorAll('path.edge'), (p) => p.getAttribute('data-edge') ?? ''),
   };
-  host.post({ type: 'rendered', report: r });
+  host.post({ type: 'rendered', report: { ...r, sentAt: performance.timeOrigin + performance.now() } });
 }
 
 function showHeader(v: GraphView): void {
@@ -276,7 +261,4 @@ $('#export').addEventListener('click', () => {
 });
 
 host.setState({ ...state });
-// ELK initialises its algorithms on first use (most of a small graph's first layout): do that while the
-// extension builds the view, not after it arrives.
-void warmUp();
 host.post({ type: 'ready', ...(saved ? { state: saved } : {}) });

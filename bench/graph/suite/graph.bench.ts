@@ -1,5 +1,5 @@
 /**
- * 500 nodes in the real graph webview (code-server + Chromium): layout500Ms is the page's own ELK layout time
+ * 500 nodes in the real graph webview (code-server + Chromium): layout500Ms is the page's own layout time
  * for a panel opened fresh (a new page each round, as a user opening the graph gets); edit500Ms is an edit
  * that keeps the layout (a node's VMID changes), from the extension starting to build the view after the
  * debounce to the page's `rendered` answer arriving back (parse, model, postMessage, DOM update, answer).
@@ -66,6 +66,11 @@ describe('graph benchmark', function () {
     }
     assert.ok(panel);
     const edits: number[] = [];
+    const builds: number[] = [];
+    const pageMs: number[] = [];
+    const toPage: number[] = [];
+    const inPage: number[] = [];
+    const back: number[] = [];
     const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
     for (let round = 0; round < ROUNDS * 2; round++) {
       const version = panel.lastReport!.version;
@@ -78,10 +83,20 @@ describe('graph benchmark', function () {
       const { report, at: arrived } = await done;
       assert.equal(report.relayout, false, 'a VMID change keeps the layout');
       edits.push(arrived - panel.startedAt.get(report.version)!);
+      builds.push(panel.postedAt.get(report.version)! - panel.startedAt.get(report.version)!);
+      pageMs.push(report.renderMs);
+      toPage.push((report.receivedAt ?? NaN) - panel.postedEpoch.get(report.version)!);
+      inPage.push((report.sentAt ?? NaN) - (report.receivedAt ?? NaN));
+      back.push(panel.arrivedEpoch.get(report.version)! - (report.sentAt ?? NaN));
     }
     reportMetric('layout500Ms', Math.round(median(layouts)));
     reportMetric('render500Ms', Math.round(median(renders)));
     reportMetric('edit500Ms', Math.round(median(edits)));
+    reportMetric('editBuild500Ms', Math.round(median(builds)));
+    reportMetric('editPage500Ms', Math.round(median(pageMs)));
+    reportMetric('editToPage500Ms', Math.round(median(toPage)));
+    reportMetric('editInPage500Ms', Math.round(median(inPage)));
+    reportMetric('editBack500Ms', Math.round(median(back)));
     const relayouts: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const version = panel.lastReport!.version;
@@ -99,6 +114,6 @@ describe('graph benchmark', function () {
     }
     reportMetric('editRelayout500Ms', Math.round(median(relayouts)));
     reportMetric('layoutRounds', layouts.length, 'count');
-    console.log(`layouts ${JSON.stringify(layouts.map(Math.round))} renders ${JSON.stringify(renders.map(Math.round))} edits ${JSON.stringify(edits.map(Math.round))} relayouts ${JSON.stringify(relayouts.map(Math.round))}`);
+    console.log(`layouts ${JSON.stringify(layouts.map(Math.round))} renders ${JSON.stringify(renders.map(Math.round))} edits ${JSON.stringify(edits.map(Math.round))} (view build ${JSON.stringify(builds.map(Math.round))}, page ${JSON.stringify(pageMs.map(Math.round))}, to page ${JSON.stringify(toPage.map(Math.round))}, in page ${JSON.stringify(inPage.map(Math.round))}, back ${JSON.stringify(back.map(Math.round))}) relayouts ${JSON.stringify(relayouts.map(Math.round))}`);
   });
 });

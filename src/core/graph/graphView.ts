@@ -11,7 +11,10 @@ export interface ViewNode {
   /** Unique in the view: the node's name (a repeated name gets `#2`, `#3` …). */
   readonly id: string;
   readonly name: string;
-  /** pve / vm / ct for manifest nodes; `proxmox-node` for the Proxmox node a fleet host sits on; `host`. */
+  /**
+   * pve / vm / ct for manifest nodes; `proxmox-node` for the Proxmox node a fleet sits on; `host` / `template`
+   * (hosts.nix), `controller` / `worker` (talos nodes.yaml).
+   */
   readonly type: string;
   readonly vmid?: number;
   readonly parent?: string;
@@ -117,6 +120,12 @@ export function typeName(type: string): string {
       return 'Proxmox node';
     case 'host':
       return 'host';
+    case 'template':
+      return 'template';
+    case 'controller':
+      return 'Talos control-plane node';
+    case 'worker':
+      return 'Talos worker node';
     default:
       return type;
   }

@@ -22,8 +22,8 @@ export function readManifest(text: string): ManifestSource {
   return { graph, spans: doc?.root ? nodeSpans(doc.root, new LineIndex(text)) : [] };
 }
 
-/** nodes[] (v2) or levels[] (v1) entries with a name, in file order. */
-function nodeSpans(root: YNode, lines: LineIndex): NodeSpan[] {
+/** nodes[] (v2) or levels[] (v1) entries with a name, in file order (talos nodes.yaml has nodes[] too). */
+export function nodeSpans(root: YNode, lines: LineIndex): NodeSpan[] {
   const list = valueOf(root, 'nodes') ?? valueOf(root, 'levels');
   if (list?.k !== 'seq') return [];
   const spans: NodeSpan[] = [];

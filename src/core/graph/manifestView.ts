@@ -1,15 +1,16 @@
-/** A manifest's graph (manifestGraph.ts) → what the panel draws (graphView.ts). */
-import { liveStateOf, uniqueIds, type GraphView, type NodeSpan, type ViewNode, type ViewOptions } from './graphView';
+/** A manifest's (or a fleet's, fleetGraph.ts) graph (manifestGraph.ts) → what the panel draws (graphView.ts). */
+import { liveStateOf, uniqueIds, type GraphView, type NodeSpan, type ViewKind, type ViewNode, type ViewOptions } from './graphView';
 import type { ManifestGraph } from './manifestGraph';
 
-export function manifestView(file: string, graph: ManifestGraph, options: ViewOptions = {}): GraphView {
+export function manifestView(file: string, graph: ManifestGraph, options: ViewOptions = {}, kind: ViewKind = 'manifest'): GraphView {
   const ids = uniqueIds(graph.nodes.map((n) => n.name));
   const spans = options.spans ?? [];
   const count = graph.createOrder.length;
   const nodes = graph.nodes.map((n, i): ViewNode => {
     const span = spans[i]?.name === n.name ? spans[i] : spans.find((s) => s.name === n.name);
     const mine = span ? (options.problems ?? []).filter((p) => p.line >= span.line && p.line <= lineOfEnd(span, spans)) : [];
-    const live = options.guests ? liveStateOf(n, options.guests) : undefined;
+    // The Proxmox node a fleet sits on is not a guest.
+    const live = options.guests && n.type !== 'proxmox-node' ? liveStateOf(n, options.guests) : undefined;
     const first = ids[i] === n.name;
     return {
       id: ids[i],
@@ -26,7 +27,7 @@ export function manifestView(file: string, graph: ManifestGraph, options: ViewOp
     };
   });
   return {
-    kind: 'manifest',
+    kind,
     title: graph.name,
     file,
     nodes,

@@ -10,7 +10,7 @@ import { renderWebviewHtml, webviewOptions } from '../webviews/html';
 import { onValidMessage } from '../webviews/messages';
 import { VisiblePoller } from '../webviews/poller';
 import type { LiveSnapshot, LiveSource } from './live';
-import { manifestViewOf } from './model';
+import { graphViewOf } from './model';
 
 /** An edit is drawn this long after the last keystroke. */
 export const EDIT_DEBOUNCE_MS = 150;
@@ -42,6 +42,11 @@ export class GraphPanel extends Disposable {
   private exportWaiter: { target?: vscode.Uri; resolve: (uri: vscode.Uri | undefined) => void } | undefined;
   /** When the update that sent each recent version started building its view (the benchmark's edit timing). */
   readonly startedAt = new Map<number, number>();
+  /** When each recent version was handed to the page, after its view was built (the benchmark's split). */
+  readonly postedAt = new Map<number, number>();
+  readonly postedEpoch = new Map<number, number>();
+  /** Wall-clock time each recent report arrived (the benchmark's split of the round trip). */
+  readonly arrivedEpoch = new Map<number, number>();
   private updateStartedAt = 0;
   lastReport: RenderReport | undefined;
   pageState: PageState | undefined;
@@ -93,7 +98,9 @@ export class GraphPanel extends Disposable {
     try {
       const document = await vscode.workspace.openTextDocument(vscode.Uri.file(this.file));
       if (this.isDisposed) return;
-      this.view = manifestViewOf(document, this.live, this.view);
+      const view = await graphViewOf(document, this.live, this.view);
+      if (this.isDisposed) return;
+      this.view = view;
     } catch (err) {
       this.view = { kind: 'manifest', title: basename(this.file), file: this.file, nodes: [], edges: [], message: `Cannot read ${this.file}: ${errorMessage(err)}` };
     }
@@ -104,6 +111,10 @@ export class GraphPanel extends Disposable {
     if (!this.ready || !this.view || this.isDisposed) return;
     this.startedAt.set(++this.version, this.updateStartedAt);
     this.startedAt.delete(this.version - 50);
+    this.postedAt.set(this.version, performance.now());
+    this.postedEpoch.set(this.version, performance.timeOrigin + performance.now());
+    this.postedEpoch.delete(this.version - 50);
+    this.postedAt.delete(this.version - 50);
     void this.panel.webview.postMessage({ type: 'graph', version: this.version, view: this.view });
   }
 
@@ -132,6 +143,8 @@ export class GraphPanel extends Disposable {
         else await this.update();
         return;
       case 'rendered':
+        this.arrivedEpoch.set(message.report.version, performance.timeOrigin + performance.now());
+        this.arrivedEpoch.delete(message.report.version - 50);
         this.lastReport = message.report;
         this._onDidRender.fire(message.report);
         return;

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import { GRAPH_VIEW_TYPE, isPageState, type NodeAction } from '../../core/webviews/graph/protocol';
 import type { Services } from '../services';
 import type { LiveSource } from './live';
 import { GraphPanel } from './panel';
+import { GRAPH_FILE_GLOBS, graphFileKind } from './files';
 
 export const SHOW_GRAPH_COMMAND = 'proxmoxIac.showGraph';
 
@@ -93,10 +94,6 @@ export function registerGraph(services: Services, liveSource: LiveSource): Graph
   };
 }
 
-function isManifestPath(path: string): boolean {
-  return basename(dirname(path)) === 'manifests' && /\.ya?ml$/i.test(path);
-}
-
 function fileOf(arg: unknown): string | undefined {
   if (arg instanceof vscode.Uri) return arg.scheme === 'file' ? arg.fsPath : undefined;
   if (typeof arg === 'string') return arg;
@@ -106,19 +103,20 @@ function fileOf(arg: unknown): string | undefined {
 
 function activeManifest(): string | undefined {
   const uri = vscode.window.activeTextEditor?.document.uri;
-  return uri?.scheme === 'file' && isManifestPath(uri.fsPath) ? uri.fsPath : undefined;
+  return uri?.scheme === 'file' && graphFileKind(uri.fsPath) ? uri.fsPath : undefined;
 }
 
 async function pickManifest(): Promise<string | undefined> {
-  const files = await vscode.workspace.findFiles('**/manifests/*.{yaml,yml}', '**/node_modules/**', 500);
+  const found = await Promise.all(GRAPH_FILE_GLOBS.map((glob) => vscode.workspace.findFiles(glob, '**/node_modules/**', 500)));
+  const files = found.flat().filter((f) => graphFileKind(f.fsPath));
   if (!files.length) {
-    void vscode.window.showInformationMessage('No manifest found: the graph draws iac-driver manifests (manifests/NAME.yaml in a site-config folder).');
+    void vscode.window.showInformationMessage('Nothing to draw: the graph draws iac-driver manifests (manifests/NAME.yaml in a site-config folder), hosts.nix fleets and talos-cluster nodes.yaml.');
     return undefined;
   }
   if (files.length === 1) return files[0].fsPath;
   const picked = await vscode.window.showQuickPick(
     files.map((f) => ({ label: basename(f.fsPath), description: vscode.workspace.asRelativePath(f), file: f.fsPath })),
-    { title: 'Show the graph of which manifest?', matchOnDescription: true },
+    { title: 'Show the graph of which file?', matchOnDescription: true },
   );
   return picked?.file;
 }

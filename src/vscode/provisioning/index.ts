@@ -24,6 +24,8 @@ import { agentWaitOf, provisionWithProgress, showDryRun, type RunOutcome } from 
 import { runProvisionWizard } from './wizard';
 import { writeBack, type WriteBackOptions } from './writeBack';
 import { showErrorWithFix } from '../errors/showError';
+import { planFromHost, type FromHostArgs } from './fromHost';
+import { ProvisionCodeLensProvider } from './lens';
 
 /** The answers as command arguments (`proxmoxIac.provisionVm`), e.g. from a keybinding or a task. */
 export interface ProvisionCommandArgs {
@@ -147,7 +149,11 @@ export function registerProvisioning(services: Services, explorer: ExplorerApi):
         void vscode.window.showWarningMessage('Add a connection to a Proxmox VE cluster first (Proxmox: Add Connection).');
         return undefined;
       }
-      const chosen = await runProvisionWizard({ connections, api: (c) => pool.get(c), taken: (_c, live) => taken(live) });
+      // From the explorer's context menu on a template: that connection and template come preselected.
+      const rowId: unknown = args && typeof args === 'object' ? (args as { id?: unknown }).id : undefined;
+      const row = typeof rowId === 'string' ? provider.guestOf(rowId) : undefined;
+      const preset = row?.guest.template && row.guest.type === 'qemu' ? { connectionId: row.state.settings.id, templateVmid: row.guest.vmid } : undefined;
+      const chosen = await runProvisionWizard({ connections, api: (c) => pool.get(c), taken: (_c, live) => taken(live) }, preset);
       if (!chosen) return undefined;
       const { answers, facts } = chosen;
       if (chosen.action === 'dry-run') return { dryRun: await showDryRun(answers, facts, agentWaitOf(config), log) };
@@ -212,8 +218,38 @@ export function registerProvisioning(services: Services, explorer: ExplorerApi):
     }
   }
 
+  /** "Provision from hosts.nix Host": the same pipeline driven by the host's `proxmox` set and `_proxmox`. */
+  async function fromHostsNixHost(arg?: FromHostArgs | vscode.Uri): Promise<ProvisionCommandResult> {
+    if (refuseUntrusted('Provision from hosts.nix Host')) return undefined;
+    // From the file explorer's context menu: the hosts.nix clicked on.
+    const args: FromHostArgs | undefined = arg instanceof vscode.Uri ? { file: arg.fsPath } : arg;
+    try {
+      const plan = await planFromHost(args, { connectionFor, api: (c) => pool.get(c), taken: (live, except) => taken(live, except) });
+      if (!plan) return undefined;
+      const { api, answers, facts } = plan;
+      if (args?.dryRun) return { dryRun: await showDryRun(answers, facts, agentWaitOf(config), log) };
+      if (!args?.host || args.confirm) {
+        const go = await vscode.window.showInformationMessage(
+          `Provision "${answers.name}" (VMID ${answers.vmid}) as a full clone of ${answers.template.vmid} ${answers.template.name ?? ''} on ${answers.node}: ${answers.cores ?? '?'} cores, ${answers.memory ?? '?'} MiB, ${answers.diskGiB ?? '?'} GiB?`,
+          { modal: true },
+          'Provision',
+        );
+        if (go !== 'Provision') return undefined;
+      }
+      // The host is already declared in hosts.nix: nothing to write back.
+      const outcome = await provisionWithProgress(api, answers, facts, agentWaitOf(config), log, { reveal });
+      void provider.requestRefresh(0);
+      return outcome;
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Provision from hosts.nix Host: ${errorMessage(err)}`);
+      return { ok: false, error: errorMessage(err) };
+    }
+  }
+
   return vscode.Disposable.from(
+    vscode.languages.registerCodeLensProvider([{ scheme: 'file', pattern: '**/hosts.nix' }], new ProvisionCodeLensProvider(config)),
     vscode.commands.registerCommand('proxmoxIac.provisionFromManifestNode', fromManifestNode),
+    vscode.commands.registerCommand('proxmoxIac.provisionFromHostsNixHost', fromHostsNixHost),
     vscode.commands.registerCommand('proxmoxIac.provisionVm', provision),
     vscode.commands.registerCommand('proxmoxIac.provision.addToIac', async (args?: { answers: ProvisionAnswers } & WriteBackOptions) => {
       if (refuseUntrusted('Add VM to IaC File')) return undefined;

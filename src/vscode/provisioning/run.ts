@@ -38,7 +38,8 @@ export async function provisionWithProgress(
   facts: TemplateFacts,
   wait: AgentWait,
   log: vscode.LogOutputChannel,
-  after: { reveal: (vmid: number) => Thenable<unknown>; writeBack: (result: ProvisionResult) => Thenable<unknown> },
+  /** No `writeBack` when the VM is already declared (provisioned from its IaC entry): no "Add to IaC File…". */
+  after: { reveal: (vmid: number) => Thenable<unknown>; writeBack?: (result: ProvisionResult) => Thenable<unknown> },
 ): Promise<RunOutcome> {
   const steps = planProvision(answers, facts, wait);
   let outcome: RunOutcome;
@@ -88,7 +89,7 @@ export async function provisionWithProgress(
   }
   const r = outcome.result;
   const msg = r.ip ? `VM ${r.vm.vmid} "${r.name}" is running at ${r.ip}.` : `VM ${r.vm.vmid} "${r.name}" is provisioned; no IP: ${r.noIpReason}.`;
-  const buttons = r.ip ? ['Open SSH Terminal', 'Copy IP', 'Reveal in Explorer', 'Add to IaC File…'] : ['Reveal in Explorer', 'Add to IaC File…'];
+  const buttons = [...(r.ip ? ['Open SSH Terminal', 'Copy IP'] : []), 'Reveal in Explorer', ...(after.writeBack ? ['Add to IaC File…'] : [])];
   void vscode.window.showInformationMessage(msg, ...buttons).then(async (b) => {
     if (b === 'Copy IP' && r.ip) {
       await vscode.env.clipboard.writeText(r.ip);
@@ -97,7 +98,7 @@ export async function provisionWithProgress(
       const user = answers.cloudInit?.user;
       await openSshTerminal(r.name, `VM ${r.name}`, sshArgv({ host: r.ip, ...(user ? { user } : {}) }));
     } else if (b === 'Reveal in Explorer') await after.reveal(r.vm.vmid);
-    else if (b === 'Add to IaC File…') await after.writeBack(r);
+    else if (b === 'Add to IaC File…') await after.writeBack?.(r);
   });
   return outcome;
 }

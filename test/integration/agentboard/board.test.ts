@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AgentBoardPanel } from '../../../src/vscode/webviews/agentboard/panel';
 import type { RenderReport } from '../../../src/core/webviews/agentboard/protocol';
-import { activateExtension, EXTENSION_ID, screenshot, webviewClick, webviewPost, workspaceDir } from '../harness';
+import { activateExtension, domPressKey, domType, EXTENSION_ID, screenshot, webviewClick, webviewPost, webviewTexts, workspaceDir } from '../harness';
 import { boardApi, capturingLog, markerPath, reloaded, row, rows, settled, simControl, waitFor, waitForAsync, waitForRender, waitForWebviewText } from './util';
 
 if (!reloaded()) {
@@ -63,6 +63,49 @@ if (!reloaded()) {
       assert.equal(panel.pageState?.showLocal, true, 'kept in the page state');
       await webviewClick('#showLocal');
       await waitForRender(panel, (x) => !x.showLocal && row(x, 104).addresses.length === 1, 'the toggle off again');
+    });
+
+    it('filter and sort work by clicks: typing narrows the rows, "Sort: Name" and "Sort: Agent state" reorder each group', async () => {
+      const vmidsInPage = async () => (await webviewTexts('tr[data-vmid]', 'data-vmid')).map(Number);
+      const inReport = (r: RenderReport) => rows(r).map((x) => x.vmid);
+      await webviewClick('#filter');
+      await domType('tofu-web');
+      const filtered = await waitForRender(panel, (x) => x.filter === 'tofu-web', 'the filter');
+      assert.deepEqual(rows(filtered).map((x) => x.name), ['tofu-web-1', 'tofu-web-2']);
+      await waitForAsync(async () => JSON.stringify(await vmidsInPage()) === JSON.stringify([116, 117]) || undefined, 'only the two clones in the page');
+      assert.equal(panel.pageState?.filter, 'tofu-web', 'kept in the page state');
+      await domType(' nothing-has-this');
+      await waitForRender(panel, (x) => x.filter === 'tofu-web nothing-has-this' && x.groups.length === 0, 'no match');
+      await waitForWebviewText('.empty', 'No guest matches "tofu-web nothing-has-this".');
+      await domPressKey('Control+A');
+      await domPressKey('Backspace');
+      const all = await waitForRender(panel, (x) => x.filter === '' && settled(x), 'the filter cleared');
+      assert.ok(rows(all).length > 10, `all guests back: ${rows(all).length}`);
+
+      await webviewClick('#sort');
+      await webviewClick('#sort li[role="option"]:has-text("Sort: Name")');
+      const byName = await waitForRender(panel, (x) => x.sort === 'name' && settled(x), 'sorted by name');
+      for (const g of byName.groups) {
+        const names = g.rows.map((x) => x.name);
+        assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)), `${g.title} by name`);
+      }
+      assert.notDeepEqual(inReport(byName), inReport(all), 'the order changed');
+      await waitForAsync(async () => JSON.stringify(await vmidsInPage()) === JSON.stringify(inReport(byName)) || undefined, 'the page\'s rows in name order');
+      assert.equal(panel.pageState?.sort, 'name');
+
+      await webviewClick('#sort');
+      await webviewClick('#sort li[role="option"]:has-text("Sort: Agent state")');
+      const byState = await waitForRender(panel, (x) => x.sort === 'state' && settled(x), 'sorted by agent state');
+      const loose = byState.groups.find((g) => !g.title.startsWith('Template'));
+      assert.ok(loose);
+      // Silent agents first (the thing to fix), stopped VMs last.
+      assert.equal(loose.rows[0].state, 'not answering', loose.rows.map((x) => x.state).join(', '));
+      assert.equal(loose.rows[loose.rows.length - 1].state, 'VM stopped', loose.rows.map((x) => x.state).join(', '));
+      await waitForAsync(async () => JSON.stringify(await vmidsInPage()) === JSON.stringify(inReport(byState)) || undefined, 'the page\'s rows in state order');
+
+      await webviewClick('#sort');
+      await webviewClick('#sort li[role="option"]:has-text("Sort: VMID")');
+      await waitForRender(panel, (x) => x.sort === 'vmid', 'sorted by VMID again');
     });
 
     it('"Refresh" on a row re-asks the agent: a token without VM.GuestAgent.Audit gets the permission hint', async () => {

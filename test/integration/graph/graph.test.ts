@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GraphApi } from '../../../src/vscode/graph/register';
+import type { RenderReport } from '../../../src/core/webviews/graph/protocol';
 import type { GraphPanel } from '../../../src/vscode/graph/panel';
 import { activateExtension, domPressKey, screenshot, sleep, webviewClick, webviewPost, webviewTexts, workspaceDir } from '../harness';
 import { capturingLog, graphApi, N1, N2, node, reloaded, waitFor, waitForRender, waitForWebviewText } from './util';
@@ -87,8 +88,14 @@ if (!reloaded()) {
       const doc = await vscode.workspace.openTextDocument(N2());
       const original = doc.getText();
       const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+      // Every render is kept: the diagnostics of the edit re-render soon after (same topology, no new layout),
+      // so the render to check is the first one with the new node.
+      const renders: RenderReport[] = [];
+      const watching = panel.onDidRender((x) => renders.push(x));
       await editor.edit((e) => e.insert(new vscode.Position(doc.lineCount, 0), '\n  - name: cache\n    type: ct\n    parent: root-pve\n'));
-      let r = await waitForRender(panel, (x) => x.nodes.some((n) => n.id === 'cache'), 'the new node');
+      await waitForRender(panel, (x) => x.nodes.some((n) => n.id === 'cache'), 'the new node');
+      watching.dispose();
+      let r = renders.find((x) => x.nodes.some((n) => n.id === 'cache'))!;
       assert.equal(r.relayout, true);
       assert.equal(node(r, 'cache').number, 3);
       assert.equal(r.zoom, zoom, 'the zoom survives the new layout');

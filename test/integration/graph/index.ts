@@ -2,3 +2,4 @@
 export { run } from '../harness';
 import './graph.test';
 import './restore.test';
+import './fleet.test';

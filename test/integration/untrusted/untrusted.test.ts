@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, domClick, screenshot, sleep, waitForDomText, waitForNotification, workspaceDir } from '../harness';
+import { activateExtension, domClick, screenshot, sleep, waitForDomText, waitForNotification, webviewTexts, workspaceDir } from '../harness';
 
 // This suite's workspace opens in Restricted Mode (suite.mjs exports `workspaceTrust = true`). A user who
 // opens a repository they have not trusted must get the safe help (YAML checks) and nothing that runs code:
@@ -55,6 +55,17 @@ function assertOnlyTrustNotice(ds: readonly vscode.Diagnostic[], file: string): 
   assert.equal(d.severity, vscode.DiagnosticSeverity.Information, seen);
   assert.match(d.message, /not trusted/);
   assert.match(d.message, /Manage Workspace Trust/, 'the message says how to fix it');
+}
+
+async function waitForWebviewFrameText(selector: string, expected: RegExp, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let seen: string[] = [];
+  while (Date.now() < until) {
+    seen = await webviewTexts(selector);
+    if (seen.some((t) => expected.test(t))) return;
+    await sleep(200);
+  }
+  assert.fail(`no webview "${selector}" showing ${String(expected)} within ${timeoutMs} ms; seen: ${JSON.stringify(seen)}`);
 }
 
 describe('An untrusted workspace runs nothing', () => {
@@ -160,6 +171,29 @@ describe('An untrusted workspace runs nothing', () => {
     assert.match(nodeLens.command.tooltip ?? '', /runs nothing until you trust this workspace/);
   });
 
+
+  it('refuses provisioning: the wizard, its command with arguments and "Provision" from a hosts.nix host run nothing', async () => {
+    const doc = await vscode.workspace.openTextDocument(hostsNix());
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri)) ?? [];
+    const lens = lenses.find((l) => l.command?.command === 'proxmoxIac.provisionFromHostsNixHost');
+    assert.ok(lens?.command, `no "Provision" lens on hosts.nix; lenses: ${lenses.map((l) => l.command?.title).join(', ') || '(none)'}`);
+    assert.match(lens.command.tooltip ?? '', /not available until you trust this workspace/);
+    const fromHost = await vscode.commands.executeCommand<unknown>(lens.command.command, ...((lens.command.arguments ?? []) as unknown[]));
+    assert.equal(fromHost, undefined);
+    await waitForNotification(/"Provision from hosts\.nix Host" is not available in an untrusted workspace: it changes the cluster and your IaC files\. Trust the workspace/);
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const wizard = await vscode.commands.executeCommand<unknown>('proxmoxIac.provisionVm', { connection: 'demo', template: 9003, name: 'web-9' });
+    assert.equal(wizard, undefined);
+    await waitForNotification(/"Provision VM from Template" is not available in an untrusted workspace/);
+    await screenshot('untrusted-provision-refused');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    // Opening the fleet in the graph would evaluate it: the panel explains instead.
+    await vscode.commands.executeCommand('proxmoxIac.showGraph', hostsNix());
+    await waitForWebviewFrameText('#message', /trust this workspace to see the fleet/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await sleep(QUIET_MS);
+    assert.deepEqual(nixCalls(), [], 'nix-instantiate ran in an untrusted workspace');
+  });
 
   // Last, because trust cannot be taken back within the session: the same files, once trusted, are evaluated.
   // This shows the fixture's seeded mistake is real and the recording nix-instantiate sees a Nix run.

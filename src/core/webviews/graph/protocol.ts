@@ -60,6 +60,9 @@ export interface RenderReport {
   readonly relayout: boolean;
   readonly layoutMs: number;
   readonly renderMs: number;
+  /** Wall-clock times (ms since the epoch) when the page got the graph and sent this report (the benchmark's split). */
+  readonly receivedAt?: number;
+  readonly sentAt?: number;
   readonly zoom: number;
   readonly destroyOrder: boolean;
   readonly nodes: readonly RenderedNode[];
@@ -124,6 +127,8 @@ function isRenderReport(v: unknown): v is RenderReport {
     isBoolean(v.relayout) &&
     isFiniteNumber(v.layoutMs) &&
     isFiniteNumber(v.renderMs) &&
+    (v.receivedAt === undefined || isFiniteNumber(v.receivedAt)) &&
+    (v.sentAt === undefined || isFiniteNumber(v.sentAt)) &&
     isFiniteNumber(v.zoom) &&
     isBoolean(v.destroyOrder) &&
     isArrayOf(isRenderedNode, 20_000)(v.nodes) &&
