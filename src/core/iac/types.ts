@@ -59,3 +59,12 @@ export interface DeclaredGuest {
   /** Template VMs (definitions.nix `template`, manifest image sources). */
   readonly template?: boolean;
 }
+
+/**
+ * What the connected cluster has, as plain data (it may cross to a worker thread): node names and each node's
+ * storages. Fleet files' node and storage names are checked against it when a connection is open.
+ */
+export interface LiveInventory {
+  readonly nodes?: readonly string[];
+  readonly storages?: readonly { readonly node: string; readonly storage: string; readonly content?: readonly string[] }[];
+}

@@ -1,4 +1,4 @@
-import type { DeclaredGuest, IacDiagnostic, IacFormat, Pos, Range } from '../iac/types';
+import type { DeclaredGuest, IacDiagnostic, IacFormat, LiveInventory, Pos, Range } from '../iac/types';
 import type { ReadOutcome } from '../fs/boundedRead';
 
 /**
@@ -17,7 +17,7 @@ export interface FileSource {
 }
 
 /** What a live connection contributes to validation (optional). */
-export interface LiveCluster {
+export interface LiveCluster extends LiveInventory {
   /** Plain data (it may cross to a worker thread): each live guest's VMID, name, node and whether it is a template. */
   readonly guests: readonly { readonly vmid: number; readonly name: string; readonly node: string; readonly template?: boolean }[];
 }

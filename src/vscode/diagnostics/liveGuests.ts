@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { Guest } from '../../core/pve/types';
+import type { LiveInventory } from '../../core/iac/types';
+import type { ClusterSnapshot, Guest } from '../../core/pve/types';
 import type { LiveCluster } from '../../core/validate/api';
 import type { ExplorerApi } from '../explorer';
 import { Disposable } from '../util/dispose';
@@ -12,13 +13,14 @@ export interface LiveGuestSource {
 
 /**
  * Live guests from the explorer's last refresh of the active connection. Fires only when the VMIDs, names,
- * nodes or template flags changed, so a poll that finds the same cluster re-validates nothing.
+ * nodes or template flags changed, or the cluster's nodes or storages, so a poll that finds the same cluster re-validates nothing.
  */
 export class ExplorerLiveGuests extends Disposable implements LiveGuestSource {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<void>());
   readonly onDidChange = this._onDidChange.event;
   private live: LiveCluster | undefined;
   private source: readonly Guest[] | undefined;
+  private inventoryKey = '';
 
   constructor(private readonly explorer: ExplorerApi) {
     super();
@@ -34,13 +36,24 @@ export class ExplorerLiveGuests extends Disposable implements LiveGuestSource {
   private update(): void {
     const active = this.explorer.store.active();
     const session = active ? this.explorer.provider.connectionStates().find((s) => s.settings.id === active.id) : undefined;
-    const guests = session?.snapshot?.guests;
-    if (guests === this.source) return;
-    this.source = guests;
-    if (guests && this.live && sameGuests(this.live.guests, guests)) return;
-    this.live = guests ? { guests: guests.map((g) => ({ vmid: g.vmid, name: g.name, node: g.node, template: g.template })) } : undefined;
+    const snapshot = session?.snapshot;
+    if (snapshot?.guests === this.source) return;
+    this.source = snapshot?.guests;
+    const inventory = snapshot ? inventoryOf(snapshot) : undefined;
+    const inventoryKey = JSON.stringify(inventory);
+    if (snapshot && this.live && inventoryKey === this.inventoryKey && sameGuests(this.live.guests, snapshot.guests)) return;
+    this.inventoryKey = inventoryKey;
+    this.live = snapshot ? { guests: snapshot.guests.map((g) => ({ vmid: g.vmid, name: g.name, node: g.node, template: g.template })), ...inventory } : undefined;
     this._onDidChange.fire();
   }
+}
+
+/** Node names and each node's storages (a few dozen rows, however many guests). */
+function inventoryOf(s: ClusterSnapshot): LiveInventory {
+  return {
+    nodes: s.nodes.map((n) => n.node),
+    storages: s.storages.map((st) => ({ node: st.node, storage: st.storage, content: st.content })),
+  };
 }
 
 /** Whether the fields validation reads are the same, in the same order (the server's order is stable). */

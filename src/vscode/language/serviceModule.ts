@@ -32,6 +32,7 @@ export function createEditorLanguageService(files: FileSource, options: EditorSe
                 workspaceRoots: options.workspaceRoots,
                 ...(opts?.signal ? { signal: opts.signal } : {}),
                 ...(opts?.vmidRanges ? { vmidRanges: opts.vmidRanges } : {}),
+                ...(opts?.live ? { live: opts.live } : {}),
               }),
             declaredGuests: (path, text) => declaredGuestsFromNix(path, text, { workspaceRoots: options.workspaceRoots }),
           },

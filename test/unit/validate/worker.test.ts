@@ -38,7 +38,7 @@ class FakeWorker extends EventEmitter implements WorkerLike {
   }
 }
 
-function fakeClient(): { client: LanguageWorkerClient; workers: FakeWorker[]; logs: string[] } {
+function fakeClient(extra: Partial<ConstructorParameters<typeof LanguageWorkerClient>[0]> = {}): { client: LanguageWorkerClient; workers: FakeWorker[]; logs: string[] } {
   const workers: FakeWorker[] = [];
   const logs: string[] = [];
   const client = new LanguageWorkerClient({
@@ -49,6 +49,7 @@ function fakeClient(): { client: LanguageWorkerClient; workers: FakeWorker[]; lo
     },
     config: () => CONFIG,
     log: (level: WorkerLogLevel, message: string) => logs.push(`${level}: ${message}`),
+    ...extra,
   });
   return { client, workers, logs };
 }
@@ -58,6 +59,7 @@ test('protocol guards: well-formed messages pass, malformed ones are refused on 
   assert.ok(isHostMessage({ type: 'request', id: 2, method: 'validate', path: '/a.yaml', text: '', options: { vmidRanges: [[100, 200]], live: { guests: [{ vmid: 100, name: 'a', node: 'pve1' }] } } }));
   assert.ok(isHostMessage({ type: 'request', id: 3, method: 'declaredGuests', roots: ['/w'] }));
   assert.ok(isHostMessage({ type: 'live', live: { guests: [] } }));
+  assert.ok(isHostMessage({ type: 'live', live: { guests: [], nodes: ['pve1'], storages: [{ node: 'pve1', storage: 'local', content: ['images'] }] } }));
   assert.ok(isHostMessage({ type: 'live' }), 'no live cluster (disconnected)');
   assert.ok(isHostMessage({ type: 'configure', config: CONFIG }));
   for (const bad of [
@@ -68,6 +70,8 @@ test('protocol guards: well-formed messages pass, malformed ones are refused on 
     { type: 'request', id: 1, method: 'eval', path: '/a', text: '' },
     { type: 'request', id: 1, method: 'validate', path: '/a', text: '', options: { vmidRanges: [[1]] } },
     { type: 'live', live: { guests: [{ vmid: '100', name: 'a', node: 'n' }] } },
+    { type: 'live', live: { guests: [], nodes: [1] } },
+    { type: 'live', live: { guests: [], storages: [{ node: 'pve1' }] } },
     { type: 'document', path: '/a', version: 1.5, text: '' },
     { type: 'configure', config: { env: { A: 1 }, workspaceRoots: [], trusted: true } },
     { type: 'shutdown' },
@@ -281,19 +285,7 @@ test('the hang limit is read from the setting each time the worker gets busy, wi
   // One client, a worker that never answers pings: the first request waits under the 60 s limit; after the
   // setting drops to 300 ms the next request finds the worker hung and it is replaced.
   let limit = 60_000;
-  const workers: FakeWorker[] = [];
-  const logs: string[] = [];
-  const client = new LanguageWorkerClient({
-    spawn: () => {
-      const w = new FakeWorker();
-      workers.push(w);
-      return w;
-    },
-    config: () => CONFIG,
-    log: (level, message) => logs.push(`${level}: ${message}`),
-    hangMs: () => limit,
-    pingIntervalMs: 50,
-  });
+  const { client, workers, logs } = fakeClient({ hangMs: () => limit, pingIntervalMs: 50 });
   let firstSettled = false;
   const first = client.request('validate', { path: '/w/m.yaml', text: 'x', options: {} });
   void first.finally(() => (firstSettled = true));

@@ -14,6 +14,8 @@ const TITLES: Readonly<Record<string, (replacement: string) => string>> = {
   'nix-memory': (r) => `Set memory to ${r} MB`,
   'nix-cores': (r) => `Set cores to ${r}`,
   'nix-imported-readonly': () => 'Mark the imported VM read-only',
+  'nix-live-node': (r) => `Use node ${r}`,
+  'nix-live-storage': (r) => `Use storage ${r}`,
 };
 
 export function nixCodeFixes(range: Range, diagnostics: readonly IacDiagnostic[]): CodeFix[] {

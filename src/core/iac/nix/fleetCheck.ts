@@ -1,5 +1,6 @@
 /** checkFleetFile: all checks of one evaluated hosts.nix or vms/definitions.nix, against its companion file. */
-import type { IacDiagnostic } from '../types';
+import type { IacDiagnostic, LiveInventory } from '../types';
+import { checkAgainstLive } from './fleetLive';
 import { fleetVms, isObj, positionOf, vmidRanges, VMID_MAX, VMID_MIN, type EvaluatedNix, type FleetVm, type VmidRange } from './fleet';
 import { HOST_PROXMOX_KEYS, kindOf, SETTINGS_KEYS } from './fleetAttributes';
 import { Checker } from './fleetChecker';
@@ -12,6 +13,8 @@ export function checkFleetFile(
   other: EvaluatedNix | undefined,
   /** Ranges from the extension's settings, used when definitions.nix declares none. */
   settingRanges: readonly (readonly [number, number])[] = [],
+  /** The connected cluster's nodes and storages, when a connection is open. */
+  live?: LiveInventory,
 ): IacDiagnostic[] {
   const c = new Checker(e, src);
   const v = e.value;
@@ -168,5 +171,6 @@ export function checkFleetFile(
     );
   }
   // In file order, as the CLI prints them and a reader scans them (Nix hands attributes over sorted by name).
+  if (live && e.kind === 'hosts') checkAgainstLive(c, v, live);
   return c.diags.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }

@@ -5,7 +5,7 @@
  */
 import { readBoundedText } from '../../fs/boundedRead';
 import { basename, dirname, join } from 'node:path';
-import type { DeclaredGuest, IacDiagnostic, Pos, Range } from '../types';
+import type { DeclaredGuest, IacDiagnostic, LiveInventory, Pos, Range } from '../types';
 import { evaluateNixText, type NixEvalOptions, type NixEvalResult } from './evaluate';
 import { fleetVms, isObj, positionOf, proxmoxSettings, type EvaluatedNix, type FleetVm, type NixFileKind, type NixProxmoxSettings } from './fleet';
 import { checkFleetFile } from './fleetCheck';
@@ -27,6 +27,8 @@ export interface NixFileOptions extends NixEvalOptions {
   readonly readFile?: (path: string) => Promise<string | undefined>;
   /** Allowed VMID ranges from settings; definitions.nix `vmidRanges` take precedence when declared. */
   readonly vmidRanges?: readonly (readonly [number, number])[];
+  /** The connected cluster's nodes and storages, when a connection is open: names not there are warned about. */
+  readonly live?: LiveInventory;
 }
 
 export const NIX_NOT_INSTALLED_MESSAGE =
@@ -135,7 +137,7 @@ export async function validateNixFile(path: string, text: string, options: NixFi
     const [own, other] = await Promise.all([evaluateFleetFile(path, text, options), companion(path, options)]);
     if (!own.file) return evaluationDiagnostics(path, own.result, src);
     if (options.signal?.aborted) return [];
-    return checkFleetFile(own.file, src, other, options.vmidRanges);
+    return checkFleetFile(own.file, src, other, options.vmidRanges, options.live);
   } catch (e) {
     return [{ range: ZERO, severity: 'error', code: 'nix-internal', message: `Checking ${basename(path)} failed unexpectedly: ${e instanceof Error ? e.message : String(e)}. Please report this with the file.` }];
   }

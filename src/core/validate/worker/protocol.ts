@@ -153,8 +153,18 @@ export function isDeclaredGuest(v: unknown): v is DeclaredGuest {
   );
 }
 
+function isLiveStorage(v: unknown): v is NonNullable<LiveCluster['storages']>[number] {
+  return isRec(v) && isStr(v.node) && isStr(v.storage) && optional(v.content, arrayOf(isStr));
+}
+
 function isLiveCluster(v: unknown): v is LiveCluster {
-  return isRec(v) && Array.isArray(v.guests) && v.guests.every((g) => isRec(g) && isInt(g.vmid) && isStr(g.name) && isStr(g.node));
+  return (
+    isRec(v) &&
+    Array.isArray(v.guests) &&
+    v.guests.every((g) => isRec(g) && isInt(g.vmid) && isStr(g.name) && isStr(g.node)) &&
+    optional(v.nodes, arrayOf(isStr)) &&
+    optional(v.storages, arrayOf(isLiveStorage))
+  );
 }
 
 const isVmidRange = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && isInt(v[0]) && isInt(v[1]);
