@@ -10,13 +10,14 @@
 // Writes bench/results/explorer-vscode.json (one entry per VS Code version, kept across runs) and prints it.
 //   node bench/explorer-vscode/run.mjs [--rounds N] [--only 4,5000,20000,10x2000] [--page-size N] [--no-build]
 //   PROXMOX_IAC_VSCODE=1.139.1 picks the version (default 1.100.3).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
 import { ensureChromium, ensureCodeServer, repoRoot } from '../../scripts/vscode/install.mjs';
 import { runSuite } from '../../scripts/vscode/suite-runner.mjs';
 import { exitOnSignals } from '../../scripts/vscode/session.mjs';
+import { startChildHost } from '../../scripts/vscode/childHost.mjs';
 
 /* global window, document, MutationObserver, Element, performance -- page-side code below runs in the workbench page */
 
@@ -60,27 +61,10 @@ await esbuild.build({
 
 /** Starts the stand-in in its own process; resolves to its info and a stop(). */
 async function startStandin(tmpDir) {
-  const infoFile = join(tmpDir, 'standin.json');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench/explorer-vscode/standin.ts'), infoFile], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  const host = await startChildHost({ repoRoot, script: 'bench/explorer-vscode/standin.ts', infoFile: join(tmpDir, 'standin.json'), what: 'the stand-in', startMs: 30_000 });
   // An interrupted run (Ctrl-C exits through process.exit) leaves no stand-in behind.
-  process.on('exit', () => child.exitCode === null && child.kill('SIGKILL'));
-  const until = Date.now() + 30_000;
-  while (!existsSync(infoFile)) {
-    if (child.exitCode !== null) throw new Error(`the stand-in exited early (code ${child.exitCode})`);
-    if (Date.now() > until) {
-      child.kill('SIGTERM');
-      throw new Error('the stand-in did not start within 30 s');
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
-  };
-  return { info: JSON.parse(readFileSync(infoFile, 'utf8')), stop };
+  process.on('exit', () => host.child.exitCode === null && host.child.kill('SIGKILL'));
+  return host;
 }
 
 // The command palette while a refresh lands: the runner opens it (F1) and closes it (Escape) in a loop until

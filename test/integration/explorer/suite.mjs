@@ -1,9 +1,9 @@
 // The explorer suite: a simulated PVE 9.1 cluster (demo seed) in a child process, and connections to it
 // given to the extension the way a user's settings would, with the token secrets through the development
 // hook PROXMOX_IAC_SECRETS_FILE (never in settings or on a command line).
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startChildHost } from '../../../scripts/vscode/childHost.mjs';
 
 export const workspace = 'test/fixtures/explorer';
 export const timeoutMs = 480_000; // hang guard, sized for a loaded machine (tests are bounded by mocha)
@@ -12,21 +12,7 @@ export const timeoutMs = 480_000; // hang guard, sized for a loaded machine (tes
 const WRONG_FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 1).toString(16).padStart(2, '0').toUpperCase()).join(':');
 
 export async function setup({ repoRoot, tmpDir }) {
-  const infoFile = join(tmpDir, 'sim-info.json');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/integration/explorer/sim-host.ts'), infoFile], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const until = Date.now() + 120_000; // starting tsx and the simulator takes long on a loaded machine
-  while (!existsSync(infoFile)) {
-    if (child.exitCode !== null) throw new Error(`the simulator exited early (code ${child.exitCode})`);
-    if (Date.now() > until) {
-      child.kill('SIGTERM');
-      throw new Error('the simulator did not start within 120 s');
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const info = JSON.parse(readFileSync(infoFile, 'utf8'));
+  const { info, stop } = await startChildHost({ repoRoot, script: 'test/integration/explorer/sim-host.ts', infoFile: join(tmpDir, 'sim-info.json'), what: 'the simulator' });
   const secretsFile = join(tmpDir, 'explorer-secrets.json');
   writeFileSync(
     secretsFile,
@@ -52,12 +38,6 @@ export async function setup({ repoRoot, tmpDir }) {
       'proxmoxIac.explorer.refreshInterval': 0,
       'workbench.startupEditor': 'none',
     },
-    teardown: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    },
+    teardown: stop,
   };
 }

@@ -326,6 +326,8 @@ describe('Provisioning', function () {
       await domPressKey('Enter');
       // VS Code's own file dialog in the browser: a quick input holding a path.
       await waitFor('the file dialog', async () => !(await domTexts(qi.title)).some((t) => t.includes(`${TITLE} (8/12)`)) || undefined);
+      // The dialog fills in its starting folder once it has listed it; a path typed before that is overwritten.
+      await waitForDomText(qi.rows, '..');
       await typeInto(file);
       // The dialog checks the typed path before Enter accepts it: wait until it lists that file.
       await waitForDomText(qi.rows, path.basename(file));

@@ -11,9 +11,9 @@
 //
 // For "Build template": the simulator and a real sshd (template-host.ts), a connection to the simulator, and the
 // build-template settings pointing SSH at that sshd with its key and known_hosts.
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { startChildHost } from '../../../scripts/vscode/childHost.mjs';
 
 export const workspace = 'test/fixtures/tasks';
 export const timeoutMs = 900_000;
@@ -81,26 +81,9 @@ export async function setup({ repoRoot, tmpDir }) {
 }
 
 /** Starts template-host.ts (simulator + sshd) and waits for what it writes. */
-async function startTemplateHost(repoRoot, tmpDir) {
+function startTemplateHost(repoRoot, tmpDir) {
   const dir = join(tmpDir, 'template-host');
   mkdirSync(dir, { recursive: true });
-  const infoFile = join(dir, 'info.json');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/integration/tasks/template-host.ts'), infoFile, dir], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
-  const until = Date.now() + 120_000; // tsx, the simulator and sshd take long on a loaded machine
-  while (!existsSync(infoFile)) {
-    if (child.exitCode !== null) throw new Error(`the simulator/sshd host exited early (code ${child.exitCode})`);
-    if (Date.now() > until) {
-      child.kill('SIGTERM');
-      throw new Error('the simulator and sshd did not start within 120 s');
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 8000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
-  };
-  return { info: JSON.parse(readFileSync(infoFile, 'utf8')), stop };
+  // sshd as well as tsx and the simulator: slow on a loaded machine; sshd may take a while to stop.
+  return startChildHost({ repoRoot, script: 'test/integration/tasks/template-host.ts', infoFile: join(dir, 'info.json'), args: [dir], what: 'the simulator and sshd', stopMs: 8000 });
 }
