@@ -59,5 +59,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
 }
 
 export function deactivate(): void {
-  // Everything is registered on context.subscriptions and disposed by VS Code.
+  // Everything else is registered on context.subscriptions and disposed by VS Code.
+  Config.dispose();
 }

@@ -8,11 +8,12 @@
 //   - an unchanged refresh: DOM changes in the side bar (target 0) and requests (target 1 per connection),
 //   - the extension host's heap above the 4-guest baseline, against the JSON body's size (target ≤ 3×).
 // Writes bench/results/explorer-vscode.json (one entry per VS Code version, kept across runs) and prints it.
-//   node bench/explorer-vscode/run.mjs [--rounds N] [--only 4,5000,20000,10x2000] [--page-size N] [--no-build]
+//   node bench/explorer-vscode/run.mjs [--rounds N] [--only 4,5000,20000,10x2000] [--page-size N] [--no-build] [--profile DIR]
+//   --profile DIR writes a CPU profile of the extension host per scenario (summarise with profile.mjs).
 //   PROXMOX_IAC_VSCODE=1.139.1 picks the version (default 1.100.3).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { ensureChromium, ensureCodeServer, repoRoot } from '../../scripts/vscode/install.mjs';
 import { runSuite } from '../../scripts/vscode/suite-runner.mjs';
@@ -29,6 +30,8 @@ const opt = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const rounds = Number(opt('rounds') ?? 7);
+const profileDir = opt('profile') ? resolve(opt('profile')) : undefined;
+if (profileDir) mkdirSync(profileDir, { recursive: true });
 const pageSize = opt('page-size') ? Number(opt('page-size')) : undefined;
 const vscodeVersion = process.env.PROXMOX_IAC_VSCODE && process.env.PROXMOX_IAC_VSCODE !== 'all' ? process.env.PROXMOX_IAC_VSCODE : '1.100.3';
 const ALL = [
@@ -173,6 +176,7 @@ const result = await runSuite({
           PROXMOX_IAC_BENCH_FINGERPRINT: standin.info.fingerprint,
           PROXMOX_IAC_BENCH_CONTROL: standin.info.control,
           PROXMOX_IAC_BENCH_SCENARIOS: JSON.stringify(scenarios),
+          ...(profileDir ? { PROXMOX_IAC_BENCH_PROFILE: profileDir } : {}),
           PROXMOX_IAC_TEST_TIMEOUT_MS: String(30 * 60_000),
         },
         settings: { 'proxmoxIac.connections': [], 'proxmoxIac.explorer.refreshInterval': 0, ...(pageSize ? { 'proxmoxIac.explorer.pageSize': pageSize } : {}) },

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { activateExtension, reportMetric, runnerAction, sleep, waitForDomText, selectors } from '../../../test/integration/harness';
 import type { ExplorerApi } from '../../../src/vscode/explorer';
 import { StallProbe } from './probe';
+import { Diagnostics } from './diagnostics';
 
 interface Scenario {
   readonly name: string;
@@ -100,6 +101,7 @@ describe('explorer refresh in the real window', function () {
       // Back to the first connection's first guest: the rows the measurement watches.
       await treeView.reveal(provider.element('conn:c0/guest/qemu/100'), { select: false, focus: false });
       await waitForDomText(selectors.sideBarTreeRows, 'vm-100', 60_000);
+      const diagnostics = await Diagnostics.start(sc.name);
       const rounds: { ms: number; stallMs: number; stallCpuMs: number; cpuMs: number; requests: number; timings?: unknown }[] = [];
       for (let r = 0; r < sc.rounds + 2; r++) {
         const { cpuText } = await post<{ cpuText: string }>('/bump');
@@ -119,6 +121,7 @@ describe('explorer refresh in the real window', function () {
         // The first two rounds warm up the JIT and VS Code's caches.
         if (r >= 2) rounds.push({ ms, stallMs, stallCpuMs, cpuMs: (cpu.user + cpu.system) / 1000, requests: log.length, timings: provider.stateOf('conn:c0')?.timings });
       }
+      const gc = await diagnostics.stop();
       // The command palette while refreshes land: opened and closed in a loop by the runner meanwhile.
       const palette: { at: number; ms: number }[] = [];
       let duringRefresh = 0;
@@ -158,6 +161,8 @@ describe('explorer refresh in the real window', function () {
         // CPU time the extension host used from the refresh to the rows in the DOM (its own work and VS Code's).
         extHostCpuMs: { median: median(rounds.map((x) => x.cpuMs)), samples: rounds.map((x) => Math.round(x.cpuMs)) },
         timings: rounds.map((x) => x.timings),
+        // Garbage collection during the measured rounds: the longest pause and the total (ms).
+        gc,
         treeEvents: provider.stats.events,
         requestsPerRefresh: Math.max(...rounds.map((x) => x.requests)),
         unchanged,

@@ -33,43 +33,28 @@ export const nextTurn = (): Promise<void> =>
 /**
  * `envelope()` for a large `{"data":[…]}` answer (20,000 guests are ~6 MB), parsed in slices of about
  * `sliceChars` with a turn of the event loop between them, so a refresh never blocks the extension host for
- * the whole `JSON.parse`. A scan that tracks strings and nesting finds the boundaries between the array's
- * entries; each slice of whole entries is parsed with `JSON.parse`. Anything else (other keys after the
- * array, an error answer) falls back to `envelope()`.
+ * the whole `JSON.parse`. A slice ends where the array's next entry begins (`},{`, found with `indexOf`, not
+ * a scan in JavaScript of every character); each slice is checked by `JSON.parse` itself: a cut inside a
+ * string or a nested value leaves an unclosed string or bracket, which does not parse, and then the whole
+ * answer goes to `envelope()`, as does anything else (other keys after the array, an error answer).
  */
 export async function envelopeInSlices(res: WireResponse, request: string, pause: () => Promise<void> = nextTurn, sliceChars = SLICE_CHARS): Promise<{ data: unknown; total?: number }> {
   const text = res.body;
   const head = /^\s*\{\s*"data"\s*:\s*\[/.exec(text);
-  if (text.length < sliceChars || !head) return envelope(res, request);
+  const tail = head && /\]\s*\}\s*$/.exec(text.slice(-64));
+  if (text.length < sliceChars || !head || !tail) return envelope(res, request);
+  const end = text.length - 64 + tail.index;
   // Several answers often arrive in one turn of the event loop: each starts in a turn of its own.
   await pause();
   const data: unknown[] = [];
-  let depth = 0;
-  let inString = false;
   let from = head[0].length;
-  let end = -1;
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-      continue;
-    }
-    if (c === 34) inString = true;
-    else if (c === 123 /* { */ || c === 91 /* [ */) depth++;
-    else if (c === 125 /* } */ || c === 93 /* ] */) {
-      if (depth === 0) {
-        end = i;
-        break;
-      }
-      depth--;
-    } else if (c === 44 /* , */ && depth === 0 && i - from >= sliceChars) {
-      if (!pushSlice(data, text, from, i)) return envelope(res, request);
-      from = i + 1;
-      await pause();
-    }
+  while (end - from > sliceChars) {
+    const cut = text.indexOf('},{', from + sliceChars);
+    if (cut < 0 || cut >= end) break;
+    if (!pushSlice(data, text, from, cut + 1)) return envelope(res, request);
+    from = cut + 2;
+    await pause();
   }
-  if (end < 0 || text.charCodeAt(end) !== 93 || !/^\s*\}\s*$/.test(text.slice(end + 1))) return envelope(res, request);
   if (!pushSlice(data, text, from, end)) return envelope(res, request);
   return { data };
 }

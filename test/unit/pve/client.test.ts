@@ -6,6 +6,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as https from 'node:https';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import type * as tlsTypes from 'node:tls';
 import { PveClient } from '../../../src/core/pve/client';
 import { encodeForm } from '../../../src/core/pve/paths';
 import { ApiError, CancelledError, ConnectionError, TimeoutError } from '../../../src/core/pve/errors';
@@ -193,6 +195,33 @@ test('ticket auth: login, CSRF token on writes, renewal of an expired ticket', a
 test('ticket auth with a wrong password → AuthenticationError', async () => {
   const pw = new PveClient({ url: s.url, user: 'root@pam', auth: 'password', fingerprint: s.fingerprint }, 'wrong');
   await assert.rejects(pw.version(), (err: Error) => err.name === 'AuthenticationError' && /authentication failure/.test(err.message));
+});
+
+test('pinned sockets share one TLS context and carry a CA list, so VS Code\'s tls.connect patch loads no certificates per socket', async () => {
+  // VS Code's extension host replaces tls.connect: for options without `ca` it adds every system certificate
+  // to a new secure context, ~100 ms of blocked event loop per socket (bench/explorer-vscode/profile.mjs).
+  const tls = createRequire(__filename)('node:tls') as typeof tlsTypes;
+  const original = tls.connect;
+  const seen: { ca: boolean; context: unknown }[] = [];
+  tls.connect = ((...args: unknown[]) => {
+    const o = args.find((a) => a && typeof a === 'object') as tlsTypes.ConnectionOptions | undefined;
+    seen.push({ ca: Boolean(o?.ca), context: o?.secureContext });
+    return (original as (...a: unknown[]) => tlsTypes.TLSSocket)(...args);
+  }) as typeof tls.connect;
+  syncBuiltinESMExports();
+  const fresh = await sim();
+  try {
+    const c = clientFor(fresh);
+    // Two at once open two sockets.
+    await Promise.all([c.version(), c.version()]);
+    assert.ok(seen.length >= 2, `two sockets were opened (saw ${seen.length})`);
+    assert.ok(seen.every((x) => x.ca), 'every pinned socket names a CA list (the patch leaves it alone)');
+    assert.ok(seen[0].context && seen.every((x) => x.context === seen[0].context), 'every socket of the agent reuses one secure context');
+  } finally {
+    tls.connect = original;
+    syncBuiltinESMExports();
+    await fresh.stop();
+  }
 });
 
 test('idle keep-alive connections are dropped after 2 s, before a server closes them under a write', async () => {

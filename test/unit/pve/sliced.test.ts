@@ -30,3 +30,11 @@ test('whitespace, an empty array and unexpected shapes fall back to the plain en
   assert.deepEqual(await envelopeInSlices(wire('{"data":[]}'), 'GET x', async () => {}, 1), { data: [] });
   await assert.rejects(envelopeInSlices(wire(`{"data":[${'{"a":1},'.repeat(400)}{"a":`), 'GET x', async () => {}, 256), /malformed JSON/);
 });
+
+test('an entry boundary look-alike inside a string or a nested value never splits an entry', async () => {
+  for (const odd of [{ name: 'x"},{"id":"injected' }, { name: 'a},{b' }, { nested: [{ a: 1 }, { b: 2 }, { c: '},{' }] }]) {
+    const list = entries.map((e, i) => (i % 5 === 0 ? { ...e, ...odd } : e));
+    const body = JSON.stringify({ data: list });
+    assert.deepEqual(await envelopeInSlices(wire(body), 'GET /cluster/resources', async () => {}, 700), JSON.parse(body), JSON.stringify(odd));
+  }
+});

@@ -1,0 +1,52 @@
+/**
+ * What the extension host did during a scenario's measured rounds: garbage-collection pauses (always), and,
+ * when PROXMOX_IAC_BENCH_PROFILE names a folder, a CPU profile of the whole process written there as
+ * `<scenario>.cpuprofile` (open it in Chrome's DevTools, or summarise it with bench/explorer-vscode/profile.mjs).
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+
+export class Diagnostics {
+  private readonly pauses: number[] = [];
+  private readonly observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as PerformanceEntry[]) this.pauses.push(e.duration);
+  });
+
+  private constructor(
+    private readonly name: string,
+    private readonly session: Session | undefined,
+  ) {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  static async start(name: string): Promise<Diagnostics> {
+    const dir = process.env.PROXMOX_IAC_BENCH_PROFILE;
+    let session: Session | undefined;
+    if (dir) {
+      session = new Session();
+      session.connect();
+      await post(session, 'Profiler.enable');
+      await post(session, 'Profiler.setSamplingInterval', { interval: 200 });
+      await post(session, 'Profiler.start');
+    }
+    return new Diagnostics(name, session);
+  }
+
+  /** Stops measuring; the longest GC pause and the total, in ms. */
+  async stop(): Promise<{ longestMs: number; totalMs: number; count: number }> {
+    this.observer.disconnect();
+    if (this.session) {
+      const { profile } = (await post(this.session, 'Profiler.stop')) as { profile: unknown };
+      writeFileSync(join(process.env.PROXMOX_IAC_BENCH_PROFILE!, `${this.name}.cpuprofile`), JSON.stringify(profile));
+      this.session.disconnect();
+    }
+    const round = (x: number): number => Math.round(x * 10) / 10;
+    return { longestMs: round(Math.max(0, ...this.pauses)), totalMs: round(this.pauses.reduce((a, b) => a + b, 0)), count: this.pauses.length };
+  }
+}
+
+function post(session: Session, method: string, params?: object): Promise<unknown> {
+  return new Promise((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
+}
