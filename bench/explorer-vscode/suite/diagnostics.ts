@@ -6,12 +6,12 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
-import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { PerformanceObserver } from 'node:perf_hooks';
 
 export class Diagnostics {
   private readonly pauses: number[] = [];
   private readonly observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries() as PerformanceEntry[]) this.pauses.push(e.duration);
+    for (const e of list.getEntries()) this.pauses.push(e.duration);
   });
 
   private constructor(

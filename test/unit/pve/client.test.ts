@@ -207,7 +207,7 @@ test('pinned sockets share one TLS context and carry a CA list, so VS Code\'s tl
     const o = args.find((a) => a && typeof a === 'object') as tlsTypes.ConnectionOptions | undefined;
     seen.push({ ca: Boolean(o?.ca), context: o?.secureContext });
     return (original as (...a: unknown[]) => tlsTypes.TLSSocket)(...args);
-  }) as typeof tls.connect;
+  });
   syncBuiltinESMExports();
   const fresh = await sim();
   try {
