@@ -21,7 +21,7 @@ import {
   parseUpidResult,
 } from './parse';
 import { encodeForm, guestPath, seg, type Params } from './paths';
-import { envelopeInSlices, nextTurn, parseClusterResourcesInSlices } from './sliced';
+import { clusterResourcesInSlices } from './sliced';
 import { sleep, waitForTask } from './taskWait';
 import { IDLE_SOCKET_MS, PinnedAgent, normalizeFingerprint } from './tls';
 import type {
@@ -237,8 +237,8 @@ export class PveClient implements PveApi {
   }
 
   async clusterResources(o?: CallOptions): Promise<ClusterSnapshot> {
-    // The largest answer (≈ 300 bytes per guest), parsed in slices so a refresh never blocks for long.
-    return parseClusterResourcesInSlices((await this.request('GET', '/cluster/resources', undefined, o, envelopeInSlices)).data, nextTurn);
+    // The largest answer (≈ 300 bytes per guest), parsed and read in slices so a refresh never blocks for long.
+    return (await this.request('GET', '/cluster/resources', undefined, o, clusterResourcesInSlices)).data as ClusterSnapshot;
   }
 
   async nodes(o?: CallOptions): Promise<PveNode[]> {

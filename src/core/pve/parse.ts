@@ -195,6 +195,8 @@ export function addResources(rows: readonly Row[], from: number, to: number, out
   const { nodes, guests, storages, pools } = out;
   for (let i = from; i < to; i++) {
     const r = rows[i];
+    // A hostile or broken answer may hold anything in the list: only objects are rows.
+    if (r === null || typeof r !== 'object') continue;
     switch (r.type) {
       case 'qemu':
       case 'lxc':

@@ -1,5 +1,5 @@
 import { envelope, type WireResponse } from './http';
-import { asRows } from './fields';
+import { asRows, type Row } from './fields';
 import { addResources, type Resources } from './parse';
 import type { ClusterSnapshot } from './types';
 
@@ -33,12 +33,31 @@ export const nextTurn = (): Promise<void> =>
 /**
  * `envelope()` for a large `{"data":[…]}` answer (20,000 guests are ~6 MB), parsed in slices of about
  * `sliceChars` with a turn of the event loop between them, so a refresh never blocks the extension host for
- * the whole `JSON.parse`. A slice ends where the array's next entry begins (`},{`, found with `indexOf`, not
- * a scan in JavaScript of every character); each slice is checked by `JSON.parse` itself: a cut inside a
+ * the whole `JSON.parse`. A slice ends where the array's next entry begins (`},{`, found by a regular expression
+ * from the slice's length on, not a scan in JavaScript of every character); each slice is checked by `JSON.parse` itself: a cut inside a
  * string or a nested value leaves an unclosed string or bracket, which does not parse, and then the whole
  * answer goes to `envelope()`, as does anything else (other keys after the array, an error answer).
  */
 export async function envelopeInSlices(res: WireResponse, request: string, pause: () => Promise<void> = nextTurn, sliceChars = SLICE_CHARS): Promise<{ data: unknown; total?: number }> {
+  const data: unknown[] = [];
+  const whole = await eachSlice(res, request, pause, sliceChars, (part) => {
+    for (let i = 0; i < part.length; i++) data.push(part[i]);
+  });
+  return whole ?? { data };
+}
+
+/**
+ * Hands each parsed slice of a `{"data":[…]}` answer to `each`, with `pause()` between slices; resolves to
+ * undefined when it did, or to the whole envelope when the answer had to be parsed at once (small, another
+ * shape, or a cut that did not parse — `each` may then have seen some slices, which the caller discards).
+ */
+async function eachSlice(
+  res: WireResponse,
+  request: string,
+  pause: () => Promise<void>,
+  sliceChars: number,
+  each: (part: unknown[]) => void | Promise<void>,
+): Promise<{ data: unknown; total?: number } | undefined> {
   const text = res.body;
   const head = /^\s*\{\s*"data"\s*:\s*\[/.exec(text);
   const tail = head && /\]\s*\}\s*$/.exec(text.slice(-64));
@@ -46,44 +65,64 @@ export async function envelopeInSlices(res: WireResponse, request: string, pause
   const end = text.length - 64 + tail.index;
   // Several answers often arrive in one turn of the event loop: each starts in a turn of its own.
   await pause();
-  const data: unknown[] = [];
   let from = head[0].length;
+  const boundary = /\}\s*,\s*\{/g;
   while (end - from > sliceChars) {
-    const cut = text.indexOf('},{', from + sliceChars);
-    if (cut < 0 || cut >= end) break;
-    if (!pushSlice(data, text, from, cut + 1)) return envelope(res, request);
-    from = cut + 2;
+    boundary.lastIndex = from + sliceChars;
+    const cut = boundary.exec(text);
+    if (!cut || cut.index >= end) break;
+    const part = parseSlice(text, from, cut.index + 1);
+    if (!part) return envelope(res, request);
+    await each(part);
+    from = boundary.lastIndex - 1;
     await pause();
   }
-  if (!pushSlice(data, text, from, end)) return envelope(res, request);
-  return { data };
+  const last = parseSlice(text, from, end);
+  if (!last) return envelope(res, request);
+  await each(last);
+  return undefined;
 }
 
-function pushSlice(data: unknown[], text: string, from: number, to: number): boolean {
-  if (text.slice(from, to).trim() === '') return true;
+function parseSlice(text: string, from: number, to: number): unknown[] | undefined {
+  const slice = text.slice(from, to);
+  if (slice.trim() === '') return [];
   try {
-    const part = JSON.parse(`[${text.slice(from, to)}]`) as unknown[];
-    for (let i = 0; i < part.length; i++) data.push(part[i]);
-    return true;
+    return JSON.parse(`[${slice}]`) as unknown[];
   } catch {
-    return false;
+    return undefined;
   }
 }
 
 /**
- * `parseClusterResources` in slices of `sliceRows` rows with `pause()` between them, so 20,000 guests never
- * block the event loop for the whole walk.
+ * `GET /cluster/resources` decoded straight into the model: each slice of the answer is parsed and read
+ * (addResources) before the next, so the raw rows of one slice are garbage by the time the next is parsed —
+ * a refresh never holds the whole answer as raw objects, and reads it in one walk. An answer that had to be
+ * parsed at once is read in slices of `sliceRows` rows.
  */
-/**
- * `parseClusterResources` in slices of `sliceRows` rows with `pause()` before each, so 20,000 guests never block
- * the event loop for the whole walk.
- */
-export async function parseClusterResourcesInSlices(data: unknown, pause: () => Promise<void>, sliceRows = 2000): Promise<ClusterSnapshot> {
-  const rows = asRows(data, '/cluster/resources');
-  const out: Resources = { nodes: [], guests: [], storages: [], pools: [] };
-  for (let from = 0; from < rows.length; from += sliceRows) {
-    await pause();
-    addResources(rows, from, Math.min(rows.length, from + sliceRows), out);
+export async function clusterResourcesInSlices(
+  res: WireResponse,
+  request: string,
+  pause: () => Promise<void> = nextTurn,
+  sliceChars = SLICE_CHARS,
+  sliceRows = 2000,
+): Promise<{ data: ClusterSnapshot }> {
+  let out = emptyResources();
+  const read = async (rows: Row[]): Promise<void> => {
+    for (let from = 0; from < rows.length; from += sliceRows) {
+      if (from > 0) await pause();
+      addResources(rows, from, Math.min(rows.length, from + sliceRows), out);
+    }
+  };
+  const whole = await eachSlice(res, request, pause, sliceChars, (part) => read(part as Row[]));
+  if (whole) {
+    out = emptyResources();
+    const rows = asRows(whole.data, '/cluster/resources');
+    if (rows.length > sliceRows) await pause();
+    await read(rows);
   }
-  return out;
+  return { data: out };
+}
+
+function emptyResources(): Resources {
+  return { nodes: [], guests: [], storages: [], pools: [] };
 }

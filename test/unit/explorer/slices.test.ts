@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildSubTree, buildSubTreeSliced, changedRows, changedRowsSliced, DEFAULT_TREE_OPTIONS, nextTurn, rootIdOf, runAtOnce, runSliced } from '../../../src/core/explorer';
 import { parseClusterResources } from '../../../src/core/pve/parse';
-import { parseClusterResourcesInSlices } from '../../../src/core/pve/sliced';
+import { clusterResourcesInSlices } from '../../../src/core/pve/sliced';
+import type { WireResponse } from '../../../src/core/pve/http';
 import { ChangeEvents, type ExplorerStats } from '../../../src/vscode/explorer/changeEvents';
 import { guest, snapshot } from './fixtures';
 
@@ -65,17 +66,40 @@ test('changedRows compares only below parents VS Code has listed', () => {
   assert.deepEqual(changedRows(a, fewer, ROOT, (p) => listed.has(p)), [`${ROOT}/node/pve0`]);
 });
 
-test('parseClusterResourcesInSlices reads the same snapshot as parseClusterResources', async () => {
+test('clusterResourcesInSlices reads the same snapshot as parseClusterResources, slice by slice or at once', async () => {
   const data = [
     { type: 'node', node: 'pve1', status: 'online', id: 'node/pve1' },
     ...Array.from({ length: 25 }, (_, i) => ({ type: i % 2 ? 'lxc' : 'qemu', vmid: 100 + i, node: 'pve1', status: 'running', name: `g${i}` })),
+    null,
+    'not a row',
     { type: 'storage', storage: 'local', node: 'pve1', id: 'storage/pve1/local', status: 'available' },
     { type: 'pool', pool: 'prod', id: 'pool/prod' },
   ];
+  const expected = parseClusterResources(data.filter((r) => r !== null && typeof r === 'object'));
+  const wire = (body: string): WireResponse => ({ status: 200, statusText: 'OK', headers: {}, body });
   let pauses = 0;
-  const sliced = await parseClusterResourcesInSlices(data, () => Promise.resolve(void pauses++), 10);
-  assert.deepEqual(sliced, parseClusterResources(data));
-  assert.equal(pauses, 3, 'a turn before each slice of 10 rows');
+  const body = JSON.stringify({ data });
+  // Slices of ~200 characters: several slices of the answer, each read into the model before the next.
+  const sliced = await clusterResourcesInSlices(wire(body), 'GET /cluster/resources', () => Promise.resolve(void pauses++), 200);
+  assert.deepEqual(sliced.data, expected);
+  assert.ok(pauses >= 5, `a turn between slices (${pauses})`);
+  // With whitespace between entries (not what PVE sends, but valid JSON).
+  pauses = 0;
+  const spaced = `{"data": [ ${data.map((r) => JSON.stringify(r)).join(' , ')} ] }`;
+  const whole = await clusterResourcesInSlices(wire(spaced), 'GET /cluster/resources', () => Promise.resolve(void pauses++), 200, 10);
+  assert.deepEqual(whole.data, expected);
+  assert.ok(pauses >= 5, `whitespace between entries is sliced too (${pauses})`);
+  // A cut that does not parse (a row boundary look-alike inside a name) falls back without counting a row twice.
+  const odd = JSON.stringify({ data: data.map((r, i) => (i === 5 ? { ...(r as object), name: 'x},{y' } : r)) });
+  const fell = await clusterResourcesInSlices(wire(odd), 'GET /cluster/resources', async () => {}, 100);
+  assert.equal(fell.data.guests.length, 25);
+  assert.equal(fell.data.guests[4].name, 'x},{y');
+  // An answer parsed at once (another shape) is still read in slices of rows.
+  pauses = 0;
+  const withTotal = JSON.stringify({ data, total: data.length });
+  const once = await clusterResourcesInSlices(wire(withTotal), 'GET /cluster/resources', () => Promise.resolve(void pauses++), 200, 10);
+  assert.deepEqual(once.data, expected);
+  assert.equal(pauses, 1 + 2, 'a turn before the rows and before each further slice of 10 rows (29 rows)');
 });
 
 test('change events: one event for a refresh round, at once outside a round', async () => {
