@@ -23,7 +23,7 @@ import {
 import { encodeForm, guestPath, seg, type Params } from './paths';
 import { clusterResourcesInSlices } from './sliced';
 import { sleep, waitForTask } from './taskWait';
-import { IDLE_SOCKET_MS, PinnedAgent, normalizeFingerprint } from './tls';
+import { PinnedAgent, VerifiedAgent, normalizeFingerprint } from './tls';
 import type {
   AgentInterface,
   AgentOsInfo,
@@ -94,7 +94,7 @@ export class PveClient implements PveApi {
           if (!normalizeFingerprint(target.fingerprint)) throw new Error(`'${target.fingerprint}' is not a SHA-256 fingerprint (AA:BB:… with 32 bytes).`);
           agent = new PinnedAgent(target.fingerprint);
         } else {
-          agent = new https.Agent({ keepAlive: true, maxSockets: 6, timeout: IDLE_SOCKET_MS });
+          agent = new VerifiedAgent();
         }
       }
       transport = httpsTransport(agent);

@@ -74,6 +74,40 @@ export class PinnedAgent extends https.Agent {
   }
 }
 
+/**
+ * An https.Agent with normal certificate verification whose sockets share one TLS context. The first socket
+ * to complete a verified handshake gives its context to the ones after it. In VS Code's extension host that
+ * context holds what VS Code's `tls.connect` patch added (the system's certificates, ~100 ms of blocked event
+ * loop per socket), so later sockets name a CA list and the patch leaves them alone; outside VS Code it holds
+ * Node's default roots, as a plain agent's would.
+ */
+export class VerifiedAgent extends https.Agent {
+  #context: tls.SecureContext | undefined;
+
+  constructor(options: https.AgentOptions = {}) {
+    super({ keepAlive: true, maxSockets: 6, timeout: IDLE_SOCKET_MS, ...options });
+  }
+
+  override createConnection(options: https.RequestOptions, callback?: CreateConnectionCallback): Duplex | undefined {
+    const tlsOptions = options as tls.ConnectionOptions;
+    if (this.#context) {
+      return connectVia(this, { ...tlsOptions, secureContext: this.#context, ca: tlsOptions.ca ?? (tls.rootCertificates as string[]) }, callback);
+    }
+    const context = tls.createSecureContext(tlsOptions);
+    const socket = connectVia(this, { ...tlsOptions, secureContext: context }, callback);
+    socket?.once('secureConnect', () => {
+      if ((socket as tls.TLSSocket).authorized) this.#context ??= context;
+    });
+    return socket;
+  }
+}
+
+/** https.Agent's own createConnection (TLS session reuse included), with these options. */
+function connectVia(agent: https.Agent, options: tls.ConnectionOptions, callback?: CreateConnectionCallback): Duplex | undefined {
+  type Create = (o: tls.ConnectionOptions, cb?: CreateConnectionCallback) => Duplex | undefined;
+  return (https.Agent.prototype as unknown as { createConnection: Create }).createConnection.call(agent, options, callback);
+}
+
 export interface CertificateInfo {
   /** SHA-256 fingerprint, `AA:BB:…`. */
   readonly fingerprint: string;

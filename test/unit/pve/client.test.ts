@@ -224,6 +224,41 @@ test('pinned sockets share one TLS context and carry a CA list, so VS Code\'s tl
   }
 });
 
+test('verified sockets: the first goes through VS Code\'s tls.connect patch, later ones reuse its context and still verify', async () => {
+  // A stand-in for VS Code's patch: without `ca`, it adds "the system's certificates" (here the simulator's CA,
+  // which Node's default roots lack) to the socket's context — the ~100 ms step to do once, not per socket.
+  const tls = createRequire(__filename)('node:tls') as typeof tlsTypes;
+  const original = tls.connect;
+  let patched = 0;
+  let bypassed = 0;
+  tls.connect = ((...args: unknown[]) => {
+    const o = args.find((a) => a && typeof a === 'object') as tlsTypes.ConnectionOptions;
+    if (o.ca) bypassed++;
+    else {
+      patched++;
+      o.secureContext ??= tls.createSecureContext(o);
+      o.secureContext.context.addCACert(s.certificate);
+    }
+    return (original as (...a: unknown[]) => tlsTypes.TLSSocket)(...args);
+  }) as typeof tls.connect;
+  syncBuiltinESMExports();
+  try {
+    const c = new PveClient({ url: s.url, user: s.tokens.admin.id, auth: 'token' }, s.tokens.admin.secret);
+    assert.equal((await c.version()).version, '9.1.4', 'verified through the certificate the patch added');
+    await Promise.all([c.version(), c.version(), c.version()]);
+    assert.equal(patched, 1, 'only the first socket paid for the patch');
+    assert.ok(bypassed >= 1, `later sockets reused the verified context (${bypassed})`);
+    // The reused context verifies for real: a client whose first socket was refused caches nothing.
+    const fresh = new PveClient({ url: s.url, user: s.tokens.admin.id, auth: 'token' }, s.tokens.admin.secret);
+    tls.connect = original;
+    syncBuiltinESMExports();
+    await assert.rejects(fresh.version(), /certificate/i);
+  } finally {
+    tls.connect = original;
+    syncBuiltinESMExports();
+  }
+});
+
 test('idle keep-alive connections are dropped after 2 s, before a server closes them under a write', async () => {
   // A POST sent on a socket the server is closing fails with a reset and must not be retried, so the
   // client must never hold idle connections as long as servers do (Node: 5 s).
