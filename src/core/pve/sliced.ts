@@ -4,7 +4,7 @@ import { addResources, type Resources } from './parse';
 import type { ClusterSnapshot } from './types';
 
 /** Bodies below this size are parsed in one go: the pause would cost more than it saves. */
-export const SLICE_CHARS = 512 * 1024;
+export const SLICE_CHARS = 256 * 1024;
 
 const waiting: (() => void)[] = [];
 let pumping = false;
