@@ -7,6 +7,7 @@
 //   editBuild500Ms / editPage500Ms  of which: building the view in the extension host / the page's update
 //   editToPage500Ms / editInPage500Ms / editBack500Ms  wall clock: view posted → page got it → report sent → arrived
 //   editRelayout500Ms  the same for an edit that adds a node (a new layout; no target)
+//   editEmpty500Ms     an update that changes nothing: an empty delta there, a report back (the path's own cost)
 //   node bench/graph/run.mjs [--rounds N] [--no-build]      PROXMOX_IAC_VSCODE=1.139.1 picks the version
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -83,6 +84,7 @@ const figures = {
   editInPage500Ms: m.editInPage500Ms,
   editBack500Ms: m.editBack500Ms,
   editRelayout500Ms: m.editRelayout500Ms,
+  editEmpty500Ms: m.editEmpty500Ms,
   rounds,
   target: TARGETS,
   met: m.layout500Ms <= TARGETS.layout500Ms && m.edit500Ms <= TARGETS.edit500Ms,
