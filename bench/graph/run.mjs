@@ -7,7 +7,8 @@
 //   editBuild500Ms / editPage500Ms  of which: building the view in the extension host / the page's update
 //   editToPage500Ms / editInPage500Ms / editBack500Ms  wall clock: view posted → page got it → report sent → arrived
 //   editRelayout500Ms  the same for an edit that adds a node (a new layout; no target)
-//   editEmpty500Ms     an update that changes nothing: an empty delta there, a report back (the path's own cost)
+//   editEmpty500Ms     an update without an edit (view build, an empty delta, a report back): the same path
+//                      with no editor, diagnostics or lens work in the window meanwhile
 //   node bench/graph/run.mjs [--rounds N] [--no-build]      PROXMOX_IAC_VSCODE=1.139.1 picks the version
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
