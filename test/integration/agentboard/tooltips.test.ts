@@ -12,6 +12,8 @@ import { boardApi, reloaded, settled, waitFor, waitForAsync, waitForRender } fro
 
 /** A guest row by name, wherever the tree groups it below the demo connection. */
 async function guestRow(provider: ExplorerProvider, name: string): Promise<Element | undefined> {
+  // The connections first, as the view asks for them: that is what starts each connection's session.
+  await provider.getChildren();
   for (const group of await provider.getChildren(provider.element('conn:demo'))) {
     for (const el of await provider.getChildren(group)) {
       const item = provider.getTreeItem(el);
@@ -52,6 +54,7 @@ if (!reloaded()) {
       const api = await activateExtension();
       assert.ok(api?.explorer, 'the extension API has no explorer');
       provider = api.explorer.provider;
+      await vscode.commands.executeCommand('workbench.view.extension.proxmoxIac');
     });
 
     it('without the board, hovering a guest asks its agent: state, OS and addresses, and the hint for a silent agent', async () => {
