@@ -84,17 +84,26 @@ describe('graph benchmark', function () {
     const inPage: number[] = [];
     const back: number[] = [];
     const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
-    for (let round = 0; round < ROUNDS * 2; round++) {
+    const wholes: number[] = [];
+    for (let round = 0; round < ROUNDS * 4; round++) {
+      // Rounds alternate between deltas and the whole view each time (as before deltas), in the same window.
+      const delta = round % 2 === 0;
+      panel.sendDeltas = delta;
       const version = panel.lastReport!.version;
       const text = doc.getText();
+      const flip = Math.floor(round / 2) % 2 === 0;
       const at = text.indexOf('vmid: 1002');
-      const next = round % 2 === 0 ? 'vmid: 1003' : 'vmid: 1002';
-      const from = round % 2 === 0 ? at : text.indexOf('vmid: 1003');
+      const next = flip ? 'vmid: 1003' : 'vmid: 1002';
+      const from = flip ? at : text.indexOf('vmid: 1003');
       const done = nextRender(panel, version);
-      await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(from), doc.positionAt(from + 10)), next));
       const deltas = panel.sent.deltas;
+      await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(from), doc.positionAt(from + 10)), next));
       const { report, at: arrived } = await done;
       assert.equal(report.relayout, false, 'a VMID change keeps the layout');
+      if (!delta) {
+        wholes.push(arrived - panel.startedAt.get(report.version)!);
+        continue;
+      }
       assert.ok(panel.sent.deltas > deltas, 'a VMID change goes to the page as a delta');
       assert.equal(report.nodes.length, 500, 'the merged report has every node');
       edits.push(arrived - panel.startedAt.get(report.version)!);
@@ -112,6 +121,8 @@ describe('graph benchmark', function () {
     reportMetric('editToPage500Ms', Math.round(median(toPage)));
     reportMetric('editInPage500Ms', Math.round(median(inPage)));
     reportMetric('editBack500Ms', Math.round(median(back)));
+    reportMetric('editWhole500Ms', Math.round(median(wholes)));
+    panel.sendDeltas = true;
     const relayouts: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const version = panel.lastReport!.version;
@@ -140,6 +151,6 @@ describe('graph benchmark', function () {
     }
     reportMetric('editEmpty500Ms', Math.round(median(empties)));
     reportMetric('layoutRounds', layouts.length, 'count');
-    console.log(`layouts ${JSON.stringify(layouts.map(Math.round))} renders ${JSON.stringify(renders.map(Math.round))} edits ${JSON.stringify(edits.map(Math.round))} (view build ${JSON.stringify(builds.map(Math.round))}, page ${JSON.stringify(pageMs.map(Math.round))}, to page ${JSON.stringify(toPage.map(Math.round))}, in page ${JSON.stringify(inPage.map(Math.round))}, back ${JSON.stringify(back.map(Math.round))}) relayouts ${JSON.stringify(relayouts.map(Math.round))} empty ${JSON.stringify(empties.map(Math.round))}`);
+    console.log(`layouts ${JSON.stringify(layouts.map(Math.round))} renders ${JSON.stringify(renders.map(Math.round))} edits ${JSON.stringify(edits.map(Math.round))} whole-view edits ${JSON.stringify(wholes.map(Math.round))} (view build ${JSON.stringify(builds.map(Math.round))}, page ${JSON.stringify(pageMs.map(Math.round))}, to page ${JSON.stringify(toPage.map(Math.round))}, in page ${JSON.stringify(inPage.map(Math.round))}, back ${JSON.stringify(back.map(Math.round))}) relayouts ${JSON.stringify(relayouts.map(Math.round))} empty ${JSON.stringify(empties.map(Math.round))}`);
   });
 });

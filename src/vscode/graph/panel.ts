@@ -36,6 +36,8 @@ export class GraphPanel extends Disposable {
   private sentView: GraphView | undefined;
   /** Messages sent as deltas / whole views (tests check that an edit sends a delta). */
   readonly sent = { deltas: 0, full: 0 };
+  /** False: every update sends the whole view (the benchmark compares both in one run). */
+  sendDeltas = true;
   private readonly poller: VisiblePoller;
   /** Live-state polls so far (tests check that none happen while the panel is hidden). */
   polls = 0;
@@ -118,7 +120,7 @@ export class GraphPanel extends Disposable {
    */
   private post(whole = false): void {
     if (!this.ready || !this.view || this.isDisposed) return;
-    const delta = !whole && this.sentView ? diffViews(this.sentView, this.view) : undefined;
+    const delta = !whole && this.sendDeltas && this.sentView ? diffViews(this.sentView, this.view) : undefined;
     this.startedAt.set(++this.version, this.updateStartedAt);
     this.startedAt.delete(this.version - 50);
     this.postedAt.set(this.version, performance.now());
