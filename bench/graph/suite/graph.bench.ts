@@ -86,12 +86,12 @@ describe('graph benchmark', function () {
     const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
     const wholes: number[] = [];
     for (let round = 0; round < ROUNDS * 4; round++) {
-      // Rounds alternate between deltas and the whole view each time (as before deltas), in the same window.
-      const delta = round % 2 === 0;
+      // Pairs of rounds alternate between deltas and the whole view each time (as before deltas), in one window.
+      const delta = Math.floor(round / 2) % 2 === 0;
       panel.sendDeltas = delta;
       const version = panel.lastReport!.version;
       const text = doc.getText();
-      const flip = Math.floor(round / 2) % 2 === 0;
+      const flip = round % 2 === 0;
       const at = text.indexOf('vmid: 1002');
       const next = flip ? 'vmid: 1003' : 'vmid: 1002';
       const from = flip ? at : text.indexOf('vmid: 1003');
