@@ -43,6 +43,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     context.subscriptions.push(graph);
     const agentBoard = registerAgentBoard(services, explorer.store);
     context.subscriptions.push(agentBoard);
+    // The board's results also feed the explorer's guest tooltips.
+    explorer.provider.agentReports = (connectionId, vmid) => agentBoard.latest(connectionId, vmid);
     context.subscriptions.push(registerProvisioning(services, explorer));
     const activationMs = performance.now() - started;
     const cpu = process.cpuUsage(startedCpu);

@@ -6,7 +6,10 @@
 //                 page's answer arriving back in the extension host, median (target ≤ 50 ms)
 //   editBuild500Ms / editPage500Ms  of which: building the view in the extension host / the page's update
 //   editToPage500Ms / editInPage500Ms / editBack500Ms  wall clock: view posted → page got it → report sent → arrived
+//   editWhole500Ms     the same edit sending the whole view each time (as before deltas), alternating in the same run
 //   editRelayout500Ms  the same for an edit that adds a node (a new layout; no target)
+//   editEmpty500Ms     an update without an edit (view build, an empty delta, a report back): the same path
+//                      with no editor, diagnostics or lens work in the window meanwhile
 //   node bench/graph/run.mjs [--rounds N] [--no-build]      PROXMOX_IAC_VSCODE=1.139.1 picks the version
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -82,7 +85,9 @@ const figures = {
   editToPage500Ms: m.editToPage500Ms,
   editInPage500Ms: m.editInPage500Ms,
   editBack500Ms: m.editBack500Ms,
+  editWhole500Ms: m.editWhole500Ms,
   editRelayout500Ms: m.editRelayout500Ms,
+  editEmpty500Ms: m.editEmpty500Ms,
   rounds,
   target: TARGETS,
   met: m.layout500Ms <= TARGETS.layout500Ms && m.edit500Ms <= TARGETS.edit500Ms,

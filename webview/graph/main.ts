@@ -1,8 +1,9 @@
 /**
- * The manifest graph page. The extension sends the view (`graph`, see src/core/webviews/graph/protocol.ts);
- * the page lays it out (a tidy tree, see layout.ts) when the topology changed, else refreshes the boxes in place, keeps zoom and
- * pan, and answers with `rendered`. Clicking or Enter reveals a node; the toolbar and the context menu run
- * plan / apply / destroy through the extension.
+ * The manifest graph page. The extension sends the view (`graph`, see src/core/webviews/graph/protocol.ts),
+ * then after each edit only what changed (`graphDelta`, applied with delta.ts); the page lays it out (a tidy
+ * tree, see layout.ts) when the topology changed, else refreshes the changed boxes in place, keeps zoom and
+ * pan, and answers with `rendered` (for a delta that kept the layout, only the changed nodes). Clicking or
+ * Enter reveals a node; the toolbar and the context menu run plan / apply / destroy through the extension.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -10,6 +11,7 @@ import '../shared/base.css';
 import './style.css';
 import type { GraphView, ViewNode } from '../../src/core/graph/graphView';
 import { topologyHash, topologyKey } from '../../src/core/graph/layoutInput';
+import { applyDelta } from '../../src/core/webviews/graph/delta';
 import { isPageState, isToPage, type FromPage, type NodeAction, type PageState, type RenderReport } from '../../src/core/webviews/graph/protocol';
 import { connectHost, initialState } from '../shared/host';
 import { drawAll, nodeElement, updateNodes } from './draw';
@@ -83,20 +85,34 @@ let layout: Layout | undefined;
 let topology = '';
 let selected: string | undefined;
 let receivedAt: number | undefined;
+/** A `resync` was sent and the whole view has not come yet: later deltas are dropped without asking again. */
+let resyncAsked = false;
 
 host.onMessage(isToPage, (message) => {
   switch (message.type) {
     case 'graph':
       receivedAt = performance.timeOrigin + performance.now();
+      resyncAsked = false;
       render(message.version, message.view);
       break;
+    case 'graphDelta': {
+      receivedAt = performance.timeOrigin + performance.now();
+      const next = view && message.base === version ? applyDelta(view, message.delta) : undefined;
+      if (next) render(message.version, next, message.delta.nodes);
+      else if (!resyncAsked) {
+        resyncAsked = true;
+        host.post({ type: 'resync', have: version });
+      }
+      break;
+    }
     case 'exportSvg':
       if (layout) host.post({ type: 'svg', svg: standaloneSvg(svg, layer, layout.width, layout.height) });
       break;
   }
 });
 
-function render(nextVersion: number, next: GraphView): void {
+/** Draws `next`; `changed`: it came as a delta changing these nodes (the others are drawn as they are). */
+function render(nextVersion: number, next: GraphView, changed?: readonly ViewNode[]): void {
   const started = performance.now();
   const key = topologyKey(next);
   const relayout = !layout || key !== topology;
@@ -129,26 +145,28 @@ function render(nextVersion: number, next: GraphView): void {
       placed = true;
     }
   } else {
-    updateNodes(next.nodes, state.destroyOrder);
+    updateNodes(changed ?? next.nodes, state.destroyOrder);
   }
   if (selected && !next.nodes.some((n) => n.id === selected)) select(undefined);
   else updateSelection();
   showHeader(next);
   const renderMs = performance.now() - drawStarted;
-  report(relayout, layoutMs, renderMs);
+  report(relayout, layoutMs, renderMs, relayout ? undefined : changed);
 }
 
-function report(relayout: boolean, layoutMs: number, renderMs: number): void {
+/** Tells the extension what the page drew: every node, or with `only` the nodes a delta changed (`partial`). */
+function report(relayout: boolean, layoutMs: number, renderMs: number, only?: readonly ViewNode[]): void {
   if (!view || !layout) return;
   const r: RenderReport = {
     version,
+    ...(only ? { partial: true } : {}),
     relayout,
     layoutMs,
     renderMs,
     ...(receivedAt !== undefined ? { receivedAt } : {}),
     zoom: state.zoom,
     destroyOrder: state.destroyOrder,
-    nodes: view.nodes.map((n) => {
+    nodes: (only ?? view.nodes).map((n) => {
       const box = layout!.boxes.get(n.id);
       const number = state.destroyOrder ? n.destroyOrder : n.order;
       return {
@@ -161,7 +179,7 @@ function report(relayout: boolean, layoutMs: number, renderMs: number): void {
         y: box?.y ?? 0,
       };
     }),
-    edges: Array.from(edgesLayer.querySelectorAll('path.edge'), (p) => p.getAttribute('data-edge') ?? ''),
+    edges: only ? [] : Array.from(edgesLayer.querySelectorAll('path.edge'), (p) => p.getAttribute('data-edge') ?? ''),
   };
   host.post({ type: 'rendered', report: { ...r, sentAt: performance.timeOrigin + performance.now() } });
 }

@@ -3,7 +3,9 @@
  * for a panel opened fresh (a new page each round, as a user opening the graph gets); edit500Ms is an edit
  * that keeps the layout (a node's VMID changes), from the extension starting to build the view after the
  * debounce to the page's `rendered` answer arriving back (parse, model, postMessage, DOM update, answer).
- * editRelayout500Ms is the same for an edit that adds a node (a new layout). Reported as metrics.
+ * An edit goes to the page as a delta (only the changed node) and comes back as a partial report.
+ * editRelayout500Ms is the same for an edit that adds a node (a new layout, the whole view); editEmpty500Ms an
+ * update that changes nothing: the message path's own cost. Reported as metrics.
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -29,6 +31,16 @@ function nextRender(panel: GraphPanel, after: number, relayout = false): Promise
       resolve({ report, at: performance.now() });
     });
   });
+}
+
+/** Waits until no render has arrived for a second (the diagnostics of the last edit have landed). */
+async function sleepUntilQuiet(panel: GraphPanel): Promise<void> {
+  let last = panel.lastReport?.version;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    if (panel.lastReport?.version === last) return;
+    last = panel.lastReport?.version;
+  }
 }
 
 describe('graph benchmark', function () {
@@ -72,16 +84,28 @@ describe('graph benchmark', function () {
     const inPage: number[] = [];
     const back: number[] = [];
     const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
-    for (let round = 0; round < ROUNDS * 2; round++) {
+    const wholes: number[] = [];
+    for (let round = 0; round < ROUNDS * 4; round++) {
+      // Pairs of rounds alternate between deltas and the whole view each time (as before deltas), in one window.
+      const delta = Math.floor(round / 2) % 2 === 0;
+      panel.sendDeltas = delta;
       const version = panel.lastReport!.version;
       const text = doc.getText();
+      const flip = round % 2 === 0;
       const at = text.indexOf('vmid: 1002');
-      const next = round % 2 === 0 ? 'vmid: 1003' : 'vmid: 1002';
-      const from = round % 2 === 0 ? at : text.indexOf('vmid: 1003');
+      const next = flip ? 'vmid: 1003' : 'vmid: 1002';
+      const from = flip ? at : text.indexOf('vmid: 1003');
       const done = nextRender(panel, version);
+      const deltas = panel.sent.deltas;
       await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(from), doc.positionAt(from + 10)), next));
       const { report, at: arrived } = await done;
       assert.equal(report.relayout, false, 'a VMID change keeps the layout');
+      if (!delta) {
+        wholes.push(arrived - panel.startedAt.get(report.version)!);
+        continue;
+      }
+      assert.ok(panel.sent.deltas > deltas, 'a VMID change goes to the page as a delta');
+      assert.equal(report.nodes.length, 500, 'the merged report has every node');
       edits.push(arrived - panel.startedAt.get(report.version)!);
       builds.push(panel.postedAt.get(report.version)! - panel.startedAt.get(report.version)!);
       pageMs.push(report.renderMs);
@@ -97,6 +121,8 @@ describe('graph benchmark', function () {
     reportMetric('editToPage500Ms', Math.round(median(toPage)));
     reportMetric('editInPage500Ms', Math.round(median(inPage)));
     reportMetric('editBack500Ms', Math.round(median(back)));
+    reportMetric('editWhole500Ms', Math.round(median(wholes)));
+    panel.sendDeltas = true;
     const relayouts: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const version = panel.lastReport!.version;
@@ -113,7 +139,18 @@ describe('graph benchmark', function () {
       relayouts.push(arrived - panel.startedAt.get(report.version)!);
     }
     reportMetric('editRelayout500Ms', Math.round(median(relayouts)));
+    // The message path alone: an update that changes nothing (an empty delta there and a report back).
+    const empties: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      await sleepUntilQuiet(panel);
+      const version = panel.lastReport!.version;
+      const done = nextRender(panel, version);
+      await panel.update();
+      const { report, at: arrived } = await done;
+      empties.push(arrived - panel.startedAt.get(report.version)!);
+    }
+    reportMetric('editEmpty500Ms', Math.round(median(empties)));
     reportMetric('layoutRounds', layouts.length, 'count');
-    console.log(`layouts ${JSON.stringify(layouts.map(Math.round))} renders ${JSON.stringify(renders.map(Math.round))} edits ${JSON.stringify(edits.map(Math.round))} (view build ${JSON.stringify(builds.map(Math.round))}, page ${JSON.stringify(pageMs.map(Math.round))}, to page ${JSON.stringify(toPage.map(Math.round))}, in page ${JSON.stringify(inPage.map(Math.round))}, back ${JSON.stringify(back.map(Math.round))}) relayouts ${JSON.stringify(relayouts.map(Math.round))}`);
+    console.log(`layouts ${JSON.stringify(layouts.map(Math.round))} renders ${JSON.stringify(renders.map(Math.round))} edits ${JSON.stringify(edits.map(Math.round))} whole-view edits ${JSON.stringify(wholes.map(Math.round))} (view build ${JSON.stringify(builds.map(Math.round))}, page ${JSON.stringify(pageMs.map(Math.round))}, to page ${JSON.stringify(toPage.map(Math.round))}, in page ${JSON.stringify(inPage.map(Math.round))}, back ${JSON.stringify(back.map(Math.round))}) relayouts ${JSON.stringify(relayouts.map(Math.round))} empty ${JSON.stringify(empties.map(Math.round))}`);
   });
 });

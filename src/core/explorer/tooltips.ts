@@ -2,6 +2,8 @@
  * Every explorer row's tooltip, as Markdown: a bold title saying what the row is, then one labelled line per
  * figure, each with its unit. Built on hover (resolveTreeItem), so changing figures never re-render a row.
  */
+import type { AgentSummary } from '../agent/summary';
+import { stateLabel } from '../agent/state';
 import type { DeclaredGuest } from '../iac/types';
 import type { Guest, PveNode, Snapshot, Storage } from '../pve/types';
 import { escapeMarkdown as md, formatBytes, formatCpu, formatUptime } from './format';
@@ -32,8 +34,22 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export interface TooltipExtras {
   readonly declarations?: readonly DeclaredGuest[];
   readonly readonlySource?: string;
-  /** Addresses from the guest agent, when known. */
+  /** Addresses from the guest agent, when known (without `agent`). */
   readonly ips?: readonly string[];
+  /** What the guest agent answered (the board's last check, or the explorer's own questions). */
+  readonly agent?: AgentSummary;
+}
+
+/** The agent's lines: state (with when and by whom it was asked), the hint when it is not well, OS, host name, addresses. */
+function agentRows(a: AgentSummary): [string, string | undefined][] {
+  const when = a.checkedAt !== undefined ? `, checked ${new Date(a.checkedAt).toLocaleTimeString()}${a.source === 'board' ? ' by the guest-agent board' : ''}` : '';
+  return [
+    ['Guest agent', `${stateLabel(a.state)}${when}`],
+    ['Hint', a.hint ? md(a.hint) : undefined],
+    ['OS', a.os !== undefined ? md(a.os) : undefined],
+    ['Host name', a.hostname !== undefined ? md(a.hostname) : undefined],
+    ['IP addresses', a.ips.length ? a.ips.map(md).join(', ') : undefined],
+  ];
 }
 
 function statusText(g: Guest): string {
@@ -59,7 +75,8 @@ export function guestTooltip(g: Guest, extras: TooltipExtras = {}): string {
   if (g.pool) rows.push(['Pool', md(g.pool)]);
   if (g.lock) rows.push(['Lock', md(g.lock)]);
   if (g.hastate) rows.push(['HA', md(g.hastate)]);
-  if (extras.ips?.length) rows.push(['IP addresses', extras.ips.map(md).join(', ')]);
+  if (extras.agent && extras.agent.state !== 'stopped' && !g.template) rows.push(...agentRows(extras.agent));
+  else if (extras.ips?.length) rows.push(['IP addresses', extras.ips.map(md).join(', ')]);
   if (extras.declarations?.length) {
     rows.push(['Declared in', extras.declarations.map((d) => md(`${basename(d.file)}:${d.range.start.line + 1}`)).join(', ')]);
   } else if (extras.declarations) {

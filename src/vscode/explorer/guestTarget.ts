@@ -50,8 +50,9 @@ export function mayModify(provider: ExplorerProvider, t: Target, action: string)
   return true;
 }
 
-/** After an action: the guest's cached addresses are stale, and the tree refreshes at once. */
+/** After an action: the guest's cached addresses and agent answer are stale, and the tree refreshes at once. */
 export async function afterAction(provider: ExplorerProvider, t: Target): Promise<void> {
   t.state.ips.delete(t.guest.id);
+  t.state.agent.delete(t.guest.id);
   await provider.requestRefresh(0);
 }

@@ -9,6 +9,7 @@ import { type Config, onConfigChange } from '../util/config';
 import { Disposable } from '../util/dispose';
 import { Declarations, type DeclaredSource } from './declarations';
 import { agentAddresses } from './guestChildren';
+import { agentSummaryOf, type AgentReports } from './agentFacts';
 import { backupFolderChildren, guestChildRows } from './backups';
 import { errorRow, treeItemOf, type Element } from './items';
 import { ChangeEvents, type ExplorerStats } from './changeEvents';
@@ -247,6 +248,13 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
 
   agentAddresses(s: ConnectionSession, guest: Guest, token?: vscode.CancellationToken, timeoutMs = 8000): Promise<string[] | undefined> {
     return agentAddresses(s, guest, () => this.api(s), this.log, token, timeoutMs);
+  }
+
+  /** The guest-agent board's results, which the guest tooltips show (set once the board is registered). */
+  agentReports: AgentReports | undefined;
+
+  agentSummary(s: ConnectionSession, guest: Guest, token: vscode.CancellationToken, timeoutMs = 2000): ReturnType<typeof agentSummaryOf> {
+    return agentSummaryOf(s, guest, this.agentReports, () => this.api(s), this.log, token, timeoutMs);
   }
 
   // ---- refreshing (SessionHost) -------------------------------------------------------------------------

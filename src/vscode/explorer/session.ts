@@ -10,6 +10,7 @@ import {
   type TreeError,
   type TreeInput,
 } from '../../core/explorer';
+import type { AgentSummary } from '../../core/agent/summary';
 import type { DeclaredGuest } from '../../core/iac/types';
 import type { PveApi } from '../../core/pve/api';
 import type { ClusterSnapshot } from '../../core/pve/types';
@@ -66,6 +67,8 @@ export class ConnectionSession {
   readonly backups = new Map<string, BackupListing>();
   /** Agent addresses per guest id, with when they were read. */
   readonly ips = new Map<string, { at: number; ips: string[] }>();
+  /** What each guest's agent told the explorer itself (on hover), for the tooltip; kept a minute. */
+  readonly agent = new Map<string, AgentSummary>();
   /** How many children a paged parent shows, when more than one page ("Show more" was clicked). */
   readonly shown = new Map<string, number>();
   /** Parents whose children VS Code has read since the last rebuild of the tree. */
@@ -230,6 +233,7 @@ export class ConnectionSession {
     this.snapshots.clear();
     this.backups.clear();
     this.ips.clear();
+    this.agent.clear();
   }
 
   dispose(): void {

@@ -23,10 +23,11 @@ async function tooltipText(provider: ExplorerProvider, row: Row, el: Element, to
     case 'iac-unmanaged': {
       const t = provider.guestOf(el.id);
       if (!t) return undefined;
-      const ips = await provider.agentAddresses(t.state, t.guest, token, 2000).catch(() => undefined);
+      // The agent's state, OS and addresses: the guest-agent board's last check, else the explorer asks itself.
+      const agent = await provider.agentSummary(t.state, t.guest, token).catch(() => undefined);
       const declarations = t.state.subtree?.correlation ? provider.declarationsOf(t.state, t.guest) : undefined;
       const ro = provider.readonlySourceOf(t.state, t.guest);
-      return guestTooltip(t.guest, { declarations, readonlySource: ro, ips });
+      return guestTooltip(t.guest, { declarations, readonlySource: ro, ...(agent ? { agent } : {}) });
     }
     case 'snapshot':
     case 'backup':

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { basename, dirname, extname, join } from 'node:path';
 import type { GraphView } from '../../core/graph/graphView';
-import { isFromPage, type FromPage, type NodeAction, type PageState, type RenderReport, GRAPH_VIEW_TYPE } from '../../core/webviews/graph/protocol';
+import { diffViews, mergeReport } from '../../core/webviews/graph/delta';
+import { isFromPage, type FromPage, type NodeAction, type PageState, type RenderReport, type ToPage, GRAPH_VIEW_TYPE } from '../../core/webviews/graph/protocol';
 import { isSafeName } from '../../core/tasks/names';
 import type { Services } from '../services';
 import { Disposable } from '../util/dispose';
@@ -31,6 +32,12 @@ export class GraphPanel extends Disposable {
   readonly onDidDispose = this._onDidDispose.event;
 
   private view: GraphView | undefined;
+  /** The view the page has (or is about to get) at `version`: the next edit is sent as a delta from it. */
+  private sentView: GraphView | undefined;
+  /** Messages sent as deltas / whole views (tests check that an edit sends a delta). */
+  readonly sent = { deltas: 0, full: 0 };
+  /** False: every update sends the whole view (the benchmark compares both in one run). */
+  sendDeltas = true;
   private readonly poller: VisiblePoller;
   /** Live-state polls so far (tests check that none happen while the panel is hidden). */
   polls = 0;
@@ -107,15 +114,23 @@ export class GraphPanel extends Disposable {
     this.post();
   }
 
-  private post(): void {
+  /**
+   * Sends the view: the whole of it to a page that has none (first show, shown again, restored, `resync`) or
+   * when much changed, else only what changed since the version the page has.
+   */
+  private post(whole = false): void {
     if (!this.ready || !this.view || this.isDisposed) return;
+    const delta = !whole && this.sendDeltas && this.sentView ? diffViews(this.sentView, this.view) : undefined;
     this.startedAt.set(++this.version, this.updateStartedAt);
     this.startedAt.delete(this.version - 50);
     this.postedAt.set(this.version, performance.now());
     this.postedEpoch.set(this.version, performance.timeOrigin + performance.now());
     this.postedEpoch.delete(this.version - 50);
     this.postedAt.delete(this.version - 50);
-    void this.panel.webview.postMessage({ type: 'graph', version: this.version, view: this.view });
+    const message: ToPage = delta ? { type: 'graphDelta', version: this.version, base: this.version - 1, delta } : { type: 'graph', version: this.version, view: this.view };
+    this.sent[delta ? 'deltas' : 'full']++;
+    this.sentView = this.view;
+    void this.panel.webview.postMessage(message);
   }
 
   private async pollLive(): Promise<void> {
@@ -139,15 +154,23 @@ export class GraphPanel extends Disposable {
       case 'ready':
         this.ready = true;
         if (message.state) this.pageState = message.state;
-        if (this.view) this.post();
+        // A new page (first show, shown again, restored) has no view yet.
+        this.sentView = undefined;
+        if (this.view) this.post(true);
         else await this.update();
         return;
-      case 'rendered':
+      case 'resync':
+        this.services.log.info(`Manifest graph: the page had version ${message.have}, not the one a change was made against; sending the whole graph.`);
+        this.post(true);
+        return;
+      case 'rendered': {
         this.arrivedEpoch.set(message.report.version, performance.timeOrigin + performance.now());
         this.arrivedEpoch.delete(message.report.version - 50);
-        this.lastReport = message.report;
-        this._onDidRender.fire(message.report);
+        const report = message.report.partial && this.lastReport ? mergeReport(this.lastReport, message.report) : message.report;
+        this.lastReport = report;
+        this._onDidRender.fire(report);
         return;
+      }
       case 'stateChanged':
         this.pageState = message.state;
         return;

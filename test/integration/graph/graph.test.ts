@@ -100,12 +100,16 @@ if (!reloaded()) {
       assert.equal(node(r, 'cache').number, 3);
       assert.equal(r.zoom, zoom, 'the zoom survives the new layout');
       const version = r.version;
+      const deltas = panel.sent.deltas;
       const text = doc.getText();
       const at = text.indexOf('spec: base');
       assert.ok(at > 0);
       await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'spec: base'.length)), 'spec: no-such-spec'));
       r = await waitForRender(panel, (x) => x.version > version && node(x, 'edge').problems > 0, 'the problem on edge', 60_000);
       assert.equal(r.relayout, false, 'a changed spec keeps the layout');
+      assert.ok(panel.sent.deltas > deltas, 'the edit went to the page as a delta, not the whole graph');
+      assert.deepEqual([...r.edges].sort(), ['root-pve->cache', 'root-pve->edge'], 'the report merged from the page’s partial answer keeps the edges');
+      assert.equal(r.nodes.length, 3, 'and every node');
       assert.equal(r.zoom, zoom);
       assert.ok((await webviewTexts('g.node[data-id="edge"] text.problem')).includes('⚠'), 'the node is marked in the page');
       await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original));
@@ -161,6 +165,27 @@ if (!reloaded()) {
         assert.equal(panel.lastReport!.version, before, 'the page did not render the malformed graph');
         await panel.update();
         await waitForRender(panel, (x) => x.version > before, 'the next good graph');
+      });
+    });
+
+    it('a change against a version the page does not have is not drawn: the page asks for the whole graph and draws that', async () => {
+      const api = await activateExtension();
+      await capturingLog(api!.services.log, async (lines) => {
+        const before = panel.lastReport!.version;
+        const full = panel.sent.full;
+        const r = panel.lastReport!;
+        // A delta as the extension would send it, against a version the page never had, renaming a node.
+        await panel.panel.webview.postMessage({
+          type: 'graphDelta',
+          version: before + 1000,
+          base: before + 999,
+          delta: { header: { kind: 'manifest', title: 'n2-push', file: N2() }, nodes: [{ ...panel.currentView!.nodes[1], name: 'not-in-the-file' }], removed: [] },
+        });
+        await waitFor(() => lines.some((l) => /Manifest graph: the page had version \d+, not the one a change was made against; sending the whole graph/.test(l)), `the page's resync (log: ${JSON.stringify(lines)})`);
+        const after = await waitForRender(panel, (x) => x.version > before && x.version < before + 1000, 'the whole graph again');
+        assert.ok(panel.sent.full > full, 'the whole graph was sent');
+        assert.deepEqual(after.nodes.map((n) => n.id), r.nodes.map((n) => n.id));
+        assert.ok(!(await webviewTexts('g.node text.name')).includes('not-in-the-file'), 'the stray change was never drawn');
       });
     });
 

@@ -71,3 +71,38 @@ test('saved page state: only a complete, sane state restores a panel', () => {
   assert.ok(!isPageState({ ...state, layout: { ...layout, boxes: [['edge', 1, 2, 120, 'x']] } }));
   assert.ok(!isPageState({ ...state, layout: { ...layout, hash: 'h'.repeat(100) } }));
 });
+
+test('graph deltas: a real delta passes; a delta of the wrong shape, or older than its base, does not', () => {
+  const source = readManifest('schema_version: 2\nname: t\nnodes:\n  - {name: r, type: pve, vmid: 1}\n  - {name: l, type: vm, parent: r}\n');
+  assert.ok(!('message' in source));
+  const view = manifestView('/m/t.yaml', source.graph, { spans: source.spans });
+  const delta = { header: { kind: 'manifest', title: 't', file: '/m/t.yaml' }, nodes: [view.nodes[1]], removed: ['gone'], order: ['r', 'l'], edges: view.edges };
+  const ok = { type: 'graphDelta', version: 4, base: 3, delta };
+  assert.ok(isToPage(ok));
+  assert.ok(isToPage({ ...ok, delta: { header: delta.header, nodes: [], removed: [] } }), 'an empty delta (nothing changed) is fine');
+  for (const bad of [
+    { ...ok, base: 4 },
+    { ...ok, base: '3' },
+    { ...ok, version: undefined },
+    { ...ok, delta: undefined },
+    { ...ok, delta: { ...delta, header: { ...delta.header, kind: 'other' } } },
+    { ...ok, delta: { ...delta, header: undefined } },
+    { ...ok, delta: { ...delta, nodes: [{ ...view.nodes[1], line: 'x' }] } },
+    { ...ok, delta: { ...delta, removed: [''] } },
+    { ...ok, delta: { ...delta, removed: undefined } },
+    { ...ok, delta: { ...delta, order: 'r,l' } },
+    { ...ok, delta: { ...delta, order: ['x'.repeat(600)] } },
+    { ...ok, delta: { ...delta, edges: [{ from: 'r' }] } },
+  ]) {
+    assert.equal(isToPage(bad), false, JSON.stringify(bad).slice(0, 160));
+  }
+});
+
+test('resync and partial reports: the right shapes pass, wrong ones do not', () => {
+  assert.ok(isFromPage({ type: 'resync', have: 3 }));
+  assert.ok(isFromPage({ type: 'resync', have: -1 }), 'a page with no view yet');
+  assert.ok(!isFromPage({ type: 'resync' }));
+  assert.ok(!isFromPage({ type: 'resync', have: '3' }));
+  assert.ok(isFromPage({ type: 'rendered', report: { ...report, partial: true, edges: [] } }));
+  assert.ok(!isFromPage({ type: 'rendered', report: { ...report, partial: 'yes' } }));
+});

@@ -16,6 +16,11 @@ export const isNodeAction = isOneOf(['plan', 'apply', 'destroy'] as const);
 export type ToPage =
   /** The whole view; `version` grows with each edit, and `rendered` answers with it. */
   | { readonly type: 'graph'; readonly version: number; readonly view: GraphView }
+  /**
+   * What changed since version `base` (see delta.ts), sent after the page has a full view; a page without
+   * `base` ignores it and answers `resync`.
+   */
+  | { readonly type: 'graphDelta'; readonly version: number; readonly base: number; readonly delta: GraphDelta }
   /** Asks the page for a standalone SVG of what it shows (answered by `svg`). */
   | { readonly type: 'exportSvg' };
 
@@ -27,9 +32,23 @@ export type FromPage =
   | { readonly type: 'reveal'; readonly id: string; readonly focus?: boolean }
   | { readonly type: 'run'; readonly action: NodeAction; readonly id: string }
   | { readonly type: 'rendered'; readonly report: RenderReport }
+  /** The page got a delta for a version it does not have (it was reloaded meanwhile): send the whole view. */
+  | { readonly type: 'resync'; readonly have: number }
   | { readonly type: 'svg'; readonly svg: string }
   | { readonly type: 'stateChanged'; readonly state: PageState }
   | WebviewLogMessage;
+
+/** The change from one view to the next (built by diffViews in delta.ts). */
+export interface GraphDelta {
+  readonly header: Pick<GraphView, 'kind' | 'title' | 'file' | 'message' | 'connection'>;
+  /** Nodes that are new or changed, whole. */
+  readonly nodes: readonly ViewNode[];
+  readonly removed: readonly string[];
+  /** Every node's id in the new order; absent when the ids and their order did not change. */
+  readonly order?: readonly string[];
+  /** The new edges, all of them; absent when they did not change. */
+  readonly edges?: GraphView['edges'];
+}
 
 /** What the page keeps across reloads (getState/setState) and the serializer hands back. */
 export interface PageState {
@@ -56,6 +75,11 @@ export interface SavedLayout {
 /** What the page drew, so tests and the benchmark check content through the protocol. */
 export interface RenderReport {
   readonly version: number;
+  /**
+   * Only the nodes a delta changed are in `nodes` (same topology, so same layout and edges; `edges` is empty);
+   * the extension merges it into the last full report (mergeReport in delta.ts).
+   */
+  readonly partial?: boolean;
   /** A new layout ran (false: an edit kept the topology and only the boxes' contents changed). */
   readonly relayout: boolean;
   readonly layoutMs: number;
@@ -124,6 +148,7 @@ function isRenderReport(v: unknown): v is RenderReport {
   return (
     isRecord(v) &&
     isFiniteNumber(v.version) &&
+    isOptional(isBoolean)(v.partial) &&
     isBoolean(v.relayout) &&
     isFiniteNumber(v.layoutMs) &&
     isFiniteNumber(v.renderMs) &&
@@ -150,6 +175,8 @@ export function isFromPage(v: unknown): v is FromPage {
       return isNodeAction(v.action) && isId(v.id);
     case 'rendered':
       return isRenderReport(v.report);
+    case 'resync':
+      return isFiniteNumber(v.have);
     case 'svg':
       return isString(v.svg) && v.svg.length <= MAX_SVG_CHARS && v.svg.startsWith('<svg');
     case 'stateChanged':
@@ -182,16 +209,29 @@ function isViewNode(v: unknown): v is ViewNode {
 
 const isEdge = (v: unknown): v is { from: string; to: string } => isRecord(v) && isString(v.from) && isString(v.to);
 
-export function isGraphView(v: unknown): v is GraphView {
+function isViewHeader(v: unknown): v is GraphDelta['header'] {
   return (
     isRecord(v) &&
     isOneOf(['manifest', 'fleet', 'talos'] as const)(v.kind) &&
     isString(v.title) &&
     isString(v.file) &&
-    isArrayOf(isViewNode, 20_000)(v.nodes) &&
-    isArrayOf(isEdge, 20_000)(v.edges) &&
     isOptional(isString)(v.message) &&
     isOptional(isString)(v.connection)
+  );
+}
+
+export function isGraphView(v: unknown): v is GraphView {
+  return isRecord(v) && isArrayOf(isViewNode, 20_000)(v.nodes) && isArrayOf(isEdge, 20_000)(v.edges) && isViewHeader(v);
+}
+
+export function isGraphDelta(v: unknown): v is GraphDelta {
+  return (
+    isRecord(v) &&
+    isViewHeader(v.header) &&
+    isArrayOf(isViewNode, 20_000)(v.nodes) &&
+    isArrayOf(isId, 20_000)(v.removed) &&
+    isOptional(isArrayOf(isId, 20_000))(v.order) &&
+    isOptional(isArrayOf(isEdge, 20_000))(v.edges)
   );
 }
 
@@ -200,6 +240,8 @@ export function isToPage(v: unknown): v is ToPage {
   switch (v.type) {
     case 'graph':
       return isFiniteNumber(v.version) && isGraphView(v.view);
+    case 'graphDelta':
+      return isFiniteNumber(v.version) && isFiniteNumber(v.base) && v.base < v.version && isGraphDelta(v.delta);
     case 'exportSvg':
       return true;
     default:
