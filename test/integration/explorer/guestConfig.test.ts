@@ -1,0 +1,111 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { activateExtension, domTexts, screenshot, sleep, waitForDomText, workspaceDir } from '../harness';
+import type { ExplorerApi } from '../../../src/vscode/explorer';
+import type { Element } from '../../../src/vscode/explorer/provider';
+
+const LANGUAGE = 'proxmox-guest-config';
+/** Every token the editor shows, as a span with its colour class (`mtk1` is the default text colour). */
+const TOKENS = '.monaco-editor .view-line span[class^="mtk"]';
+
+let explorer: ExplorerApi;
+
+async function guestRow(name: string): Promise<Element> {
+  for (const group of await explorer.provider.getChildren(explorer.provider.element('conn:demo'))) {
+    for (const el of await explorer.provider.getChildren(group)) {
+      const item = explorer.provider.getTreeItem(el);
+      if (item.label === name && item.contextValue?.startsWith('guest ')) return el;
+    }
+  }
+  throw new Error(`guest "${name}" is not in the tree`);
+}
+
+async function activeEditor(what: string, accept: (e: vscode.TextEditor) => boolean): Promise<vscode.TextEditor> {
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
+    const e = vscode.window.activeTextEditor;
+    if (e && accept(e)) return e;
+    await sleep(100);
+  }
+  assert.fail(`${what} did not become the active editor; active: ${vscode.window.activeTextEditor?.document.uri.toString() ?? '(none)'}`);
+}
+
+/**
+ * The colour class of each token text the editor renders, once `expected` shows coloured (tokenizing is
+ * asynchronous). A text that appears twice keeps its first class.
+ */
+async function tokenColours(expected: RegExp): Promise<Map<string, string>> {
+  await waitForDomText(`${TOKENS}:not(.mtk1)`, expected);
+  const texts = await domTexts(TOKENS);
+  const classes = await domTexts(TOKENS, 'class');
+  assert.equal(texts.length, classes.length, 'the editor re-rendered between two reads');
+  const colours = new Map<string, string>();
+  texts.forEach((t, i) => {
+    if (!colours.has(t)) colours.set(t, classes[i]);
+  });
+  return colours;
+}
+
+function colourOf(colours: Map<string, string>, text: string): string {
+  const c = colours.get(text);
+  assert.ok(c, `"${text}" is not one token on screen; tokens: ${JSON.stringify([...colours.keys()])}`);
+  return c;
+}
+
+describe('guest configuration documents', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    const api = await activateExtension();
+    assert.ok(api?.explorer, 'the extension API has no explorer');
+    explorer = api.explorer;
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('"Show Configuration" opens the guest\'s configuration read-only, in the guest-configuration language and coloured (screenshot)', async () => {
+    await vscode.commands.executeCommand('proxmoxIac.guest.showConfig', await guestRow('Doc1'));
+    const editor = await activeEditor('the configuration of Doc1', (e) => e.document.uri.scheme === 'proxmox-config');
+    assert.equal(editor.document.languageId, LANGUAGE);
+    const text = editor.document.getText();
+    assert.match(text, /^memory: 32000 {3}# 31 GiB$/m);
+    assert.match(text, /^name: Doc1$/m);
+    assert.match(text, /^scsi0: local-zfs:vm-104-disk-0,iothread=1,size=400G$/m);
+    assert.match(text, /^net0: virtio=BC:24:11:[0-9A-F]{2}:[0-9A-F]{2}:[0-9A-F]{2},bridge=vmbr0,firewall=1$/m);
+    const mac = /^net0: virtio=([0-9A-F:]{17}),/m.exec(text)![1];
+    // Read-only: the editor refuses an edit (a rejected promise counts as refused too).
+    const edited = await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'x')).then((ok) => ok, () => false);
+    assert.equal(edited, false, 'the configuration document took an edit');
+    assert.equal(editor.document.getText(), text);
+
+    const colours = await tokenColours(/^local-zfs$/);
+    const key = colourOf(colours, 'scsi0');
+    const storage = colourOf(colours, 'local-zfs');
+    const volume = colourOf(colours, 'vm-104-disk-0');
+    const property = colourOf(colours, 'iothread');
+    for (const [what, c] of Object.entries({ key, storage, volume, property, mac: colourOf(colours, mac), size: colourOf(colours, '400G'), note: colourOf(colours, '# 31 GiB') })) {
+      assert.notEqual(c, 'mtk1', `the ${what} is in the default text colour`);
+    }
+    assert.equal(new Set([key, storage, volume, property]).size, 4, `key, storage, volume and property share colours: ${[key, storage, volume, property].join(' ')}`);
+    await screenshot('explorer-guest-config');
+  });
+
+  it('a configuration file from a node (…/qemu-server/100.conf, …/pve/lxc/101.conf) opens in the same language, description and snapshot sections coloured', async () => {
+    const lxc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(workspaceDir(), 'pve/lxc/101.conf')));
+    assert.equal(lxc.languageId, LANGUAGE);
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(workspaceDir(), 'pve/qemu-server/100.conf')));
+    assert.equal(doc.languageId, LANGUAGE);
+    await vscode.window.showTextDocument(doc);
+    const colours = await tokenColours(/pre-upgrade\]?$/);
+    const section = [...colours.keys()].find((t) => /^\[?pre-upgrade\]?$/.test(t));
+    assert.ok(section, `the [pre-upgrade] section is not coloured; tokens: ${JSON.stringify([...colours.keys()])}`);
+    const description = colourOf(colours, '#Web front end, managed by OpenTofu.');
+    assert.notEqual(description, 'mtk1', 'the description is in the default text colour');
+    assert.notEqual(colourOf(colours, section), colourOf(colours, 'name'), 'the section looks like an option');
+    assert.notEqual(description, colourOf(colours, 'name'), 'the description looks like an option');
+  });
+});
