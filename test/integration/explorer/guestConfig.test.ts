@@ -109,6 +109,7 @@ describe('guest configuration documents', function () {
     assert.ok(section, `the [pre-upgrade] section is not coloured; tokens: ${JSON.stringify([...colours.keys()])}`);
     const description = colourOf(colours, '#Web front end, managed by OpenTofu.');
     assert.notEqual(description, 'mtk1', 'the description is in the default text colour');
+    assert.notEqual(colourOf(colours, section), 'mtk1', 'the section is in the default text colour');
     assert.notEqual(colourOf(colours, section), colourOf(colours, 'name'), 'the section looks like an option');
     assert.notEqual(description, colourOf(colours, 'name'), 'the description looks like an option');
   });
