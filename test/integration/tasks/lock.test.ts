@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { activateExtension, domClick, screenshot, selectors, sleep, waitForNotification } from '../harness';
+import { activateExtension, domClick, screenshot, selectors, sleep, waitForDomText, waitForNotification } from '../harness';
 import { answeringModals, argvLog, taskEnd, wsFile } from './util';
 
 const TASK_TYPE = 'proxmox-iac';
@@ -131,6 +131,8 @@ describe('A state lock held by a real terraform run', function () {
     // Plan: refused by terraform, and the notification names the holder, the time and the lock ID.
     assert.equal(await runOnLocked('proxmoxIac.plan', 'plan'), 1, 'the plan did not fail on the held lock');
     assert.equal(await waitForNotification('The state of locked is locked', 60_000), `${shown} Wait for that run to finish; force-unlock only if it is dead.`);
+    // The picture once the toast has faded in (or in the Notifications center, where 1.139 lists it).
+    await waitForDomText(`.notifications-toasts .notification-toast.notification-fade-in-done .monaco-button, .notifications-center .notification-list-item .monaco-button`, 'Force Unlock…');
     await screenshot('tasks-state-lock-held');
     await vscode.commands.executeCommand('notifications.clearAll');
 
