@@ -169,6 +169,17 @@ function lockIn(lines: readonly string[]): { lock?: StateLock } {
   return { lock: { id: fields.ID, who: fields.Who, created: fields.Created, operation: fields.Operation, path: fields.Path } };
 }
 
+/**
+ * A lock's time as Go prints it in `Lock Info:` (`2026-12-02 06:33:02.174983384 +0000 UTC`) in the ISO form
+ * the lock file of seed 001 and the lock's JSON use, to the second (`2026-12-02T06:33:02Z`); any other text as it is.
+ */
+export function lockTimeText(created: string): string {
+  const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.\d+)? ([+-])(\d\d)(\d\d)(?: [A-Z]+)?$/.exec(created.trim());
+  if (!m) return created;
+  const t = Date.parse(`${m[1]}T${m[2]}${m[3]}${m[4]}:${m[5]}`);
+  return Number.isNaN(t) ? created : new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 /** `+2 ~1 -0`, with ` (1 replaced)` when something is replaced. */
 export function planSummaryText(p: PlanSummary): string {
   return `${p.add} to add, ${p.change} to change, ${p.destroy} to destroy${p.replace ? ` (${p.replace} replaced)` : ''}`;

@@ -3,7 +3,7 @@ import { openSshTerminal } from '../ssh/terminal';
 import { guestWho as who, hostOf, nodeWebUiUrl, pickGuestAddress, sshArgv, webUiUrl } from '../../core/explorer';
 import type { Guest, PowerAction } from '../../core/pve/types';
 import type { Config } from '../util/config';
-import { configUri } from './configDocument';
+import { configUri, GUEST_CONFIG_LANGUAGE } from './configDocument';
 import { afterAction, guestTarget, mayModify, refOf, type Target } from './guestTarget';
 import { runPowerAction } from './powerActions';
 import type { Element, ExplorerProvider } from './provider';
@@ -254,7 +254,9 @@ export class ExplorerActions {
   async showConfig(el?: Element): Promise<void> {
     const t = await this.target(el);
     if (!t) return;
-    const doc = await vscode.workspace.openTextDocument(configUri(t.state.settings.id, refOf(t.guest), t.guest.name));
+    let doc = await vscode.workspace.openTextDocument(configUri(t.state.settings.id, refOf(t.guest), t.guest.name));
+    // The file association names the language; a user's own files.associations for `*.conf` may win over it.
+    if (doc.languageId !== GUEST_CONFIG_LANGUAGE) doc = await vscode.languages.setTextDocumentLanguage(doc, GUEST_CONFIG_LANGUAGE);
     await vscode.window.showTextDocument(doc, { preview: true });
   }
 

@@ -1,35 +1,23 @@
 import * as vscode from 'vscode';
-import { configMemoryBytes, formatBytes } from '../../core/explorer/format';
+import { renderGuestConfig } from '../../core/explorer/guestConfigText';
 import type { GuestRef, PveApi } from '../../core/pve/api';
 
 export const CONFIG_SCHEME = 'proxmox-config';
+/** The language of guest configuration files (syntaxes/proxmox-guest-config.tmLanguage.json). */
+export const GUEST_CONFIG_LANGUAGE = 'proxmox-guest-config';
 
-/** `proxmox-config:/<connection>/<node>/<type>/<vmid>/<name>.conf` → what to fetch. */
+/**
+ * `proxmox-config:/<connection>/<node>/qemu-server/<vmid>-<name>.conf` (or `/lxc/`) → what to fetch. The
+ * folder is named as on a node (/etc/pve/qemu-server, /etc/pve/lxc), so the file association of the
+ * guest-configuration language applies to these documents as to the real files.
+ */
 export function configUri(connectionId: string, ref: GuestRef, name: string): vscode.Uri {
   const safe = (name || String(ref.vmid)).replace(/[^A-Za-z0-9._-]/g, '_');
+  const folder = ref.type === 'lxc' ? 'lxc' : 'qemu-server';
   return vscode.Uri.from({
     scheme: CONFIG_SCHEME,
-    path: `/${encodeURIComponent(connectionId)}/${encodeURIComponent(ref.node)}/${ref.type}/${ref.vmid}/${ref.vmid}-${safe}.conf`,
+    path: `/${encodeURIComponent(connectionId)}/${encodeURIComponent(ref.node)}/${folder}/${ref.vmid}-${safe}.conf`,
   });
-}
-
-/** PVE's config as `key: value` lines (the format of /etc/pve/…/VMID.conf), read-only. */
-export function renderConfig(config: Record<string, unknown>): string {
-  const lines: string[] = [];
-  const keys = Object.keys(config)
-    .filter((k) => k !== 'digest')
-    .sort();
-  for (const k of keys) {
-    const v = config[k];
-    const text = typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
-    let line = `${k}: ${text}`;
-    if (k === 'memory') {
-      const bytes = configMemoryBytes(v);
-      if (bytes !== undefined) line += `   # ${formatBytes(bytes)}`;
-    }
-    lines.push(line);
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 /** Serves guest configurations as read-only virtual documents. */
@@ -37,15 +25,15 @@ export class ConfigDocumentProvider implements vscode.TextDocumentContentProvide
   constructor(private readonly apiFor: (connectionId: string) => Promise<PveApi | undefined>) {}
 
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
-    const [, conn, node, type, vmid] = uri.path.split('/');
+    const [, conn, node, folder, file] = uri.path.split('/');
     const api = await this.apiFor(decodeURIComponent(conn ?? ''));
     if (!api) return '# The connection for this configuration no longer exists.\n';
     const controller = new AbortController();
     token.onCancellationRequested(() => controller.abort());
     const config = await api.config(
-      { node: decodeURIComponent(node ?? ''), type: type === 'lxc' ? 'lxc' : 'qemu', vmid: Number(vmid) },
+      { node: decodeURIComponent(node ?? ''), type: folder === 'lxc' ? 'lxc' : 'qemu', vmid: Number(/^\d+/.exec(file ?? '')?.[0]) },
       { signal: controller.signal },
     );
-    return renderConfig(config);
+    return renderGuestConfig(config);
   }
 }

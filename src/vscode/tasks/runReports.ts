@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readBoundedText } from '../../core/fs/boundedRead';
 import { describeFileLock } from '../../core/tasks/fileLock';
 import { clanStateDir } from '../../core/tasks/kinds';
-import { planSummaryText, type PlanSummary, type RunReport, type StateLock } from '../../core/tasks/toolOutput';
+import { lockTimeText, planSummaryText, type PlanSummary, type RunReport, type StateLock } from '../../core/tasks/toolOutput';
 import type { Services } from '../services';
 import { Disposable } from '../util/dispose';
 import { reportError } from '../util/log';
@@ -90,7 +90,7 @@ export class RunReports extends Disposable {
   private async showLock(d: IacTaskDefinition, wsDir: string, label: string, lock: FileStateLock): Promise<void> {
     const owner = lock.file
       ? describeFileLock({ who: lock.who ?? 'unknown', operation: lock.operation ?? 'unknown', created: lock.created ?? 'unknown' })
-      : `held by ${lock.who ?? 'an unknown owner'}${lock.operation ? ` for ${lock.operation.replace(/^OperationType/, '').toLowerCase()}` : ''}${lock.created ? ` since ${lock.created}` : ''}`;
+      : `held by ${lock.who ?? 'an unknown owner'}${lock.operation ? ` for ${lock.operation.replace(/^OperationType/, '').toLowerCase()}` : ''}${lock.created ? ` since ${lockTimeText(lock.created)}` : ''}`;
     const choice = await vscode.window.showWarningMessage(
       `The state of ${label} is locked (${owner}; lock ID ${lock.id}). Wait for that run to finish; force-unlock only if it is dead.`,
       FORCE_UNLOCK,

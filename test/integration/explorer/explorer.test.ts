@@ -427,17 +427,6 @@ describe('explorer', function () {
     assert.equal(await vscode.env.clipboard.readText(), '104');
   });
 
-  it('shows a guest configuration read-only', async () => {
-    await vscode.commands.executeCommand('proxmoxIac.guest.showConfig', (await guestRow('Doc1')).el);
-    const editor = await waitFor('the config document', () =>
-      vscode.window.activeTextEditor?.document.uri.scheme === 'proxmox-config' ? vscode.window.activeTextEditor : undefined,
-    );
-    const text = editor.document.getText();
-    assert.match(text, /^memory: 32000 {3}# 31 GiB$/m);
-    assert.match(text, /^name: Doc1$/m);
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
-
   it('polls automatically only while the view is visible', async () => {
     const config = vscode.workspace.getConfiguration('proxmoxIac');
     await vscode.commands.executeCommand('workbench.view.extension.proxmoxIac');

@@ -4,3 +4,4 @@ import './explorer.test';
 import './actions.test';
 import './paging.test';
 import './everyday.test';
+import './guestConfig.test';

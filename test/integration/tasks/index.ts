@@ -3,5 +3,6 @@ export { run } from '../harness';
 import './injection.test';
 import './kinds.test';
 import './results.test';
+import './lock.test';
 import './template.test';
 import './commitState.test';

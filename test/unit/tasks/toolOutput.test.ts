@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineRewriter, parseLockInfo, planSummaryText, readRunReport, rewriteLine, stripAnsi } from '../../../src/core/tasks/toolOutput';
+import { LineRewriter, lockTimeText, parseLockInfo, planSummaryText, readRunReport, rewriteLine, stripAnsi } from '../../../src/core/tasks/toolOutput';
 import { describeFileLock, parseFileLock } from '../../../src/core/tasks/fileLock';
 import { detectWorkspaces } from '../../../src/core/tasks/kinds';
 import { hostsNixTargets } from '../../../src/core/tasks/hostsNixTargets';
@@ -92,6 +92,10 @@ test('the run report reads a held state lock with its owner', () => {
     path: 'terraform.tfstate',
   });
   assert.equal(parseLockInfo('{"ID":"abc","Who":"me@h","Created":"t","Operation":"OperationTypePlan"}')?.who, 'me@h');
+  // The time as the lock notification shows it: ISO, to the second, in UTC.
+  assert.equal(lockTimeText('2026-12-02 06:33:02.174983384 +0000 UTC'), '2026-12-02T06:33:02Z');
+  assert.equal(lockTimeText('2026-12-02 07:33:02 +0100 CET'), '2026-12-02T06:33:02Z');
+  assert.equal(lockTimeText('yesterday'), 'yesterday');
   assert.equal(parseLockInfo('not json'), undefined);
 });
 
