@@ -2,7 +2,7 @@
  * A flake's app names read from its files without evaluating anything, for flakes Nix cannot list without
  * their inputs (flake-parts modules, `import nixpkgs { … }` around the apps). Bounded: `flake.nix` and the
  * `.nix` files it refers to by relative path (a folder counts as its `default.nix`), inside the flake's folder
- * only, at most 24 files of at most 2 MiB each, three references deep.
+ * only, at most 24 files of at most 256 KiB each (1 MiB in all), three references deep.
  *
  * Recognised, wherever they sit in those files: `apps.NAME = …`, `apps.SYSTEM.NAME = …` (SYSTEM a system
  * name or `${…}`), and `apps = { NAME = …; inherit (x) NAME; … }`, also per system and behind a function
@@ -17,11 +17,24 @@ type Token = { readonly t: 'id' | 'str' | 'interp' | 'path' | 'punct'; readonly 
 const SYSTEM = /^(x86_64|aarch64|i686|armv[67]l|riscv64|powerpc64le)-(linux|darwin)$/;
 const MAX_FILES = 24;
 const MAX_DEPTH = 3;
+/** Flake files are a few KB; these bound the reader's time on hostile ones (it runs in the extension host). */
+const MAX_FILE_BYTES = 256 * 1024;
+const MAX_TOTAL_BYTES = 1024 * 1024;
+/** Tokens one `apps` value is searched through, and `apps` bindings looked at per file. */
+const MAX_SCAN = 20_000;
+const MAX_APPS_BINDINGS = 200;
+const PATH = /\.{0,2}(?:\/[\w.+-]+)+/y;
+const IDENT = /[A-Za-z_][\w'-]*/y;
 
 /** Nix's tokens, simplified: strings keep their text only when they have no interpolation; comments go. */
 export function tokenize(src: string): Token[] {
   const out: Token[] = [];
   let i = 0;
+  // Sticky expressions match at an offset without copying the rest of a 2 MiB text for each token.
+  const match = (re: RegExp, at: number): string | undefined => {
+    re.lastIndex = at;
+    return re.exec(src)?.[0];
+  };
   const skipBalanced = (from: number): number => {
     // From just after `${`: to just after the matching `}` (strings inside are skipped as text).
     let depth = 1;
@@ -68,14 +81,14 @@ export function tokenize(src: string): Token[] {
     } else if (src.startsWith('${', i)) {
       i = skipBalanced(i + 2);
       out.push({ t: 'interp' });
-    } else if (/[./]/.test(c) && /^\.{0,2}\/[\w.+-]/.test(src.slice(i, i + 4))) {
-      const m = /^\.{0,2}(\/[\w.+-]+)+/.exec(src.slice(i))!;
-      out.push({ t: 'path', v: m[0] });
-      i += m[0].length;
+    } else if ((c === '.' || c === '/') && match(PATH, i)) {
+      const m = match(PATH, i)!;
+      out.push({ t: 'path', v: m });
+      i += m.length;
     } else if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_][\w'-]*/.exec(src.slice(i))!;
-      out.push({ t: 'id', v: m[0] });
-      i += m[0].length;
+      const m = match(IDENT, i)!;
+      out.push({ t: 'id', v: m });
+      i += m.length;
     } else if (src.startsWith('//', i) || src.startsWith('==', i)) {
       out.push({ t: 'punct', v: src.slice(i, i + 2) });
       i += 2;
@@ -106,7 +119,8 @@ function attrPath(toks: readonly Token[], i: number): { path: Token[]; end: numb
 /** The index of the bracket that closes the one opened at `open`. */
 function closing(toks: readonly Token[], open: number): number {
   let depth = 0;
-  for (let k = open; k < toks.length; k++) {
+  const limit = Math.min(toks.length, open + MAX_SCAN);
+  for (let k = open; k < limit; k++) {
     if (isPunct(toks[k], '{') || isPunct(toks[k], '(') || isPunct(toks[k], '[')) depth++;
     else if ((isPunct(toks[k], '}') || isPunct(toks[k], ')') || isPunct(toks[k], ']')) && --depth === 0) return k;
   }
@@ -128,7 +142,8 @@ function valueBlock(toks: readonly Token[], from: number): number {
   // After a lambda's `:` its body must be the set itself (after any `let … in`): a set deeper inside an
   // application in the body (`system: listToAttrs (map (v: { name = …; }) …)`) is something else's argument.
   let lambdaBody = false;
-  for (let k = from; k < toks.length; k++) {
+  const limit = Math.min(toks.length, from + MAX_SCAN);
+  for (let k = from; k < limit; k++) {
     const tok = toks[k];
     if (tok.t === 'id' && tok.v === 'let') {
       for (let lets = 1; lets > 0 && k + 1 < toks.length; ) {
@@ -161,7 +176,8 @@ function valueBlock(toks: readonly Token[], from: number): number {
 function blockBindings(toks: readonly Token[], open: number): { path: Token[]; value: number }[] {
   const out: { path: Token[]; value: number }[] = [];
   let depth = 0;
-  for (let k = open; k < toks.length; k++) {
+  const limit = Math.min(toks.length, open + MAX_SCAN);
+  for (let k = open; k < limit; k++) {
     const tok = toks[k];
     if (isPunct(tok, '{') || isPunct(tok, '(') || isPunct(tok, '[')) depth++;
     else if (isPunct(tok, '}') || isPunct(tok, ')') || isPunct(tok, ']')) {
@@ -184,6 +200,7 @@ function blockBindings(toks: readonly Token[], open: number): { path: Token[]; v
 export function appNamesInText(src: string): string[] {
   const toks = tokenize(src);
   const names = new Set<string>();
+  let bindings = 0;
   const add = (tok: Token | undefined) => {
     const n = nameOf(tok);
     if (n) names.add(n);
@@ -193,7 +210,7 @@ export function appNamesInText(src: string): string[] {
     const { path, end } = attrPath(toks, i);
     if (path.length === 0 || !isPunct(toks[end], '=')) continue;
     const at = path.findIndex((p) => nameOf(p) === 'apps');
-    if (at < 0) continue;
+    if (at < 0 || ++bindings > MAX_APPS_BINDINGS) continue;
     let rest = path.slice(at + 1);
     if (rest[0] && isSystemElem(rest[0])) rest = rest.slice(1);
     if (rest.length) {
@@ -226,13 +243,15 @@ export async function listFlakeAppsStatically(dir: string): Promise<string[]> {
   const seen = new Set<string>();
   const names = new Set<string>();
   const queue: { file: string; depth: number }[] = [{ file: join(root, 'flake.nix'), depth: 0 }];
-  while (queue.length && seen.size < MAX_FILES) {
+  let total = 0;
+  while (queue.length && seen.size < MAX_FILES && total < MAX_TOTAL_BYTES) {
     const { file, depth } = queue.shift()!;
     const real = await realpath(file).catch(() => undefined);
     if (!real || seen.has(real) || !inside(root, real)) continue;
     seen.add(real);
-    const text = await readBoundedText(real);
+    const text = await readBoundedText(real, MAX_FILE_BYTES);
     if (text === undefined) continue;
+    total += text.length;
     for (const n of appNamesInText(text)) names.add(n);
     if (depth >= MAX_DEPTH) continue;
     for (const tok of tokenize(text)) {

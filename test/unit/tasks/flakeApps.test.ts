@@ -11,6 +11,7 @@ import { appFor, findApp, listFlakeApps, SEED_FLAKE_APPS } from '../../../src/co
 import { appNamesInText, listFlakeAppsStatically } from '../../../src/core/tasks/flakeAppsStatic';
 import { resolveNixBin } from '../../../src/core/iac/nix/nixBinary';
 import { actionsFor, appOf, expandTemplate, templateFor } from '../../../src/core/tasks/templates';
+import { measureCpu } from '../../support/cpu-time';
 
 const FIXTURES = nodePath.resolve(__dirname, '../../fixtures/flake-apps');
 const ROOTS = { workspaceRoots: [FIXTURES] };
@@ -134,4 +135,18 @@ test('the file reader: the forms flakes use to declare apps, and what it leaves 
   assert.equal(findApp('plan', ['deploy', 'prod-plan', 'tofu-plan']), 'tofu-plan');
   assert.equal(findApp('plan', ['deploy', 'prod-plan']), 'prod-plan');
   assert.equal(findApp('apply', ['plan']), undefined);
+});
+
+test('the file reader stays fast on hostile text: unclosed brackets after many apps bindings, a file over its limit', async () => {
+  // 256 KiB of `apps = (` that never close: each binding would otherwise search the rest of the file.
+  const hostile = `{ ${'apps = ( '.repeat(256 * 1024 / 10)}`;
+  const { cpuMs } = await measureCpu(() => appNamesInText(hostile));
+  assert.ok(cpuMs < 1_500, `${cpuMs.toFixed(0)} ms of CPU for 256 KiB`);
+  const dir = mkdtempSync(nodePath.join(tmpdir(), 'piac-flake-'));
+  try {
+    writeFileSync(nodePath.join(dir, 'flake.nix'), `{ apps.tofu-plan = 1; }${' '.repeat(300 * 1024)}`);
+    assert.deepEqual(await listFlakeAppsStatically(dir), [], 'a flake.nix over 256 KiB is not read');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
