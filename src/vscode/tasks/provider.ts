@@ -28,7 +28,7 @@ export class IacTaskProvider implements vscode.TaskProvider {
       if (token.isCancellationRequested) return [];
       for (const d of definitionsFor(ws, this.services, apps)) {
         const built = buildTask(ws.folder, d, this.services, false, apps);
-        if (built.task) tasks.push(DESTRUCTIVE_ACTIONS.has(d.action) ? confirmingTask(ws.folder, d, this.services, this.lastPlan) : built.task);
+        if (built.task) tasks.push(DESTRUCTIVE_ACTIONS.has(d.action) ? confirmingTask(ws.folder, d, this.services, this.lastPlan, built.task.detail) : built.task);
       }
     }
     return tasks;
@@ -74,7 +74,7 @@ export function defaultHost(ws: FolderWorkspace, services: Services): string | u
  * A destructive task as Run Task lists it: a ProcessExecution cannot ask first, so this entry only asks (the
  * same dialog as the commands) and then starts the real ProcessExecution task in its own terminal.
  */
-function confirmingTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, services: Services, lastPlan?: LastPlans): vscode.Task {
+function confirmingTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, services: Services, lastPlan?: LastPlans, detail?: string): vscode.Task {
   const execution = new vscode.CustomExecution(() => {
     const done = new vscode.EventEmitter<number>();
     const write = new vscode.EventEmitter<string>();
@@ -93,6 +93,7 @@ function confirmingTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, se
     return Promise.resolve(pty);
   });
   const task = new vscode.Task(d, folder, taskLabel(d), 'Proxmox IaC', execution, []);
+  if (detail !== undefined) task.detail = detail;
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, panel: vscode.TaskPanelKind.Dedicated, showReuseMessage: false };
   return task;
 }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, domPressKey, domType, screenshot, waitForDomText } from '../harness';
+import { activateExtension, domClick, domType, screenshot, waitForDomText } from '../harness';
 import { argvLog, taskEnd, wsFile } from './util';
 
 const TASK_TYPE = 'proxmox-iac';
@@ -27,7 +27,9 @@ describe('Terranix tasks run the app names read from the flake', function () {
     };
     assert.deepEqual(args('Plan apps (Terranix)'), ['run', '.#fleet-plan']);
     assert.equal(byName.get('Plan apps (Terranix)')!.detail, "nix run .#fleet-plan — app from the flake's outputs");
-    assert.ok(byName.has('Apply apps (Terranix)') && byName.has('Destroy apps (Terranix)'), seen);
+    // Apply and destroy ask first (their Run Task entry only asks, then starts the real task), and say what runs too.
+    assert.equal(byName.get('Apply apps (Terranix)')?.detail, "nix run .#fleet-apply — app from the flake's outputs");
+    assert.equal(byName.get('Destroy apps (Terranix)')?.detail, "nix run .#fleet-destroy — app from the flake's outputs");
     assert.ok(!byName.has('Init apps (Terranix)'), `an Init task is offered although the flake has no init app:\n${seen}`);
     // A flake Nix lists no such apps for keeps the seed's names, and says so.
     assert.deepEqual(args('Plan fleet (Terranix)'), ['run', '.#tofu-plan']);
@@ -37,14 +39,16 @@ describe('Terranix tasks run the app names read from the flake', function () {
     // What the user sees: Run Task → proxmox-iac lists the task with its command underneath.
     void vscode.commands.executeCommand('workbench.action.tasks.runTask');
     try {
-      await waitForDomText(ROWS, TASK_TYPE, 30_000);
+      // The first level lists recently used tasks and one entry per task type: narrow it to ours and open it.
+      await waitForDomText(ROWS, /./, 30_000);
       await domType(TASK_TYPE);
-      await waitForDomText(ROWS, TASK_TYPE, 10_000);
-      await domPressKey('Enter');
-      await waitForDomText(ROWS, 'Plan apps (Terranix)', 60_000);
-      await domType('Terranix');
-      const rows = await waitForDomText(ROWS, /Plan apps \(Terranix\)[\s\S]*nix run \.#fleet-plan/, 30_000);
-      assert.ok(rows.some((r) => /Plan fleet \(Terranix\)[\s\S]*nix run \.#tofu-plan/.test(r)), rows.join('\n---\n'));
+      await waitForDomText(ROWS, new RegExp(`^${TASK_TYPE}`), 10_000);
+      await domClick(ROWS, TASK_TYPE);
+      await waitForDomText(ROWS, 'apps (Terranix)', 60_000);
+      await domType('apps (Terranix)');
+      const rows = await waitForDomText(ROWS, /Plan apps \(Terranix\)\s+nix run \.#fleet-plan — app from the flake's outputs/, 30_000);
+      assert.ok(rows.some((r) => /Apply apps \(Terranix\)\s+nix run \.#fleet-apply — app from the flake's outputs/.test(r)), rows.join('\n---\n'));
+      assert.ok(!rows.some((r) => r.includes('Init apps')), rows.join('\n---\n'));
       await screenshot('tasks-terranix-apps');
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
