@@ -107,24 +107,29 @@ export async function runWithClient(name: string, io: CliIO, body: () => Promise
       io.err(`proxmox-iac ${name}: ${err.message}. Run 'proxmox-iac ${name} --help'.`);
       return EXIT_USAGE;
     }
-    const url = urlOf();
-    if (err instanceof UntrustedCertificateError && url) {
-      let hint = '';
-      try {
-        const info = await probeCertificate(url, { timeoutMs: 5000 });
-        hint = ` The server presents ${info.fingerprint} (${info.subject}); if that matches \`pvenode cert info\` on the node, pass --fingerprint ${info.fingerprint}.`;
-      } catch {
-        // The original error already explains the problem.
-      }
-      io.err(`proxmox-iac ${name}: ${err.message}${hint}`);
-      return EXIT_FAILED;
-    }
-    if (err instanceof PveError) {
-      io.err(`proxmox-iac ${name}: ${err.message}`);
-      return EXIT_FAILED;
-    }
-    throw err;
+    const message = await clientErrorMessage(err, urlOf());
+    if (message === undefined) throw err;
+    io.err(`proxmox-iac ${name}: ${message}`);
+    return EXIT_FAILED;
   }
+}
+
+/**
+ * The sentence for a failed API call (what failed and what to do), or undefined when `err` is not one. An
+ * untrusted certificate gets the fingerprint the server presents, to compare and pass with --fingerprint.
+ */
+export async function clientErrorMessage(err: unknown, url: string | undefined): Promise<string | undefined> {
+  if (err instanceof UntrustedCertificateError && url) {
+    let hint = '';
+    try {
+      const info = await probeCertificate(url, { timeoutMs: 5000 });
+      hint = ` The server presents ${info.fingerprint} (${info.subject}); if that matches \`pvenode cert info\` on the node, pass --fingerprint ${info.fingerprint}.`;
+    } catch {
+      // The original error already explains the problem.
+    }
+    return `${err.message}${hint}`;
+  }
+  return err instanceof PveError ? err.message : undefined;
 }
 
 /** Fixed-width columns, header first. */

@@ -1,4 +1,5 @@
 import type { WorkspaceKind } from './kinds';
+import { appFor, isFlakeAppAction, SEED_FLAKE_APPS, type FlakeApps } from './flakeApps';
 
 /**
  * Command templates: for each workspace kind and action, the argv that runs it. Each entry is one argument;
@@ -25,6 +26,8 @@ export interface TemplateValues {
   readonly manifestJson?: string;
   /** clan: the Terranix workspace (`shared`, a machine's name). */
   readonly workspace?: string;
+  /** terranix: the flake app the action runs (`tofu-plan`, or the flake's own name, see flakeApps.ts). */
+  readonly app?: string;
   /**
    * Set when the user already confirmed a destructive action in the editor: templates use it for the tool's
    * own "skip the prompt" flag (`--yes`, `-auto-approve`). Without it the tool asks in the terminal itself.
@@ -53,12 +56,13 @@ export const DEFAULT_TEMPLATES: Record<WorkspaceKind, KindTemplates> = {
     validate: ['${tool}', 'validate', '-no-color'],
     'force-unlock': ['${tool}', 'force-unlock', '-force', '${lockId}'],
   },
-  // seed 000: the flake's apps `tofu-init`, `tofu-plan`, `tofu-apply` …, and `nix build .#proxmox-template`.
+  // seed 000: the flake's apps `tofu-init`, `tofu-plan`, `tofu-apply` … (or the names its outputs have, see
+  // flakeApps.ts), and `nix build .#proxmox-template`.
   terranix: {
-    init: ['${tool}', 'run', '.#tofu-init'],
-    plan: ['${tool}', 'run', '.#tofu-plan', '--', '-target=${target}'],
-    apply: ['${tool}', 'run', '.#tofu-apply', '--', '-target=${target}'],
-    destroy: ['${tool}', 'run', '.#tofu-destroy', '--', '-target=${target}'],
+    init: ['${tool}', 'run', '.#${app}'],
+    plan: ['${tool}', 'run', '.#${app}', '--', '-target=${target}'],
+    apply: ['${tool}', 'run', '.#${app}', '--', '-target=${target}'],
+    destroy: ['${tool}', 'run', '.#${app}', '--', '-target=${target}'],
     'build-template': ['${tool}', 'build', '.#proxmox-template'],
   },
   // seed 003: `task infra:plan` …, `task infra:force-unlock LOCK_ID=…`
@@ -110,7 +114,18 @@ export function templateFor(kind: WorkspaceKind, action: TaskAction, overrides: 
   return DEFAULT_TEMPLATES[kind][action];
 }
 
-/** The actions a kind offers (those with a template, default or overridden). */
-export function actionsFor(kind: WorkspaceKind, overrides: Readonly<Record<string, unknown>> = {}): TaskAction[] {
-  return TASK_ACTIONS.filter((a) => templateFor(kind, a, overrides) !== undefined);
+/**
+ * The actions a kind offers: those with a template, default or overridden, that can run. A Terranix flake
+ * whose outputs Nix listed without an app for an action does not offer it (unless a setting says what to run).
+ */
+export function actionsFor(kind: WorkspaceKind, overrides: Readonly<Record<string, unknown>> = {}, apps: FlakeApps = SEED_FLAKE_APPS): TaskAction[] {
+  return TASK_ACTIONS.filter((a) => {
+    const template = templateFor(kind, a, overrides);
+    return template !== undefined && (!template.some((arg) => arg.includes('${app}')) || appOf(kind, a, apps) !== undefined);
+  });
+}
+
+/** The flake app `action` runs in a `kind` workspace (Terranix only), see flakeApps.ts. */
+export function appOf(kind: WorkspaceKind, action: TaskAction, apps: FlakeApps = SEED_FLAKE_APPS): string | undefined {
+  return kind === 'terranix' && isFlakeAppAction(action) ? appFor(action, apps) : undefined;
 }

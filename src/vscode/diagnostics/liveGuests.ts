@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { LiveInventory } from '../../core/iac/types';
-import type { ClusterSnapshot, Guest } from '../../core/pve/types';
+import type { Guest } from '../../core/pve/types';
 import type { LiveCluster } from '../../core/validate/api';
+import { liveClusterOf, liveInventoryOf } from '../../core/validate/liveCluster';
 import type { ExplorerApi } from '../explorer';
 import { Disposable } from '../util/dispose';
 
@@ -39,21 +39,13 @@ export class ExplorerLiveGuests extends Disposable implements LiveGuestSource {
     const snapshot = session?.snapshot;
     if (snapshot?.guests === this.source) return;
     this.source = snapshot?.guests;
-    const inventory = snapshot ? inventoryOf(snapshot) : undefined;
+    const inventory = snapshot ? liveInventoryOf(snapshot) : undefined;
     const inventoryKey = JSON.stringify(inventory);
     if (snapshot && this.live && inventoryKey === this.inventoryKey && sameGuests(this.live.guests, snapshot.guests)) return;
     this.inventoryKey = inventoryKey;
-    this.live = snapshot ? { guests: snapshot.guests.map((g) => ({ vmid: g.vmid, name: g.name, node: g.node, template: g.template })), ...inventory } : undefined;
+    this.live = snapshot ? liveClusterOf(snapshot, inventory) : undefined;
     this._onDidChange.fire();
   }
-}
-
-/** Node names and each node's storages (a few dozen rows, however many guests). */
-function inventoryOf(s: ClusterSnapshot): LiveInventory {
-  return {
-    nodes: s.nodes.map((n) => n.node),
-    storages: s.storages.map((st) => ({ node: st.node, storage: st.storage, content: st.content })),
-  };
 }
 
 /** Whether the fields validation reads are the same, in the same order (the server's order is stable). */

@@ -5,7 +5,8 @@
 import type { FileSource, IacLanguageService } from '../../core/validate/api';
 import { createLanguageService } from '../../core/validate/service';
 import { LIVE_VMID_CONFLICT, liveConflictFixes } from '../../core/validate/liveConflicts';
-import { clearNixEvalCache, declaredGuestsFromNix, nixCodeFixes, nixHover, validateNixFile } from '../../core/iac/nix/index';
+import { clearNixEvalCache, nixCodeFixes, nixHover } from '../../core/iac/nix/index';
+import { nixSupport } from '../../core/validate/nixSupport';
 
 export interface EditorServiceOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -23,21 +24,7 @@ export function createEditorLanguageService(files: FileSource, options: EditorSe
   const service = createLanguageService(files, {
     env: options.env,
     workspaceRoots: options.workspaceRoots,
-    ...(options.trusted
-      ? {
-          nix: {
-            validate: (path, text, opts) =>
-              validateNixFile(path, text, {
-                readFile: (p) => files.readFile(p),
-                workspaceRoots: options.workspaceRoots,
-                ...(opts?.signal ? { signal: opts.signal } : {}),
-                ...(opts?.vmidRanges ? { vmidRanges: opts.vmidRanges } : {}),
-                ...(opts?.live ? { live: opts.live } : {}),
-              }),
-            declaredGuests: (path, text) => declaredGuestsFromNix(path, text, { workspaceRoots: options.workspaceRoots }),
-          },
-        }
-      : {}),
+    ...(options.trusted ? { nix: nixSupport(files, options.workspaceRoots) } : {}),
   });
   return {
     detectFormat: (p) => service.detectFormat(p),

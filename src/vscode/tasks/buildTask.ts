@@ -1,13 +1,15 @@
 import * as vscode from 'vscode';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { STATE_LOCK_FILE } from '../../core/tasks/fileLock';
 import { clanStateDir } from '../../core/tasks/kinds';
 import { WORKSPACE_KIND_LABELS } from '../../core/tasks/kinds';
 import { manifestSubtree } from '../../core/tasks/manifestSubtree';
 import { isSafeName, isSafeResourceAddress, unsafeNameReason } from '../../core/tasks/names';
-import { expandTemplate, templateFor, type TemplateValues } from '../../core/tasks/templates';
+import { appOf, expandTemplate, templateFor, type TemplateValues } from '../../core/tasks/templates';
+import { SEED_FLAKE_APPS, type FlakeApps } from '../../core/tasks/flakeApps';
+import { appSourceText } from './flakeApps';
 import { lookupTool, missingToolMessage, type ToolSettings } from '../../core/tasks/tools';
 import type { Services } from '../services';
 import type { TaskServices } from './taskServices';
@@ -57,9 +59,10 @@ export function taskLabel(d: IacTaskDefinition): string {
 /**
  * The VS Code task for `d`: the tool found, the template expanded into an argv, run by a ProcessExecution (no
  * shell reads any argument). `confirmed` is set only after the user confirmed a destructive action in the
- * editor; then the tool's own prompt is skipped. A reason instead of a task when it cannot run.
+ * editor; then the tool's own prompt is skipped. `apps`: a Terranix flake's app names (./flakeApps.ts). A
+ * reason instead of a task when it cannot run.
  */
-export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, services: TaskServices, confirmed = false): BuiltTask {
+export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, services: TaskServices, confirmed = false, apps: FlakeApps = SEED_FLAKE_APPS): BuiltTask {
   const config = services.config;
   for (const [what, value] of [['manifest', d.manifest], ['node', d.node], ['host', d.host], ['lock ID', d.lockId], ['workspace', d.workspace]] as const) {
     if (value !== undefined && !isSafeName(value)) return { problem: `The ${what} name "${value}" cannot be passed to a task: ${unsafeNameReason(value)}.` };
@@ -74,7 +77,11 @@ export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, 
   const tool = needsTool ? lookupTool(d.kind, wsDir, toolSettings(config), process.env.PATH, isExecutable) : { path: '', tried: [] };
   if (tool.path === undefined) return { problem: missingToolMessage(d.kind, tool) };
 
-  const values: { -readonly [K in keyof TemplateValues]: TemplateValues[K] } = { tool: tool.path, host: d.host, target: d.target, lockId: d.lockId, workspace: d.workspace };
+  const app = appOf(d.kind, d.action, apps);
+  if (template.some((a) => a.includes('${app}')) && app === undefined) {
+    return { problem: `The flake in ${d.dir || folder.name} has no app for "${d.action}" (its apps: ${apps.names.join(', ') || 'none'}); add one to its outputs, or set what runs it with the "proxmoxIac.tasks.commands" setting ("${d.kind}.${d.action}").` };
+  }
+  const values: { -readonly [K in keyof TemplateValues]: TemplateValues[K] } = { tool: tool.path, host: d.host, target: d.target, lockId: d.lockId, workspace: d.workspace, app };
   if (confirmed) values.confirmed = '';
   let cwd = wsDir;
   let env: Record<string, string> | undefined;
@@ -119,6 +126,8 @@ export function buildTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, 
   const task = new vscode.Task(d, folder, taskLabel(d), TASK_SOURCE, execution, matchers);
   task.group = d.action === 'plan' || d.action === 'validate' ? vscode.TaskGroup.Test : d.action === 'build-template' ? vscode.TaskGroup.Build : undefined;
   task.presentationOptions = TASK_PRESENTATION;
+  // Which flake app runs, and whether it was read from the flake, shows under the task in Run Task's list.
+  if (app !== undefined && argv.some((a) => a === `.#${app}`)) task.detail = `${basename(argv[0])} ${argv.slice(1).join(' ')} — ${appSourceText(apps)}`;
   return { task };
 }
 

@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { actionsFor, DESTRUCTIVE_ACTIONS, type TaskAction } from '../../core/tasks/templates';
 import { isSafeName } from '../../core/tasks/names';
 import type { Services } from '../services';
-import { buildTask, taskLabel } from './buildTask';
+import { buildTask, taskLabel, workspaceDirOf } from './buildTask';
+import type { FlakeApps } from '../../core/tasks/flakeApps';
+import { flakeAppsOf } from './flakeApps';
 import { runIacTask, type LastPlans } from './run';
 import { TASK_SETTINGS, TASK_TYPE, type IacTaskDefinition } from './definition';
 import { detectFolderWorkspaces, type FolderWorkspace } from './detect';
@@ -22,21 +24,24 @@ export class IacTaskProvider implements vscode.TaskProvider {
     if (!vscode.workspace.isTrusted) return [];
     const tasks: vscode.Task[] = [];
     for (const ws of await detectFolderWorkspaces(token)) {
-      for (const d of definitionsFor(ws, this.services)) {
-        const built = buildTask(ws.folder, d, this.services);
-        if (built.task) tasks.push(DESTRUCTIVE_ACTIONS.has(d.action) ? confirmingTask(ws.folder, d, this.services, this.lastPlan) : built.task);
+      const apps = ws.kind === 'terranix' ? await flakeAppsOf(workspaceDirOf(ws.folder, ws.dir), this.services.log) : undefined;
+      if (token.isCancellationRequested) return [];
+      for (const d of definitionsFor(ws, this.services, apps)) {
+        const built = buildTask(ws.folder, d, this.services, false, apps);
+        if (built.task) tasks.push(DESTRUCTIVE_ACTIONS.has(d.action) ? confirmingTask(ws.folder, d, this.services, this.lastPlan, built.task.detail) : built.task);
       }
     }
     return tasks;
   }
 
   /** A `proxmox-iac` task from tasks.json. */
-  resolveTask(task: vscode.Task): vscode.Task | undefined {
+  async resolveTask(task: vscode.Task): Promise<vscode.Task | undefined> {
     if (!vscode.workspace.isTrusted) return undefined;
     const folder = typeof task.scope === 'object' ? task.scope : vscode.workspace.workspaceFolders?.[0];
     if (!folder) return undefined;
     const d = task.definition as IacTaskDefinition;
-    const built = buildTask(folder, d, this.services);
+    const apps = d.kind === 'terranix' ? await flakeAppsOf(workspaceDirOf(folder, d.dir), this.services.log) : undefined;
+    const built = buildTask(folder, d, this.services, false, apps);
     if (built.task) return DESTRUCTIVE_ACTIONS.has(d.action) ? confirmingTask(folder, d, this.services, this.lastPlan) : built.task;
     this.services.log.warn(`tasks.json task "${task.name}" cannot run: ${built.problem}`);
     void vscode.window.showErrorMessage(built.problem);
@@ -44,10 +49,10 @@ export class IacTaskProvider implements vscode.TaskProvider {
   }
 }
 
-function definitionsFor(ws: FolderWorkspace, services: Services): IacTaskDefinition[] {
+function definitionsFor(ws: FolderWorkspace, services: Services, apps?: FlakeApps): IacTaskDefinition[] {
   const overrides = services.config.get<Record<string, unknown>>(TASK_SETTINGS.commands, {});
   // force-unlock needs a lock ID, which only the command asks for.
-  const actions = actionsFor(ws.kind, overrides).filter((a) => a !== 'force-unlock');
+  const actions = actionsFor(ws.kind, overrides, apps).filter((a) => a !== 'force-unlock');
   const base = { type: TASK_TYPE, kind: ws.kind, dir: ws.dir } as const;
   if (ws.kind === 'clan') return ws.workspace ? actions.map((action: TaskAction) => ({ ...base, action, workspace: ws.workspace })) : [];
   if (ws.kind !== 'iac-driver') return actions.map((action: TaskAction) => ({ ...base, action }));
@@ -69,7 +74,7 @@ export function defaultHost(ws: FolderWorkspace, services: Services): string | u
  * A destructive task as Run Task lists it: a ProcessExecution cannot ask first, so this entry only asks (the
  * same dialog as the commands) and then starts the real ProcessExecution task in its own terminal.
  */
-function confirmingTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, services: Services, lastPlan?: LastPlans): vscode.Task {
+function confirmingTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, services: Services, lastPlan?: LastPlans, detail?: string): vscode.Task {
   const execution = new vscode.CustomExecution(() => {
     const done = new vscode.EventEmitter<number>();
     const write = new vscode.EventEmitter<string>();
@@ -88,6 +93,7 @@ function confirmingTask(folder: vscode.WorkspaceFolder, d: IacTaskDefinition, se
     return Promise.resolve(pty);
   });
   const task = new vscode.Task(d, folder, taskLabel(d), 'Proxmox IaC', execution, []);
+  if (detail !== undefined) task.detail = detail;
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, panel: vscode.TaskPanelKind.Dedicated, showReuseMessage: false };
   return task;
 }

@@ -7,6 +7,7 @@ import { reportError } from '../util/log';
 import { buildTask, PLAN_FILE, taskLabel, workspaceDirOf } from './buildTask';
 import { TASK_TYPE, type IacTaskDefinition } from './definition';
 import { requireTrust } from './nodeExecution';
+import { flakeAppsOf } from './flakeApps';
 import { planSummaryText, type PlanSummary } from '../../core/tasks/toolOutput';
 
 const OPEN_SETTINGS = 'Open Settings';
@@ -29,7 +30,8 @@ export async function runIacTask(services: Services, folder: vscode.WorkspaceFol
       return undefined;
     }
   }
-  const built = buildTask(folder, d, services, destructive);
+  const apps = d.kind === 'terranix' ? await flakeAppsOf(workspaceDirOf(folder, d.dir), services.log) : undefined;
+  const built = buildTask(folder, d, services, destructive, apps);
   if (!built.task) {
     const choice = await vscode.window.showErrorMessage(built.problem, OPEN_SETTINGS);
     if (choice === OPEN_SETTINGS) void vscode.commands.executeCommand('workbench.action.openSettings', 'proxmoxIac.tasks');

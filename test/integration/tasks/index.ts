@@ -2,6 +2,7 @@
 export { run } from '../harness';
 import './injection.test';
 import './kinds.test';
+import './flakeApps.test';
 import './results.test';
 import './lock.test';
 import './template.test';

@@ -1,7 +1,8 @@
 // The tasks suite: a workspace with one folder per workspace kind — site-config/ with a stand-in
 // iac-driver/run.sh beside it, infra/ (terraform_data only, run by the real terraform), vms/ (Proxmox VM
-// resources, for the "Plan this VM" lens), fleet/ (a Terranix flake with hosts.nix) and talos/ (a Taskfile) —
-// plus manifest files and nodes whose names a shell would run as commands.
+// resources, for the "Plan this VM" lens), fleet/ (a Terranix flake with hosts.nix and no apps), apps/ (one
+// whose apps have their own names, which Nix lists) and talos/ (a Taskfile) — plus manifest files and nodes
+// whose names a shell would run as commands.
 //
 // Every tool the extension starts goes through a recording stand-in (set in the user settings), which writes
 // its argv, tab-separated, to PROXMOX_IAC_TEST_ARGV_LOG: `terraform` then runs the real terraform on PATH

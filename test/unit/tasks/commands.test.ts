@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectWorkspaces } from '../../../src/core/tasks/kinds';
 import { manifestSubtree } from '../../../src/core/tasks/manifestSubtree';
-import { actionsFor, DEFAULT_TEMPLATES, expandTemplate, templateFor } from '../../../src/core/tasks/templates';
+import { actionsFor, appOf, DEFAULT_TEMPLATES, expandTemplate, templateFor } from '../../../src/core/tasks/templates';
 import { vmResourceTargets } from '../../../src/core/tasks/terraformTargets';
 import { findProgram, lookupTool, missingToolMessage } from '../../../src/core/tasks/tools';
 
@@ -54,8 +54,9 @@ test('destructive templates skip the tool\'s own prompt only once the user confi
 
 test('the seeds\' command lines: iac-driver plan is create --dry-run; Terranix runs the flake apps; Taskfile runs infra:*', () => {
   assert.deepEqual(expandTemplate(templateFor('iac-driver', 'plan')!, { tool: './run.sh', manifest: 'n2-quick', host: 'father' }), ['./run.sh', 'create', '--manifest=n2-quick', '--host=father', '--dry-run']);
-  assert.deepEqual(expandTemplate(templateFor('terranix', 'plan')!, { tool: 'nix' }), ['nix', 'run', '.#tofu-plan']);
-  assert.deepEqual(expandTemplate(templateFor('terranix', 'plan')!, { tool: 'nix', target: 'a.b' }), ['nix', 'run', '.#tofu-plan', '--', '-target=a.b']);
+  // Without names read from the flake, seed 000's apps.
+  assert.deepEqual(expandTemplate(templateFor('terranix', 'plan')!, { tool: 'nix', app: appOf('terranix', 'plan') }), ['nix', 'run', '.#tofu-plan']);
+  assert.deepEqual(expandTemplate(templateFor('terranix', 'plan')!, { tool: 'nix', app: appOf('terranix', 'plan'), target: 'a.b' }), ['nix', 'run', '.#tofu-plan', '--', '-target=a.b']);
   assert.deepEqual(expandTemplate(templateFor('terranix', 'build-template')!, { tool: 'nix' }), ['nix', 'build', '.#proxmox-template']);
   assert.deepEqual(expandTemplate(templateFor('taskfile', 'force-unlock')!, { tool: 'task', lockId: 'abc-123' }), ['task', 'infra:force-unlock', 'LOCK_ID=abc-123']);
 });
