@@ -4,3 +4,6 @@ import './explorer.test';
 import './actions.test';
 import './paging.test';
 import './everyday.test';
+import './fleetLive.test';
+// Last: it rotates the demo token's secret on the simulator.
+import './errorAction.test';
