@@ -66,6 +66,8 @@ describe('explorer: a 401 during an action offers Re-enter Token', function () {
       return b.includes('Re-enter Token') ? b : undefined;
     });
     assert.ok(buttons.includes('Show Log'), JSON.stringify(buttons));
+    // The progress notification of the failed start goes away (VS Code keeps one on screen for a moment at least).
+    await waitFor('the start\'s progress notification to close', async () => !(await domTexts(selectors.notificationMessages)).includes('Starting edge (VMID 99021)'));
     await screenshot('explorer-401-reenter-token');
     assert.equal((await simControl<{ status: string }>('/guest/99021')).status, 'stopped');
 
