@@ -7,7 +7,10 @@ import type { CliIO } from './command';
 import { clientErrorMessage, clientFromArgs } from './resources';
 import { AuthenticationError } from '../core/pve/errors';
 import type { LiveCluster } from '../core/validate/api';
-import { liveClusterOf } from '../core/validate/liveCluster';
+import { liveClusterOf, liveInventoryOf } from '../core/validate/liveCluster';
+import type { LiveInventory } from '../core/iac/types';
+import type { PveClient } from '../core/pve/client';
+import type { ClusterSnapshot } from '../core/pve/types';
 
 /** The connection flags `validate` takes (its own `--format` is text|json, so not `resources`' list). */
 export const LIVE_CONNECTION_FLAGS = ['url', 'token-id', 'token-file', 'fingerprint', 'timeout'];
@@ -47,7 +50,7 @@ export async function readLiveCluster(flags: Map<string, string>, io: CliIO): Pr
   const url = client.target.url;
   try {
     const snapshot = await client.clusterResources();
-    return { kind: 'ok', read: { live: liveClusterOf(snapshot), url } };
+    return { kind: 'ok', read: { live: liveClusterOf(snapshot, liveInventoryOf(snapshot, await bridgesOf(client, snapshot))), url } };
   } catch (err) {
     const reason = await clientErrorMessage(err, url);
     if (reason === undefined) throw err;
@@ -67,4 +70,15 @@ export function liveSummary(read: LiveRead): string {
   const { guests, nodes = [], storages = [] } = read.live;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   return `Checked against the live cluster at ${read.url}: ${plural(guests.length, 'guest')} on ${plural(nodes.length, 'node')}, ${plural(storages.length, 'storage')}.`;
+}
+
+/**
+ * Each online node's bridges, as the extension reads them (src/vscode/diagnostics/nodeBridges.ts): a node
+ * whose bridges cannot be read (no Sys.Audit, unreachable) is left out, so its hosts' bridges are not checked.
+ */
+async function bridgesOf(client: PveClient, snapshot: ClusterSnapshot): Promise<LiveInventory['bridges']> {
+  const online = snapshot.nodes.filter((n) => n.status !== 'offline').map((n) => n.node);
+  const lists = await Promise.all(online.map((node) => client.bridges(node).then((list) => [node, list.map((b) => b.iface)] as const, () => undefined)));
+  const read = lists.filter((x) => x !== undefined);
+  return read.length ? Object.fromEntries(read) : undefined;
 }

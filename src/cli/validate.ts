@@ -33,7 +33,7 @@ or with --strict a file not checked; 2 could not run (bad arguments, unreadable 
 be read) or a file was not checked.`;
 
 /** Findings of the live checks: the files do not match the cluster they were checked against. */
-const LIVE_MISMATCH = new Set([LIVE_VMID_CONFLICT, 'nix-live-node', 'nix-live-storage']);
+const LIVE_MISMATCH = new Set([LIVE_VMID_CONFLICT, 'nix-live-node', 'nix-live-storage', 'nix-live-bridge']);
 
 /** Diagnostic codes that mean "this file was not checked", not "this file is fine". */
 const NOT_CHECKED = new Set(['too-large', 'unreadable-file', 'nix-timeout']);

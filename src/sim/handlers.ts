@@ -12,7 +12,7 @@ import { AGENT_COMMANDS, agentHandler } from './agent';
 import { addProvisioningHandlers } from './provisioning';
 import { consoleProxy, createSnapshot, deleteSnapshot, getConfig, listSnapshots, postConfig, putConfig, rollbackSnapshot } from './guestConfig';
 import { cloneGuest, destroy, makeTemplate, power, POWER_TASK } from './guestActions';
-import { clusterResources, guestList, nextId, nodesList, pools, statusCurrent, storageList } from './listings';
+import { clusterResources, guestList, networkList, nextId, nodesList, pools, statusCurrent, storageList } from './listings';
 import { clusterTasks, taskList, taskLog, taskStatus } from './taskHandlers';
 
 export { resourceRow } from './listings';
@@ -108,6 +108,7 @@ export function handlers(): Map<string, Handler> {
   h.set('GET /cluster/nextid', nextId);
   h.set('GET /nodes', nodesList);
   h.set('GET /nodes/{node}/storage', storageList);
+  h.set('GET /nodes/{node}/network', networkList);
   h.set('GET /nodes/{node}/tasks', taskList);
   h.set('GET /cluster/tasks', clusterTasks);
   h.set('GET /nodes/{node}/tasks/{upid}/status', taskStatus);

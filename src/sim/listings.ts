@@ -186,6 +186,36 @@ export function storageList(ctx: HandlerContext): HandlerResult {
   );
 }
 
+/**
+ * A node's interfaces, filtered by `type` as PVE does: `any_bridge` / `any_local_bridge` are Linux and OVS
+ * bridges (the simulator has no SDN vnets to add). A principal without Sys.Audit on the node sees only the
+ * bridges it may use (SDN.Use or SDN.Audit on /sdn/zones/localnetwork/<bridge>).
+ */
+export function networkList(ctx: HandlerContext): HandlerResult {
+  const node = requireNode(ctx);
+  const type = ctx.params.type === undefined ? undefined : String(ctx.params.type);
+  const audit = ctx.principal.can(`/nodes/${node}`, 'Sys.Audit');
+  const usable = (iface: string): boolean => ['SDN.Use', 'SDN.Audit'].some((p) => ctx.principal.can(`/sdn/zones/localnetwork/${iface}`, p));
+  const isBridge = (t: string): boolean => t === 'bridge' || t === 'OVSBridge';
+  const matches = (t: string): boolean => type === undefined || type === 'include_sdn' || type === t || ((type === 'any_bridge' || type === 'any_local_bridge') && isBridge(t));
+  return r(
+    ctx.state.nodes
+      .get(node)!
+      .network.filter((i) => matches(i.type) && (audit || (isBridge(i.type) && usable(i.iface))))
+      .map((i, priority) => {
+        const row: Record<string, unknown> = { iface: i.iface, type: i.type, active: 1, priority: priority + 3, families: ['inet'], method6: 'manual' };
+        if (i.type === 'eth') Object.assign(row, { exists: 1, method: 'manual' });
+        else Object.assign(row, { autostart: 1, method: i.cidr ? 'static' : 'manual', bridge_ports: i.ports ?? '', ...(i.vlanAware ? { bridge_vlan_aware: 1, bridge_vids: '2-4094' } : {}) });
+        if (i.cidr) {
+          const [address, bits] = i.cidr.split('/');
+          Object.assign(row, { cidr: i.cidr, address, netmask: bits, ...(i.gateway ? { gateway: i.gateway } : {}) });
+        }
+        if (i.comments) row.comments = `${i.comments}\n`;
+        return row;
+      }),
+  );
+}
+
 export function nextId(ctx: HandlerContext): HandlerResult {
   if (ctx.params.vmid !== undefined) {
     const v = Number(ctx.params.vmid);

@@ -5,7 +5,7 @@
  */
 import { randomUUID, createHash } from 'node:crypto';
 import { makeBackup } from './backups';
-import { aclFromRoles, SimState, type AgentQuirks, type AgentState, type SimGuest } from './state';
+import { aclFromRoles, SimState, type AgentQuirks, type AgentState, type SimGuest, type SimIface } from './state';
 
 export interface SeedGuest {
   vmid: number;
@@ -33,7 +33,8 @@ export interface SeedGuest {
 }
 
 export interface SeedSpec {
-  nodes: { node: string; status?: 'online' | 'offline'; cores?: number; memoryGiB?: number }[];
+  /** `bridges`: the node's bridge names (default `vmbr0`, on the node's one NIC). */
+  nodes: { node: string; status?: 'online' | 'offline'; cores?: number; memoryGiB?: number; bridges?: string[] }[];
   storages?: { storage: string; node?: string; plugintype: string; content: string; shared?: boolean; sizeGiB?: number }[];
   pools?: string[];
   guests: SeedGuest[];
@@ -98,10 +99,22 @@ function fingerprintFor(node: string): string {
   return createHash('sha256').update(`sim-node-${node}`).digest('hex').toUpperCase().match(/../g)!.join(':');
 }
 
+/**
+ * A node's interfaces as a PVE installer leaves them, plus bridges: the first bridge on the NIC with the node's
+ * address, the others internal (no port, no address), as a second bridge for a guest network usually is.
+ */
+function networkFor(index: number, bridges: readonly string[]): SimIface[] {
+  const out: SimIface[] = [{ iface: 'eno1', type: 'eth' }];
+  bridges.forEach((iface, i) =>
+    out.push(i === 0 ? { iface, type: 'bridge', ports: 'eno1', cidr: `192.168.1.${11 + index}/24`, gateway: '192.168.1.1' } : { iface, type: 'bridge', vlanAware: true, comments: 'guest VLANs' }),
+  );
+  return out;
+}
+
 export function buildState(spec: SeedSpec, taskDurationMs: number, shuffleSeed = 42): SimState {
   const state = new SimState(taskDurationMs);
   const rnd = prng(shuffleSeed);
-  for (const n of spec.nodes) {
+  for (const [index, n] of spec.nodes.entries()) {
     state.nodes.set(n.node, {
       node: n.node,
       status: n.status ?? 'online',
@@ -110,6 +123,7 @@ export function buildState(spec: SeedSpec, taskDurationMs: number, shuffleSeed =
       maxdisk: 940 * GiB,
       uptime: 3_600 * 24 * 12 + Math.floor(rnd() * 100_000),
       sslFingerprint: fingerprintFor(n.node),
+      network: networkFor(index, n.bridges ?? ['vmbr0']),
     });
   }
   const storages = spec.storages ?? [
@@ -220,7 +234,7 @@ export function buildState(spec: SeedSpec, taskDurationMs: number, shuffleSeed =
 export function demoSpec(): SeedSpec {
   return {
     nodes: [
-      { node: 'prom', cores: 32, memoryGiB: 256 },
+      { node: 'prom', cores: 32, memoryGiB: 256, bridges: ['vmbr0', 'vmbr1'] },
       { node: 'father', cores: 16, memoryGiB: 128 },
       { node: 'pve3', cores: 12, memoryGiB: 64 },
     ],

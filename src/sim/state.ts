@@ -83,6 +83,19 @@ export interface SimNode {
   maxdisk: number;
   uptime: number;
   sslFingerprint: string;
+  /** The node's network interfaces, as /etc/network/interfaces declares them (served by GET /nodes/{node}/network). */
+  network: SimIface[];
+}
+
+export interface SimIface {
+  iface: string;
+  type: 'eth' | 'bridge' | 'OVSBridge';
+  /** Bridge ports (`eno1`); none for an internal bridge. */
+  ports?: string;
+  cidr?: string;
+  gateway?: string;
+  vlanAware?: boolean;
+  comments?: string;
 }
 
 export interface SimStorage {

@@ -61,10 +61,13 @@ export interface DeclaredGuest {
 }
 
 /**
- * What the connected cluster has, as plain data (it may cross to a worker thread): node names and each node's
- * storages. Fleet files' node and storage names are checked against it when a connection is open.
+ * What the connected cluster has, as plain data (it may cross to a worker thread): node names, each node's
+ * storages and each node's bridges. Fleet files' node, storage and bridge names are checked against it when a
+ * connection is open.
  */
 export interface LiveInventory {
   readonly nodes?: readonly string[];
   readonly storages?: readonly { readonly node: string; readonly storage: string; readonly content?: readonly string[] }[];
+  /** Bridge names (`vmbr0` …) by node, for the nodes whose network was read; a node not here is unknown. */
+  readonly bridges?: Readonly<Record<string, readonly string[]>>;
 }

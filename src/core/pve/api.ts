@@ -4,6 +4,7 @@ import type {
   ClusterSnapshot,
   Guest,
   GuestType,
+  NodeBridge,
   PowerAction,
   PveNode,
   Snapshot,
@@ -53,6 +54,8 @@ export interface PveApi {
   guests(node: string, type: GuestType, o?: CallOptions): Promise<Guest[]>;
   guestStatus(ref: GuestRef, o?: CallOptions): Promise<Record<string, unknown>>;
   storages(node: string, o?: CallOptions): Promise<Storage[]>;
+  /** The node's Linux and OVS bridges (`/nodes/{node}/network?type=any_bridge`). */
+  bridges(node: string, o?: CallOptions): Promise<NodeBridge[]>;
   nextId(o?: CallOptions): Promise<number>;
 
   power(ref: GuestRef, action: PowerAction, o?: CallOptions): Promise<string>;

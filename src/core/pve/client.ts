@@ -11,6 +11,7 @@ import { AgentNotConfiguredError, InvalidPathSegmentError, InvalidResponseError,
 import { envelope, errorFromResponse, httpsTransport, type Principal, type Transport, type WireResponse } from './http';
 import { agentResult, parseAgentInterfaces, parseAgentOsInfo, parseHostName } from './parseAgent';
 import {
+  parseBridges,
   parseGuestList,
   parseNextId,
   parseNodes,
@@ -31,6 +32,7 @@ import type {
   ConnectionTarget,
   Guest,
   GuestType,
+  NodeBridge,
   PowerAction,
   PveNode,
   Snapshot,
@@ -257,6 +259,10 @@ export class PveClient implements PveApi {
 
   async storages(node: string, o?: CallOptions): Promise<Storage[]> {
     return parseStorages(await this.#get(`/nodes/${seg(node, 'node name')}/storage`, undefined, o), node);
+  }
+
+  async bridges(node: string, o?: CallOptions): Promise<NodeBridge[]> {
+    return parseBridges(await this.#get(`/nodes/${seg(node, 'node name')}/network`, { type: 'any_bridge' }, o), node);
   }
 
   async nextId(o?: CallOptions): Promise<number> {

@@ -10,7 +10,7 @@
  */
 import { InvalidResponseError } from './errors';
 import { asObject, asRows, bool, guestStatus, NO_TAGS, num, num0, parseTags, str, type Row } from './fields';
-import type { ClusterSnapshot, Guest, GuestStatus, GuestType, PveNode, Snapshot, Storage, TaskStatus } from './types';
+import type { ClusterSnapshot, Guest, GuestStatus, GuestType, NodeBridge, PveNode, Snapshot, Storage, TaskStatus } from './types';
 
 /**
  * A guest row from `/cluster/resources` or `/nodes/{node}/{qemu|lxc}` (the latter lacks node/type/id).
@@ -229,6 +229,23 @@ export function parseNodes(data: unknown): PveNode[] {
 
 export function parseStorages(data: unknown, node: string): Storage[] {
   return asRows(data, `/nodes/${node}/storage`).map((r) => parseStorage(r, node));
+}
+
+/** A node's bridges; rows of other interface types (an SDN vnet that `any_bridge` may add) are left out. */
+export function parseBridges(data: unknown, node: string): NodeBridge[] {
+  const out: NodeBridge[] = [];
+  for (const r of asRows(data, `/nodes/${node}/network`)) {
+    const iface = str(r.iface);
+    const type = str(r.type);
+    if (iface === undefined || (type !== 'bridge' && type !== 'OVSBridge')) continue;
+    const b: { -readonly [K in keyof NodeBridge]: NodeBridge[K] } = { node, iface, type, active: bool(r.active) };
+    const cidr = str(r.cidr);
+    if (cidr !== undefined) b.cidr = cidr;
+    const comments = str(r.comments);
+    if (comments !== undefined) b.comments = comments.trim();
+    out.push(b);
+  }
+  return out;
 }
 
 /** Drops the `current` pseudo-entry ("You are here!") that every snapshot list ends with. */

@@ -60,6 +60,18 @@ export interface Storage {
   readonly maxdisk: number;
 }
 
+/** A node's Linux or Open vSwitch bridge (`GET /nodes/{node}/network?type=any_bridge`). */
+export interface NodeBridge {
+  readonly node: string;
+  /** `vmbr0` … */
+  readonly iface: string;
+  /** `bridge` or `OVSBridge`. */
+  readonly type: string;
+  readonly active: boolean;
+  readonly cidr?: string;
+  readonly comments?: string;
+}
+
 /** One `/cluster/resources` answer, split by kind. */
 export interface ClusterSnapshot {
   readonly nodes: readonly PveNode[];

@@ -7,11 +7,12 @@ import type { LiveInventory } from '../iac/types';
 import type { ClusterSnapshot } from '../pve/types';
 import type { LiveCluster } from './api';
 
-/** Node names and each node's storages (a few dozen rows, however many guests). */
-export function liveInventoryOf(s: Pick<ClusterSnapshot, 'nodes' | 'storages'>): LiveInventory {
+/** Node names, each node's storages and, when read, its bridges (a few dozen rows, however many guests). */
+export function liveInventoryOf(s: Pick<ClusterSnapshot, 'nodes' | 'storages'>, bridges?: LiveInventory['bridges']): LiveInventory {
   return {
     nodes: s.nodes.map((n) => n.node),
     storages: s.storages.map((st) => ({ node: st.node, storage: st.storage, content: st.content })),
+    ...(bridges ? { bridges } : {}),
   };
 }
 

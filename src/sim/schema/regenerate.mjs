@@ -17,6 +17,7 @@ const PATHS = [
   '/cluster/tasks',
   '/nodes',
   '/nodes/{node}/storage',
+  '/nodes/{node}/network',
   '/nodes/{node}/tasks',
   '/nodes/{node}/tasks/{upid}',
   '/nodes/{node}/tasks/{upid}/status',

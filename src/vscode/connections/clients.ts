@@ -22,12 +22,19 @@ export interface RequestCounter {
 export class ClientPool extends Disposable {
   private readonly clients = new Map<string, { key: string; client: Promise<PveApi> }>();
   private readonly counts = new Map<string, number>();
+  /** Which connection each client belongs to, so an error during an action can offer its connection's fix. */
+  private readonly owners = new WeakMap<PveApi, string>();
 
   constructor(private readonly store: ConnectionStore) {
     super();
     // A client keeps its login (ticket) across refreshes; only new settings or a new secret replace it.
     this._register(store.onDidChangeList(() => this.clients.clear()));
     this._register(store.onDidChangeSecret((id) => this.clients.delete(id)));
+  }
+
+  /** The id of the connection `api` was built for (undefined for a probe or a client from elsewhere). */
+  connectionOf(api: PveApi): string | undefined {
+    return this.owners.get(api);
   }
 
   requestCount(id: string): number {
@@ -50,9 +57,11 @@ export class ClientPool extends Disposable {
     const secret = await this.store.secret(c.id);
     if (!secret) throw new SecretMissingError(c.name);
     const { PveClient } = await import('../../core/pve/client.js');
-    return new PveClient(targetOf(c), secret, {
+    const client = new PveClient(targetOf(c), secret, {
       onRequest: () => this.counts.set(c.id, (this.counts.get(c.id) ?? 0) + 1),
     });
+    this.owners.set(client, c.id);
+    return client;
   }
 
   /** A throw-away client for testing settings before they are saved. */

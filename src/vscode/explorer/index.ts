@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { rootIdOf } from '../../core/explorer/rowIds';
 import type { DeclaredGuest } from '../../core/iac/types';
 import { ClientPool } from '../connections/clients';
 import { registerConnectionCommands } from '../connections/commands';
@@ -44,7 +45,11 @@ export function registerExplorer(services: Services, declaredSource?: () => Prom
   subs.push(treeView);
   subs.push(treeView.onDidChangeVisibility((e) => provider.setVisible(e.visible)));
   if (treeView.visible) provider.setVisible(true);
-  const tasks = new TaskRunner(log);
+  const tasks = new TaskRunner(log, (api) => {
+    const id = pool.connectionOf(api);
+    // A row-like argument: the fix's command reads the connection from a row id.
+    return id === undefined ? undefined : { id: rootIdOf(id) };
+  });
   subs.push(tasks);
   const statusBar = new ConnectionStatusBar(store, tasks);
   subs.push(statusBar);

@@ -23,7 +23,11 @@ export class TaskRunner extends Disposable {
   /** Every finished task, newest last (tests read it). */
   readonly history: { title: string; upid?: string; ok: boolean; exitstatus: string }[] = [];
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    /** What a fix applies to when a task fails ("Re-enter Token" for the task's connection, not a picker). */
+    private readonly fixArgOf: (api: PveApi) => unknown = () => undefined,
+  ) {
     super();
   }
 
@@ -79,7 +83,8 @@ export class TaskRunner extends Disposable {
         return { cancelled: true };
       }
       this.history.push({ title, upid: upid ?? undefined, ok: false, exitstatus: errorMessage(err) });
-      void showErrorWithFix(this.log, `${title} failed`, err);
+      const commandArg = this.fixArgOf(api);
+      void showErrorWithFix(this.log, `${title} failed`, err, commandArg !== undefined ? { commandArg } : {});
       return { cancelled: false, error: err };
     } finally {
       this.running--;

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { screenshot, selectors, waitForDomText } from '../harness';
-import { answering, backupsOf, children, DEMO, ENTER, explorer, guest, guestRow, requestLog, waitFor } from './util';
+import { answering, ENTER } from '../shared/prompts';
+import { backupsOf, children, DEMO, explorer, guest, guestRow, requestLog, waitFor } from './util';
 
 describe('backups', function () {
   this.timeout(120_000);

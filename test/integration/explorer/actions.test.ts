@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { activateExtension, screenshot, selectors, sleep, waitForDomText, waitForNotification } from '../harness';
 import type { ExplorerApi } from '../../../src/vscode/explorer';
 import type { Element } from '../../../src/vscode/explorer/provider';
-import { answering, ENTER, type Prompt } from './prompts';
+import { answering, ENTER, type Prompt } from '../shared/prompts';
 
 const DEMO = 'conn:demo';
 

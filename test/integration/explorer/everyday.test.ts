@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { activateExtension, domClick, domTexts, screenshot, selectors, sleep, waitForDomText, waitForNotification } from '../harness';
 import type { ExplorerApi } from '../../../src/vscode/explorer';
 import type { Element } from '../../../src/vscode/explorer/provider';
-import { answering } from './prompts';
+import { answering } from '../shared/prompts';
 
 const DEMO = 'conn:demo';
 let explorer: ExplorerApi;

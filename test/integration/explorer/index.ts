@@ -5,3 +5,6 @@ import './actions.test';
 import './paging.test';
 import './everyday.test';
 import './guestConfig.test';
+import './fleetLive.test';
+// Last: it rotates the demo token's secret on the simulator.
+import './errorAction.test';

@@ -4,6 +4,7 @@
  * request log. Writes `{ url, fingerprint, tokens, control }` as JSON to the file named by argv[2].
  * Both servers listen on 127.0.0.1 only.
  */
+import { randomUUID } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import { startSimulator, type Fault } from '../../../src/sim';
@@ -29,6 +30,12 @@ void (async () => {
           const b = await body(req);
           // Any status: the suite injects a 403 to see how the tree shows a missing privilege.
           sim.injectFault(String(b.path), { status: b.status as Fault['status'], message: typeof b.message === 'string' ? b.message : '', ...(typeof b.times === 'number' ? { times: b.times } : {}) });
+        } else if (req.method === 'POST' && url.pathname === '/rotate-token') {
+          // As `pveum user token add … --overwrite` would: the old secret is refused from now on (401).
+          const token = sim.state.tokens.get(String((await body(req)).id));
+          if (!token) throw new Error('no such token');
+          token.secret = randomUUID();
+          answer = { secret: token.secret };
         } else if (req.method === 'POST' && url.pathname === '/clear-faults') {
           sim.clearFaults();
         } else if (req.method === 'GET' && url.pathname === '/requests') {

@@ -1,5 +1,5 @@
 /**
- * hosts.nix against the connected cluster (real nix-instantiate): a node or storage name the cluster does not
+ * hosts.nix against the connected cluster (real nix-instantiate): a node, storage or bridge name the cluster does not
  * have is a warning on its value naming what exists, with the close name as a quick fix; names it has, and
  * no connection, say nothing.
  */
@@ -17,7 +17,8 @@ before(() => {
 });
 after(() => fleet.remove());
 
-// The example's own cluster: node prom with nvmeprom and Test, node other with local only.
+// The example's own cluster: node prom with nvmeprom, Test and local and bridges vmbr0 and vmbr1; node other
+// with ssdother and bridges vmbr0 and vmbr9.
 const LIVE: LiveInventory = {
   nodes: ['prom', 'other'],
   storages: [
@@ -26,7 +27,11 @@ const LIVE: LiveInventory = {
     { node: 'prom', storage: 'local', content: ['iso', 'backup'] },
     { node: 'other', storage: 'ssdother', content: ['images'] },
   ],
+  bridges: { prom: ['vmbr0', 'vmbr1'], other: ['vmbr0', 'vmbr9'] },
 };
+
+/** The example with a `bridge` in igpu's proxmox set (the real file names none: Terranix's default is vmbr0). */
+const withBridge = (bridge: string, text = REAL_HOSTS) => text.replace('storage = "Test";', `storage = "Test";\n      bridge = "${bridge}";`);
 
 /** `null`: no connection open. */
 const live = (text: string, inventory: LiveInventory | null = LIVE) => validateNixFile(fleet.hostsPath, text, inventory ? { live: inventory } : {});
@@ -71,4 +76,41 @@ test('without a connection, or with an inventory that lists nothing, names are n
   const text = REAL_HOSTS.replace('node = "prom";', 'node = "nowhere";').replace('storage = "Test";', 'storage = "nothing";');
   assert.deepEqual(await live(text, null), []);
   assert.deepEqual(await live(text, {}), []);
+});
+
+test('a host\'s bridge the node has says nothing', async () => {
+  assert.deepEqual(await live(withBridge('vmbr1')), []);
+});
+
+test('a misspelled bridge on a host is a warning on its value, naming the node\'s bridges, with a fix', async () => {
+  const text = withBridge('vmbr11');
+  const diags = await live(text);
+  assert.equal(diags.length, 1, JSON.stringify(diags));
+  const [d] = diags;
+  assert.equal(d.severity, 'warning');
+  assert.equal(d.code, 'nix-live-bridge');
+  assert.equal(d.range.start.line, lineOf(text, 'bridge = "vmbr11";'));
+  assert.equal(textAt(text, d), '"vmbr11"');
+  assert.match(d.message, /^Host igpu: bridge 'vmbr11' does not exist on node prom \(it has vmbr0, vmbr1\)\. Did you mean 'vmbr1'\?$/);
+  const fixes = nixCodeFixes(d.range, diags);
+  assert.deepEqual(fixes.map((f) => [f.title, f.edits[0].newText]), [['Use bridge "vmbr1"', '"vmbr1"']]);
+});
+
+test('a bridge only another node has is not one of the file\'s node; with an unknown node every node\'s bridges count', async () => {
+  const text = withBridge('vmbr9');
+  const diags = await live(text);
+  assert.deepEqual(diags.map((d) => [d.code, d.range.start.line]), [['nix-live-bridge', lineOf(text, 'bridge = "vmbr9";')]]);
+  assert.match(diags[0].message, /on node prom \(it has vmbr0, vmbr1\)/);
+  const elsewhere = withBridge('vmbr9', REAL_HOSTS.replace('node = "prom";', 'node = "prm";'));
+  assert.deepEqual((await live(elsewhere)).map((d) => d.code), ['nix-live-node']);
+  const nowhere = withBridge('vmbr7', REAL_HOSTS.replace('node = "prom";', 'node = "prm";'));
+  const [, bridge] = await live(nowhere);
+  assert.match(bridge?.message ?? '', /bridge 'vmbr7' does not exist in the connected cluster \(it has vmbr0, vmbr1, vmbr9\)/);
+});
+
+test('bridges are not checked when the node\'s network was not read (or lists none)', async () => {
+  const text = withBridge('nothing');
+  assert.deepEqual(await live(text, { ...LIVE, bridges: { other: ['vmbr0'] } }), []);
+  assert.deepEqual(await live(text, { ...LIVE, bridges: { prom: [] } }), []);
+  assert.deepEqual(await live(text, { ...LIVE, bridges: undefined }), []);
 });

@@ -30,6 +30,7 @@ const calls: Record<keyof PveApi, ((c: PveApi) => Promise<unknown>)[]> = {
   guests: [(c) => c.guests('prom', 'qemu'), (c) => c.guests('father', 'lxc')],
   guestStatus: [(c) => c.guestStatus(VM(104)), (c) => c.guestStatus(CT(120))],
   storages: [(c) => c.storages('prom')],
+  bridges: [(c) => c.bridges('prom'), (c) => c.bridges('pve3')],
   nextId: [(c) => c.nextId()],
   power: (['start', 'shutdown', 'stop', 'reboot', 'suspend', 'resume'] as const).flatMap((a) => [(c: PveApi) => c.power(VM(150, 'pve3'), a), (c: PveApi) => c.power(CT(131, 'father'), a)]),
   clone: [

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorFromResponse, envelope, type WireResponse } from '../../../src/core/pve/http';
 import { parseTags } from '../../../src/core/pve/fields';
-import { parseClusterResources, parseNextId, parseNodes, parseSnapshots, parseTaskLog, parseTaskStatus } from '../../../src/core/pve/parse';
+import { parseBridges, parseClusterResources, parseNextId, parseNodes, parseSnapshots, parseTaskLog, parseTaskStatus } from '../../../src/core/pve/parse';
 import { parseAgentInterfaces, parseAgentOsInfo } from '../../../src/core/pve/parseAgent';
 import * as E from '../../../src/core/pve/errors';
 import { formatUpid, parseUpid } from '../../../src/core/pve/upid';
@@ -179,4 +179,19 @@ test('every error class sets its name explicitly (bundles minify class names)', 
   }
   const err = new E.PermissionError('Permission check failed (/vms/1, VM.Audit)', undefined);
   assert.equal(err.name, 'PermissionError');
+});
+
+test('bridges: Linux and OVS bridges kept, an SDN vnet and other interface types left out, 0/1 as booleans', () => {
+  const rows = [
+    { iface: 'vmbr0', type: 'bridge', active: 1, cidr: '192.168.1.12/24', bridge_ports: 'eno1', comments: 'uplink\n' },
+    { iface: 'eno1', type: 'eth', active: 1, exists: 1 },
+    { iface: 'ovs0', type: 'OVSBridge' },
+    { iface: 'vnet10', type: 'vnet' },
+    { type: 'bridge' },
+  ];
+  assert.deepEqual(parseBridges(rows, 'prom'), [
+    { node: 'prom', iface: 'vmbr0', type: 'bridge', active: true, cidr: '192.168.1.12/24', comments: 'uplink' },
+    { node: 'prom', iface: 'ovs0', type: 'OVSBridge', active: false },
+  ]);
+  assert.throws(() => parseBridges({ iface: 'vmbr0' }, 'prom'), E.InvalidResponseError);
 });

@@ -155,6 +155,16 @@ test('privilege-filtered /cluster/resources: a pool-scoped token sees its pool\'
   assert.deepEqual(visible.map((g) => g.vmid).sort((a, b) => a - b), [104, 109, 110, 111, 112], '/nodes/{node}/qemu is filtered too');
 });
 
+test('a node\'s bridges: any_bridge leaves the NIC out, a token without Sys.Audit on the node sees none it may not use', async () => {
+  const admin = clientFor(s);
+  assert.deepEqual((await admin.bridges('prom')).map((b) => [b.iface, b.type, b.active, b.cidr]), [['vmbr0', 'bridge', true, '192.168.1.11/24'], ['vmbr1', 'bridge', true, undefined]]);
+  assert.deepEqual((await admin.bridges('father')).map((b) => b.iface), ['vmbr0']);
+  const all = (await admin.request('GET', '/nodes/prom/network')).data as { iface: string; type: string }[];
+  assert.deepEqual(all.map((i) => `${i.iface}:${i.type}`), ['eno1:eth', 'vmbr0:bridge', 'vmbr1:bridge']);
+  assert.deepEqual((await clientFor(s, 'auditor').bridges('prom')).map((b) => b.iface), ['vmbr0', 'vmbr1']);
+  assert.deepEqual(await clientFor(s, 'limited').bridges('prom'), []);
+});
+
 test('a token sees only its own tasks unless it has Sys.Audit on the node', async () => {
   const admin = clientFor(s);
   const upid = await admin.power(VM(109), 'reboot');

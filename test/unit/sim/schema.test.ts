@@ -49,6 +49,8 @@ test('every simulated answer validates against the schema\'s returns', async () 
     ['GET', '/nodes/prom/lxc/120/config'],
     ['GET', '/nodes/prom/qemu/104/snapshot'],
     ['GET', '/nodes/prom/storage'],
+    ['GET', '/nodes/prom/network'],
+    ['GET', '/nodes/prom/network', { type: 'any_bridge' }],
     ['GET', '/nodes/prom/tasks'],
     ['GET', '/cluster/tasks'],
     ['GET', `/nodes/prom/tasks/${encodeURIComponent(upid)}/status`],

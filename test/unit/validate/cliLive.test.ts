@@ -108,6 +108,20 @@ test('validate --live: a VMID a live guest of another name uses is reported in a
   }
 });
 
+test('validate --live: a hosts.nix bridge the node lacks is a warning naming its bridges, as in the editor; exit 1', async () => {
+  // The simulator's demo node prom has vmbr0 and vmbr1 (GET /nodes/prom/network?type=any_bridge).
+  const hosts = edit(repo('nixos-fleet/hosts.nix'), 'storage = "Test";', 'storage = "Test";\n      bridge = "vmbr11";');
+  try {
+    const io = capture(env());
+    assert.equal(await main(['validate', 'nixos-fleet', '--live', ...TOKEN], io), 1, io.stdout() + io.stderr());
+    const line = io.stdout().split('\n').find((l) => l.includes('[nix-live-bridge]'));
+    assert.ok(line, io.stdout());
+    assert.match(line, /warning .*Host igpu: bridge 'vmbr11' does not exist on node prom \(it has vmbr0, vmbr1\)\. Did you mean 'vmbr1'\?/);
+  } finally {
+    hosts.restore();
+  }
+});
+
 test('validate --live: hosts.nix node and storage names are checked against the cluster (warnings listing what exists); exit 1', async () => {
   const hosts = edit(repo('nixos-fleet/hosts.nix'), 'storage = "Test";', 'storage = "nvmeprm";');
   try {

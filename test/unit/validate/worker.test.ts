@@ -60,6 +60,7 @@ test('protocol guards: well-formed messages pass, malformed ones are refused on 
   assert.ok(isHostMessage({ type: 'request', id: 3, method: 'declaredGuests', roots: ['/w'] }));
   assert.ok(isHostMessage({ type: 'live', live: { guests: [] } }));
   assert.ok(isHostMessage({ type: 'live', live: { guests: [], nodes: ['pve1'], storages: [{ node: 'pve1', storage: 'local', content: ['images'] }] } }));
+  assert.ok(isHostMessage({ type: 'live', live: { guests: [], bridges: { pve1: ['vmbr0', 'vmbr1'], pve2: [] } } }));
   assert.ok(isHostMessage({ type: 'live' }), 'no live cluster (disconnected)');
   assert.ok(isHostMessage({ type: 'configure', config: CONFIG }));
   for (const bad of [
@@ -72,6 +73,8 @@ test('protocol guards: well-formed messages pass, malformed ones are refused on 
     { type: 'live', live: { guests: [{ vmid: '100', name: 'a', node: 'n' }] } },
     { type: 'live', live: { guests: [], nodes: [1] } },
     { type: 'live', live: { guests: [], storages: [{ node: 'pve1' }] } },
+    { type: 'live', live: { guests: [], bridges: ['vmbr0'] } },
+    { type: 'live', live: { guests: [], bridges: { pve1: 'vmbr0' } } },
     { type: 'document', path: '/a', version: 1.5, text: '' },
     { type: 'configure', config: { env: { A: 1 }, workspaceRoots: [], trusted: true } },
     { type: 'shutdown' },

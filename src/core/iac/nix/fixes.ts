@@ -16,6 +16,7 @@ const TITLES: Readonly<Record<string, (replacement: string) => string>> = {
   'nix-imported-readonly': () => 'Mark the imported VM read-only',
   'nix-live-node': (r) => `Use node ${r}`,
   'nix-live-storage': (r) => `Use storage ${r}`,
+  'nix-live-bridge': (r) => `Use bridge ${r}`,
 };
 
 export function nixCodeFixes(range: Range, diagnostics: readonly IacDiagnostic[]): CodeFix[] {

@@ -163,7 +163,8 @@ function isLiveCluster(v: unknown): v is LiveCluster {
     Array.isArray(v.guests) &&
     v.guests.every((g) => isRec(g) && isInt(g.vmid) && isStr(g.name) && isStr(g.node)) &&
     optional(v.nodes, arrayOf(isStr)) &&
-    optional(v.storages, arrayOf(isLiveStorage))
+    optional(v.storages, arrayOf(isLiveStorage)) &&
+    optional(v.bridges, (b): b is NonNullable<LiveCluster['bridges']> => isRec(b) && Object.values(b).every(arrayOf(isStr)))
   );
 }
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 
-/** A question the action asked the user: a modal confirmation, an input box or a quick pick. */
+/** A question the action asked the user: a modal confirmation, a non-modal warning, an input box or a quick pick. */
 export interface Prompt {
   readonly kind: 'confirm' | 'input' | 'pick' | 'warning';
   readonly text: string;
@@ -15,12 +15,13 @@ export const ENTER = Symbol('enter');
 export type Answer = string | typeof ENTER | undefined;
 
 /**
- * Runs `action` while the user's answers come from `answers`, one per question in order, and records every
- * question. VS Code refuses modal dialogs while extension tests run (the other explorer tests rely on that
- * refusal as "Cancel"), so accepting a confirmation needs this: the extension and this suite share the one
- * `vscode` API object of the extension host, and these replace its prompts for the duration only. An input
- * answer that the box's own validation rejects counts as cancelled, as the real box would not accept it.
- * Non-modal warnings still show; they are recorded too.
+ * Runs `action` while the user's answers come from `answers`, one per modal question, input box or quick pick
+ * in order, and records every question. The explorer and backups suites share it. VS Code refuses modal
+ * dialogs while extension tests run (tests that do not use this rely on that refusal as "Cancel"), so
+ * accepting a confirmation needs this: the extension and the suite share the one `vscode` API object of the
+ * extension host, and these replace its prompts for the duration only. An input answer that the box's own
+ * validation rejects counts as cancelled, as the real box would not accept it. Non-modal warnings still
+ * show, with their buttons; they are recorded and count as dismissed, so an action that waits for one ends.
  */
 export async function answering(answers: Answer[], action: () => Thenable<unknown>): Promise<Prompt[]> {
   const prompts: Prompt[] = [];
@@ -31,7 +32,8 @@ export async function answering(answers: Answer[], action: () => Thenable<unknow
     const options = typeof rest[0] === 'object' && rest[0] !== null && !('title' in rest[0]) ? (rest[0] as vscode.MessageOptions) : undefined;
     if (!options?.modal) {
       prompts.push({ kind: 'warning', text: message });
-      return (original.showWarningMessage as (...a: unknown[]) => unknown)(message, ...rest);
+      void (original.showWarningMessage as (...a: unknown[]) => Thenable<unknown>)(message, ...rest);
+      return Promise.resolve(undefined);
     }
     const buttons = rest.slice(1).map((b) => (typeof b === 'string' ? b : (b as vscode.MessageItem).title));
     prompts.push({ kind: 'confirm', text: message, choices: buttons });
