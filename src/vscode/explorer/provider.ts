@@ -225,24 +225,23 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
 
   // ---- snapshots and agent --------------------------------------------------------------------------
 
-  /** Forgets a guest's snapshot list and re-reads it (after a snapshot action). */
+  /** Forgets a guest's snapshot list and re-reads it (after a snapshot action); `rowId` is any row of that guest. */
   invalidateSnapshots(rowId: string): void {
-    const s = this.stateOf(rowId);
-    if (!s) return;
-    const ref = parseRowId(rowId);
-    const guestRowId = ref?.kind === 'snapshot' ? ref.guestRowId : rowId;
-    s.snapshots.delete(guestRowId);
-    const el = this.elements.get(guestRowId);
-    if (el) this.fire([el]);
+    this.forgetChildren(rowId, (s, guestRowId) => s.snapshots.delete(guestRowId), (guestRowId) => guestRowId);
   }
 
   /** Forgets a guest's backup list and re-reads it (after a backup action); `rowId` is any row of that guest. */
   invalidateBackups(rowId: string): void {
+    this.forgetChildren(rowId, (s, guestRowId) => s.backups.delete(guestRowId), backupsRowId);
+  }
+
+  /** Drops one cached child list of a guest, and VS Code reads again the row that lists it. */
+  private forgetChildren(rowId: string, drop: (s: ConnectionSession, guestRowId: string) => void, listedBy: (guestRowId: string) => string): void {
     const s = this.stateOf(rowId);
     if (!s) return;
     const guestRowId = guestRowIdOf(rowId);
-    s.backups.delete(guestRowId);
-    const el = this.elements.get(backupsRowId(guestRowId));
+    drop(s, guestRowId);
+    const el = this.elements.get(listedBy(guestRowId));
     if (el) this.fire([el]);
   }
 
