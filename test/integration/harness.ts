@@ -145,6 +145,17 @@ export function domPressKey(key: string): Promise<void> {
  * Polls `domTexts(selector)` until one text matches `expected`; resolves to all texts seen then.
  * Fails with what was visible instead, so a failure says what the user would have seen.
  */
+/** Polls `probe` until it gives a value (not undefined or false); fails naming `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    await sleep(150);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 export async function waitForDomText(selector: string, expected: string | RegExp, timeoutMs = 30_000, attribute?: string): Promise<string[]> {
   const matches = (t: string) => (typeof expected === 'string' ? t.includes(expected) : expected.test(t));
   const until = Date.now() + timeoutMs;

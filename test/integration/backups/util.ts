@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, sleep } from '../harness';
+import { activateExtension } from '../harness';
 import type { ExplorerApi } from '../../../src/vscode/explorer';
 import type { Element } from '../../../src/vscode/explorer/provider';
 
@@ -84,13 +84,5 @@ export async function backupsOf(name: string, vmid?: number): Promise<{ folder: 
   return { folder, rows: await children(folder.el) };
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    await sleep(150);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+export { waitFor } from '../harness';
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, screenshot, selectors, sleep, waitForDomText, waitForNotification } from '../harness';
+import { activateExtension, screenshot, selectors, waitFor, waitForDomText, waitForNotification } from '../harness';
 import type { ExplorerApi } from '../../../src/vscode/explorer';
 import type { Element } from '../../../src/vscode/explorer/provider';
 import { answering, ENTER, type Prompt } from '../shared/prompts';
@@ -62,15 +62,6 @@ async function guest(name: string): Promise<Row> {
   return row;
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    await sleep(150);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('explorer actions', function () {
   this.timeout(120_000);

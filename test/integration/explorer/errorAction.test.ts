@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, domClick, domPressKey, domTexts, domType, screenshot, selectors, sleep, waitForDomText, waitForNotification } from '../harness';
+import { activateExtension, domClick, domPressKey, domTexts, domType, screenshot, selectors, waitFor, waitForDomText, waitForNotification } from '../harness';
 import type { ExplorerApi } from '../../../src/vscode/explorer';
 import type { Element } from '../../../src/vscode/explorer/provider';
 import { simControl } from './simControl';
@@ -16,15 +16,6 @@ const QUICK_INPUT_TITLE = '.quick-input-widget .quick-input-title';
 
 let explorer: ExplorerApi;
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    await sleep(150);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const labelOf = (el: Element): string => {
   const item = explorer.provider.getTreeItem(el);

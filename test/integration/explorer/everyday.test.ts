@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, domClick, domTexts, screenshot, selectors, sleep, waitForDomText, waitForNotification } from '../harness';
+import { activateExtension, domClick, domTexts, screenshot, selectors, waitFor, waitForDomText, waitForNotification } from '../harness';
 import type { ExplorerApi } from '../../../src/vscode/explorer';
 import type { Element } from '../../../src/vscode/explorer/provider';
 import { answering } from '../shared/prompts';
@@ -50,15 +50,6 @@ async function guestRow(name: string): Promise<Shown | undefined> {
   return undefined;
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    await sleep(150);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function tooltipOf(el: Element): Promise<string> {
   const item = await explorer.provider.resolveTreeItem(explorer.provider.getTreeItem(el), el, new vscode.CancellationTokenSource().token);

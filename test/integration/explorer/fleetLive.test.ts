@@ -6,23 +6,17 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, sleep, workspaceDir } from '../harness';
+import { activateExtension, waitFor, workspaceDir } from '../harness';
 import type { ExplorerApi } from '../../../src/vscode/explorer';
 
 const DEMO = 'conn:demo';
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    await sleep(150);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const codeOf = (d: vscode.Diagnostic): string => String(typeof d.code === 'object' ? d.code.value : d.code);
 const describe_ = (ds: readonly vscode.Diagnostic[]): string => JSON.stringify(ds.map((d) => [codeOf(d), d.range.start.line, d.message]));
+
+/** Diagnostics come from the language worker and the live inventory: a longer wait than the usual. */
+const waitForLong = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> => waitFor(what, probe, 60_000);
 
 describe('explorer: hosts.nix bridges checked against the live cluster', function () {
   this.timeout(180_000);
@@ -51,7 +45,7 @@ describe('explorer: hosts.nix bridges checked against the live cluster', functio
     // Typed into the editor, not saved: the check runs on the text as the user sees it.
     assert.ok(await editor.edit((e) => e.insert(new vscode.Position(line + 1, 0), `${indent}bridge = "vmbr11";\n`)));
 
-    const warning = await waitFor('the bridge warning', () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === 'nix-live-bridge'));
+    const warning = await waitForLong('the bridge warning', () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === 'nix-live-bridge'));
     assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
     assert.equal(warning.range.start.line, line + 1);
     assert.equal(doc.getText(warning.range), '"vmbr11"');
@@ -62,7 +56,7 @@ describe('explorer: hosts.nix bridges checked against the live cluster', functio
     assert.ok(fix?.edit, `quick fixes offered: ${JSON.stringify(actions.map((a) => a.title))}`);
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
     assert.equal(doc.lineAt(line + 1).text.trim(), 'bridge = "vmbr1";');
-    await waitFor('the bridge warning to go', () => !vscode.languages.getDiagnostics(uri).some((d) => codeOf(d) === 'nix-live-bridge'));
+    await waitForLong('the bridge warning to go', () => !vscode.languages.getDiagnostics(uri).some((d) => codeOf(d) === 'nix-live-bridge'));
     assert.deepEqual(
       vscode.languages.getDiagnostics(uri).filter((d) => codeOf(d).startsWith('nix-live')),
       [],

@@ -1,21 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, domClick, domTexts, screenshot, selectors, sleep, waitForDomText } from '../harness';
+import { activateExtension, domClick, domTexts, screenshot, selectors, waitFor, waitForDomText } from '../harness';
 import type { ExplorerApi } from '../../../src/vscode/explorer';
 
 const DEMO = 'conn:demo';
 /** Grouped by type, the demo's virtual machines are one group of more than a dozen rows. */
 const VMS = `${DEMO}/type/qemu`;
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    await sleep(150);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function label(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
