@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RenderReport } from '../../../src/core/webviews/graph/protocol';
 import { repoRoot, screenshot, webviewClick, workspaceDir } from '../harness';
-import { graphApi, node, reloaded, waitFor, waitForRender, waitForWebviewText } from './util';
+import { graphApi, node, openGraph, reloaded, waitFor, waitForRender, waitForWebviewText } from './util';
 
 const HOSTS = () => path.join(workspaceDir(), 'nixos-fleet', 'hosts.nix');
 const TALOS_NODES = () => path.join(workspaceDir(), 'talos-cluster', 'nodes.yaml');
@@ -42,8 +42,8 @@ if (reloaded()) {
     it('hosts.nix: the hosts (and the template) under their Proxmox node, with live state, numbered as the CLI numbers them', async () => {
       const graph = await graphApi();
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(HOSTS()), vscode.ViewColumn.One);
-      await vscode.commands.executeCommand('proxmoxIac.showGraph');
-      const panel = await waitFor(() => graph.panels.get(HOSTS()), 'the hosts.nix graph opening');
+      // From the active editor, as the command palette runs it.
+      const panel = await openGraph(graph, HOSTS(), () => vscode.commands.executeCommand('proxmoxIac.showGraph'));
       try {
         // Nix evaluates the file first; live state arrives with the first poll.
         const r = await waitForRender(panel, (x) => x.nodes.length > 1 && x.nodes.some((n) => n.state !== undefined), 'the fleet with live state', 90_000);
@@ -97,8 +97,7 @@ if (reloaded()) {
           '',
         ].join('\n'),
       );
-      await vscode.commands.executeCommand('proxmoxIac.showGraph', vscode.Uri.file(TALOS_NODES()));
-      const panel = await waitFor(() => graph.panels.get(TALOS_NODES()), 'the nodes.yaml graph opening');
+      const panel = await openGraph(graph, TALOS_NODES(), () => vscode.commands.executeCommand('proxmoxIac.showGraph', vscode.Uri.file(TALOS_NODES())));
       try {
         const r = await waitForRender(panel, (x) => x.nodes.length === 4 && x.nodes.every((n) => n.id === 'pve3' || n.state !== undefined), 'three talos nodes with live state');
         assert.deepEqual(r.nodes.map((n) => n.id), ['pve3', 'talos-cp-1', 'talos-cp-2', 'talos-worker-1']);
