@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run demo: builds, starts code-server (VS Code 1.100.3, installed and cached on first use) with the
-// extension loaded from this checkout and the demo workspace (test/fixtures/demo, copied to a temp folder),
-// prints the URL to open, and runs until Ctrl-C.
+// extension loaded from this checkout and the demo workspace (test/fixtures/examples + test/fixtures/overlays/demo,
+// built into a temp folder by scripts/vscode/workspace.mjs), prints the URL to open, and runs until Ctrl-C.
 //
 //   npm run demo                              serve on http://127.0.0.1:8080 (or a free port if taken)
 //   npm run demo -- --port 9000               choose the port
@@ -17,13 +17,14 @@
 // demo's User settings.json, teardown() called on exit, and `readySelector`: a CSS selector the screenshot
 // waits for (e.g. the explorer's tree rows) before it is taken. It is how the simulated cluster joins the demo.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureChromium, ensureCodeServer, repoRoot } from './vscode/install.mjs';
 import { launchBrowser, startCodeServer, waitForWorkbench, workbenchUrl } from './vscode/session.mjs';
+import { buildWorkspace, workspaces } from './vscode/workspace.mjs';
 
 function parseArgs(argv) {
   const opts = { port: 8080, portGiven: false, screenshot: undefined, open: undefined, vscode: '1.100.3', build: true };
@@ -94,7 +95,7 @@ async function main() {
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, 'demo-server.log'), '');
   const workspaceDir = join(tmpDir, 'workspace');
-  cpSync(join(repoRoot, 'test', 'fixtures', 'demo'), workspaceDir, { recursive: true });
+  buildWorkspace(repoRoot, workspaces.demo, workspaceDir);
 
   const setupFile = join(repoRoot, 'scripts', 'demo-setup.mjs');
   let setup = {};
@@ -138,7 +139,7 @@ async function main() {
     }
     if (setup.readySelector) await page.locator(setup.readySelector).first().waitFor({ timeout: 30_000 });
     if (opts.open) {
-      if (!existsSync(join(workspaceDir, opts.open))) throw new Error(`--open ${opts.open}: no such file in test/fixtures/demo.`);
+      if (!existsSync(join(workspaceDir, opts.open))) throw new Error(`--open ${opts.open}: no such file in the demo workspace (test/fixtures/examples + test/fixtures/overlays/demo).`);
       // Quick Open, as a user would; the editor tab shows when the file is open.
       await page.locator('.monaco-workbench').click({ position: { x: 800, y: 400 } });
       await page.keyboard.press('Control+P');

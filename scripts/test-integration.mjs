@@ -23,7 +23,9 @@
 //   index.ts    exports `run(): Promise<void>` — normally `export { run } from '../harness'` plus imports of
 //               its *.test.ts files (mocha BDD; see test/integration/harness.ts for screenshots and DOM queries);
 //   suite.mjs   (optional) exports
-//     workspace    repo-relative fixture folder, copied to a temp dir per run (default test/fixtures/<suite>);
+//     workspace    copied to a temp dir per run: a spec from scripts/vscode/workspace.mjs (test/fixtures/examples
+//                  less some folders, plus test/fixtures/overlays/<name>) or a repo-relative folder (default: the
+//                  spec named like the suite, else test/fixtures/<suite>);
 //     setup({ repoRoot, tmpDir, workspaceDir })  async, returns { env?, settings?, teardown? }:
 //                  env is added to code-server's environment (and so the extension host's), settings are
 //                  merged into the run's User settings.json, teardown() runs after the session ends;
@@ -97,7 +99,8 @@ function build() {
 async function runElectron(suites, versions) {
   const { runTests } = await import('@vscode/test-electron');
   const { loadSuiteConfig } = await import('./vscode/suite-runner.mjs');
-  const { cpSync, mkdirSync, writeFileSync } = await import('node:fs');
+  const { buildWorkspace } = await import('./vscode/workspace.mjs');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
   const { CLEAN_SETTINGS, UNTRUSTED_SETTINGS } = await import('./vscode/session.mjs');
   for (const version of versions) {
     for (const suite of suites) {
@@ -106,7 +109,7 @@ async function runElectron(suites, versions) {
       try {
         const config = await loadSuiteConfig(suite);
         const workspaceDir = join(tmpDir, 'workspace');
-        cpSync(join(repoRoot, config.workspace), workspaceDir, { recursive: true });
+        buildWorkspace(repoRoot, config.workspace, workspaceDir);
         const setup = (await config.setup?.({ repoRoot, tmpDir, workspaceDir })) ?? {};
         teardown = setup.teardown;
         const userDataDir = join(tmpDir, 'user-data');

@@ -1,12 +1,13 @@
 // Runs one integration suite in a fresh code-server + Chromium session and serves the harness's requests
 // (see test/integration/harness.ts for the channel). Used by scripts/test-integration.mjs and the
 // activation benchmark. The suite contract is documented at the top of scripts/test-integration.mjs.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from './install.mjs';
 import { launchBrowser, startCodeServer, workbenchUrl } from './session.mjs';
+import { buildWorkspace, workspaces } from './workspace.mjs';
 
 const MARKER = /@@proxmox-iac-test:([A-Za-z0-9+/=]+)@@/g;
 // A hang guard for a suite that never finishes (each test is bounded by mocha's own timeout), so it is sized for
@@ -18,7 +19,7 @@ export async function loadSuiteConfig(suite) {
   const file = join(repoRoot, 'test', 'integration', suite, 'suite.mjs');
   const mod = existsSync(file) ? await import(pathToFileURL(file).href) : {};
   return {
-    workspace: mod.workspace ?? `test/fixtures/${suite}`,
+    workspace: mod.workspace ?? workspaces[suite] ?? `test/fixtures/${suite}`,
     setup: mod.setup,
     timeoutMs: mod.timeoutMs ?? DEFAULT_SUITE_TIMEOUT_MS,
     workspaceTrust: mod.workspaceTrust === true,
@@ -52,13 +53,10 @@ export async function runSuite({ suite, install, chromium, onEvent = () => {}, r
     const config = configOverride ? { timeoutMs: DEFAULT_SUITE_TIMEOUT_MS, workspaceTrust: false, ...configOverride } : await loadSuiteConfig(suite);
     const testsPath = testsOverride ?? join(repoRoot, 'out', 'test', 'integration', suite, 'index.js');
     if (!existsSync(testsPath)) throw new Error(`${testsPath} is missing; run \`node scripts/build.mjs\` first.`);
-    const fixture = join(repoRoot, config.workspace);
-    if (!existsSync(fixture)) {
-      throw new Error(`workspace ${config.workspace} does not exist; add it or export another \`workspace\` from test/integration/${suite}/suite.mjs.`);
-    }
-    // A copy per run, so tests may modify their workspace freely.
+    // A copy per run, so tests may modify their workspace freely (a missing folder is an error naming it; another
+    // can be exported as `workspace` from test/integration/<suite>/suite.mjs).
     const workspaceDir = join(tmpDir, 'workspace');
-    cpSync(fixture, workspaceDir, { recursive: true });
+    buildWorkspace(repoRoot, config.workspace, workspaceDir);
     const channelDir = join(tmpDir, 'channel');
     mkdirSync(channelDir);
     const setup = (await config.setup?.({ repoRoot, tmpDir, workspaceDir })) ?? {};

@@ -1,11 +1,12 @@
-// The agentboard suite: the demo workspace (test/fixtures/demo) and the demo's simulated cluster, run by the
+// The agentboard suite: the demo workspace (workspaces.demo) and the demo's simulated cluster, run by the
 // explorer suite's sim-host (so tests can inject faults: a 403 for a token without VM.GuestAgent.Audit). The
 // suite reloads the window once (restore.test.ts); the tests after the reload run in the same session.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startChildHost } from '../../../scripts/vscode/childHost.mjs';
+import { workspaces } from '../../../scripts/vscode/workspace.mjs';
 
-export const workspace = 'test/fixtures/demo';
+export const workspace = workspaces.demo;
 export const timeoutMs = 420_000;
 
 export async function setup({ repoRoot, tmpDir }) {

@@ -4,8 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startChildHost } from '../../../scripts/vscode/childHost.mjs';
+import { workspaces } from '../../../scripts/vscode/workspace.mjs';
 
-export const workspace = 'test/fixtures/explorer';
+export const workspace = workspaces.explorer;
 export const timeoutMs = 480_000; // hang guard, sized for a loaded machine (tests are bounded by mocha)
 
 /** A well-formed SHA-256 fingerprint that is not the simulator's: the "certificate changed" case. */

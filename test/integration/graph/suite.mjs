@@ -1,12 +1,13 @@
-// The graph suite: the demo workspace (test/fixtures/demo) against the demo's simulated cluster (live state:
+// The graph suite: the demo workspace (workspaces.demo) against the demo's simulated cluster (live state:
 // root-pve running, edge stopped, n1-push's edge missing), with a recording stand-in for iac-driver's run.sh
 // beside the site-config so "Plan" from the graph starts a real task. The suite reloads the window once
 // (restore.test.ts); the tests after the reload run in the same session.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setup as demoSetup } from '../../../scripts/demo-setup.mjs';
+import { workspaces } from '../../../scripts/vscode/workspace.mjs';
 
-export const workspace = 'test/fixtures/demo';
+export const workspace = workspaces.demo;
 export const timeoutMs = 420_000;
 
 export async function setup(args) {

@@ -3,8 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startChildHost } from '../../../scripts/vscode/childHost.mjs';
+import { workspaces } from '../../../scripts/vscode/workspace.mjs';
 
-export const workspace = 'test/fixtures/explorer';
+export const workspace = workspaces.explorer;
 export const timeoutMs = 480_000;
 
 export async function setup({ repoRoot, tmpDir }) {

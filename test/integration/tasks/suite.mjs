@@ -15,8 +15,9 @@
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { startChildHost } from '../../../scripts/vscode/childHost.mjs';
+import { workspaces } from '../../../scripts/vscode/workspace.mjs';
 
-export const workspace = 'test/fixtures/tasks';
+export const workspace = workspaces.tasks;
 export const timeoutMs = 900_000;
 
 function onPath(name) {

@@ -4,8 +4,9 @@
 // at all, not only whether its diagnostics showed up.
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { workspaces } from '../../../scripts/vscode/workspace.mjs';
 
-export const workspace = 'test/fixtures/untrusted';
+export const workspace = workspaces.untrusted;
 export const workspaceTrust = true;
 
 /** The real nix-instantiate on PATH, if any (the stand-in hands over to it, so behaviour stays realistic). */

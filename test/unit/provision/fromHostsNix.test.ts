@@ -59,8 +59,8 @@ test('the template is _proxmox.templateVmid on the cluster; the answers clone it
 });
 
 test('the demo fleet evaluated by real Nix: sandbox is provisionable, the imported hosts are refused', { skip: resolveNixBin() ? false : 'nix-instantiate is not installed' }, async () => {
-  const file = join(__dirname, '../../fixtures/demo/nixos-fleet/hosts.nix');
-  const r = await evaluateNixText(file, readFileSync(file, 'utf8'), { workspaceRoots: [join(__dirname, '../../fixtures/demo')] });
+  const file = join(__dirname, '../../fixtures/examples/nixos-fleet/hosts.nix');
+  const r = await evaluateNixText(file, readFileSync(file, 'utf8'), { workspaceRoots: [join(__dirname, '../../fixtures/examples')] });
   assert.equal(r.kind, 'ok');
   if (r.kind !== 'ok') return;
   const hosts = hostsNixHosts(r.value);

@@ -126,7 +126,7 @@ test('Clan + Terranix workspaces (seed 001): shared, machines/<name>/infrastruct
 });
 
 test('hosts.nix lenses (seed 000): hosts with a proxmox attribute, and _proxmox for the template', () => {
-  const text = readFileSync(join(__dirname, '../../fixtures/tasks/fleet/hosts.nix'), 'utf8');
+  const text = readFileSync(join(__dirname, '../../fixtures/overlays/tasks/fleet/hosts.nix'), 'utf8');
   assert.deepEqual(hostsNixTargets(text), [
     { kind: 'template', name: '_proxmox', line: 1 },
     { kind: 'host', name: 'web', line: 7 },
