@@ -36,11 +36,19 @@ export async function uploadOverSftp(c: ConnectionHandle, localPath: string, rem
   try {
     o.onProgress?.(0, total);
     await new Promise<void>((resolve, reject) => {
+      // Cancelling ends the channel; fastPut then waits for its file handles to close on that ended channel,
+      // which may never answer (seen as a hung cancel under load), so the abort settles this wait itself.
+      const onAbortSettle = (): void => reject(new SshCancelledError(c.host, c.port, what));
+      o.signal?.addEventListener('abort', onAbortSettle, { once: true });
       sftp.fastPut(
         localPath,
         partPath,
         { mode: o.mode ?? 0o644, concurrency: 32, chunkSize: 64 * 1024, step: (done) => o.onProgress?.(done, total) },
-        (err) => (err ? reject(err) : resolve()),
+        (err) => {
+          o.signal?.removeEventListener('abort', onAbortSettle);
+          if (err) reject(err);
+          else resolve();
+        },
       );
     });
     const remoteSize = await new Promise<number>((resolve, reject) =>
@@ -67,14 +75,25 @@ export async function uploadOverSftp(c: ConnectionHandle, localPath: string, rem
   }
 }
 
+/** How long a cancelled upload waits to remove its partial file before giving up on it. */
+const CLEANUP_MS = 15_000;
+
 /** Best-effort removal of a partial upload on a fresh SFTP channel (the old one was closed to cancel). */
 async function removeQuietly(c: ConnectionHandle, path: string): Promise<void> {
   if (c.isClosed()) return;
-  try {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const removal = (async () => {
     const sftp = await openSftp(c);
     await new Promise<void>((r) => sftp.unlink(path, () => r()));
     sftp.end();
+  })();
+  try {
+    // Bounded: a cancel must end even when the server no longer answers.
+    await Promise.race([removal, new Promise<void>((r) => (timer = setTimeout(r, CLEANUP_MS)))]);
   } catch {
     // The partial file stays; its name says what it is.
+  } finally {
+    clearTimeout(timer);
+    removal.catch(() => undefined);
   }
 }
