@@ -18,7 +18,8 @@ if (cpuHogWanted()) startCpuHog();
 const selected = filter.length ? files.filter((f) => filter.some((x) => f.includes(x))) : files;
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...flags, ...selected],
+  // A test that hangs fails by name after 3 minutes instead of holding up the whole run.
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=180000', ...flags, ...selected],
   { cwd: root, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
