@@ -1,14 +1,13 @@
 /**
  * See run.mjs. Measures what the explorer pays per refresh: the number of requests, the wall time of
- * clusterResources() over HTTPS, and the CPU time of the client's boundary (envelope + model) against
- * JSON.parse alone on the same body — the floor any client must pay (PERF-NOTES.md: shuffled keys).
+ * clusterResources() over HTTPS, and the CPU time of the client's boundary (the answer's text into the model,
+ * as clusterResources() reads it: sliced.ts, here without its pauses) against JSON.parse alone on the same body — the floor any client must pay (PERF-NOTES.md: shuffled keys).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';
 import { join } from 'node:path';
 import { PveClient } from '../../src/core/pve/client';
-import { envelope } from '../../src/core/pve/http';
-import { parseClusterResources } from '../../src/core/pve/parse';
+import { clusterResourcesInSlices } from '../../src/core/pve/sliced';
 import { startSimulator } from '../../src/sim/index';
 
 function arg(name: string, fallback: number): number {
@@ -29,9 +28,9 @@ function median(values: number[]): number {
 }
 
 /** CPU time (user + system) of `reps` runs of fn, in ms per run. */
-function cpuMs(fn: () => unknown, reps: number): number {
+async function cpuMs(fn: () => unknown, reps: number): Promise<number> {
   const start = process.cpuUsage();
-  for (let i = 0; i < reps; i++) fn();
+  for (let i = 0; i < reps; i++) await fn();
   const d = process.cpuUsage(start);
   return (d.user + d.system) / 1000 / reps;
 }
@@ -73,10 +72,11 @@ async function main(): Promise<void> {
 
     // CPU: client boundary vs JSON.parse on the identical body, alternating order each round.
     const body = await rawBody(sim.url, sim.certificate, `PVEAPIToken=${t.id}=${t.secret}`);
-    const toModel = (): unknown => parseClusterResources(envelope({ status: 200, statusText: 'OK', headers: {}, body }, 'GET /cluster/resources').data);
+    const noPause = (): Promise<void> => Promise.resolve();
+    const toModel = (): Promise<unknown> => clusterResourcesInSlices({ status: 200, statusText: 'OK', headers: {}, body }, 'GET /cluster/resources', noPause);
     const floor = (): unknown => JSON.parse(body);
     for (let i = 0; i < 5; i++) {
-      toModel();
+      await toModel();
       floor();
     }
     const parseMs: number[] = [];
@@ -86,11 +86,11 @@ async function main(): Promise<void> {
       let p: number;
       let c: number;
       if (r % 2 === 0) {
-        p = cpuMs(floor, REPS);
-        c = cpuMs(toModel, REPS);
+        p = await cpuMs(floor, REPS);
+        c = await cpuMs(toModel, REPS);
       } else {
-        c = cpuMs(toModel, REPS);
-        p = cpuMs(floor, REPS);
+        c = await cpuMs(toModel, REPS);
+        p = await cpuMs(floor, REPS);
       }
       parseMs.push(p);
       clientMs.push(c);

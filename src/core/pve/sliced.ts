@@ -1,9 +1,11 @@
 import { envelope, type WireResponse } from './http';
 import { asRows, type Row } from './fields';
+import { readFlatRows, type FlatRowSink, type Scalar } from './flatRows';
+import { GuestFields } from './guestRow';
 import { addResources, type Resources } from './parse';
 import type { ClusterSnapshot } from './types';
 
-/** Bodies below this size are parsed in one go: the pause would cost more than it saves. */
+/** About how much of an answer is read between two turns of the event loop (a smaller answer is read at once). */
 export const SLICE_CHARS = 256 * 1024;
 
 const waiting: (() => void)[] = [];
@@ -31,73 +33,16 @@ export const nextTurn = (): Promise<void> =>
   });
 
 /**
- * `envelope()` for a large `{"data":[…]}` answer (20,000 guests are ~6 MB), parsed in slices of about
- * `sliceChars` with a turn of the event loop between them, so a refresh never blocks the extension host for
- * the whole `JSON.parse`. A slice ends where the array's next entry begins (`},{`, found by a regular expression
- * from the slice's length on, not a scan in JavaScript of every character); each slice is checked by `JSON.parse` itself: a cut inside a
- * string or a nested value leaves an unclosed string or bracket, which does not parse, and then the whole
- * answer goes to `envelope()`, as does anything else (other keys after the array, an error answer).
- */
-export async function envelopeInSlices(res: WireResponse, request: string, pause: () => Promise<void> = nextTurn, sliceChars = SLICE_CHARS): Promise<{ data: unknown; total?: number }> {
-  const data: unknown[] = [];
-  const whole = await eachSlice(res, request, pause, sliceChars, (part) => {
-    for (let i = 0; i < part.length; i++) data.push(part[i]);
-  });
-  return whole ?? { data };
-}
-
-/**
- * Hands each parsed slice of a `{"data":[…]}` answer to `each`, with `pause()` between slices; resolves to
- * undefined when it did, or to the whole envelope when the answer had to be parsed at once (small, another
- * shape, or a cut that did not parse — `each` may then have seen some slices, which the caller discards).
- */
-async function eachSlice(
-  res: WireResponse,
-  request: string,
-  pause: () => Promise<void>,
-  sliceChars: number,
-  each: (part: unknown[]) => void | Promise<void>,
-): Promise<{ data: unknown; total?: number } | undefined> {
-  const text = res.body;
-  const head = /^\s*\{\s*"data"\s*:\s*\[/.exec(text);
-  const tail = head && /\]\s*\}\s*$/.exec(text.slice(-64));
-  if (text.length < sliceChars || !head || !tail) return envelope(res, request);
-  const end = text.length - 64 + tail.index;
-  // Several answers often arrive in one turn of the event loop: each starts in a turn of its own.
-  await pause();
-  let from = head[0].length;
-  const boundary = /\}\s*,\s*\{/g;
-  while (end - from > sliceChars) {
-    boundary.lastIndex = from + sliceChars;
-    const cut = boundary.exec(text);
-    if (!cut || cut.index >= end) break;
-    const part = parseSlice(text, from, cut.index + 1);
-    if (!part) return envelope(res, request);
-    await each(part);
-    from = boundary.lastIndex - 1;
-    await pause();
-  }
-  const last = parseSlice(text, from, end);
-  if (!last) return envelope(res, request);
-  await each(last);
-  return undefined;
-}
-
-function parseSlice(text: string, from: number, to: number): unknown[] | undefined {
-  const slice = text.slice(from, to);
-  if (slice.trim() === '') return [];
-  try {
-    return JSON.parse(`[${slice}]`) as unknown[];
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * `GET /cluster/resources` decoded straight into the model: each slice of the answer is parsed and read
- * (addResources) before the next, so the raw rows of one slice are garbage by the time the next is parsed —
- * a refresh never holds the whole answer as raw objects, and reads it in one walk. An answer that had to be
- * parsed at once is read in slices of `sliceRows` rows.
+ * `GET /cluster/resources` read straight into the model, in slices of about `sliceChars` of the answer with a
+ * turn of the event loop between them, so a refresh never blocks the extension host for the whole answer
+ * (20,000 guests are ~6 MB).
+ *
+ * A slice ends where the array's next entry begins (`},{`, found by a regular expression from the slice's
+ * length on, not a scan in JavaScript of every character). Each slice's rows go from the text to the model
+ * by readFlatRows (no object per row, see flatRows.ts for why); a slice it does not take (a nested value, or a
+ * cut inside a string that only looked like a boundary) is parsed by `JSON.parse` and read row by row, and if
+ * that fails too the whole answer goes to `envelope()`, as does anything else (other keys after the array,
+ * an error answer). An answer parsed at once is read in slices of `sliceRows` rows.
  */
 export async function clusterResourcesInSlices(
   res: WireResponse,
@@ -113,7 +58,17 @@ export async function clusterResourcesInSlices(
       addResources(rows, from, Math.min(rows.length, from + sliceRows), out);
     }
   };
-  const whole = await eachSlice(res, request, pause, sliceChars, (part) => read(part as Row[]));
+  const sink = new ResourceRows(res.body, out);
+  const whole = await eachSlice(res, request, pause, sliceChars, async (from, to) => {
+    const before = lengths(out);
+    if (readFlatRows(res.body, from, to, sink)) return true;
+    truncate(out, before);
+    sink.clear();
+    const part = parseSlice(res.body, from, to);
+    if (!part) return false;
+    await read(part as Row[]);
+    return true;
+  });
   if (whole) {
     out = emptyResources();
     const rows = asRows(whole.data, '/cluster/resources');
@@ -121,6 +76,90 @@ export async function clusterResourcesInSlices(
     await read(rows);
   }
   return { data: out };
+}
+
+/**
+ * Hands each slice (`from`…`to`, entries of the `{"data":[…]}` answer's array) to `each`, with `pause()`
+ * between slices; resolves to undefined when `each` took every slice, or to the whole envelope when the
+ * answer had to be parsed at once (another shape, or a slice `each` did not take — it may then have read
+ * some slices, which the caller discards).
+ */
+async function eachSlice(
+  res: WireResponse,
+  request: string,
+  pause: () => Promise<void>,
+  sliceChars: number,
+  each: (from: number, to: number) => Promise<boolean>,
+): Promise<{ data: unknown; total?: number } | undefined> {
+  const text = res.body;
+  const head = /^\s*\{\s*"data"\s*:\s*\[/.exec(text);
+  const tail = head && /\]\s*\}\s*$/.exec(text.slice(-64));
+  if (!head || !tail) return envelope(res, request);
+  const end = text.length - Math.min(64, text.length) + tail.index;
+  let from = head[0].length;
+  if (end < from) return envelope(res, request);
+  // Several answers often arrive in one turn of the event loop: each large one starts in a turn of its own.
+  if (end - from > sliceChars) await pause();
+  const boundary = /\}\s*,\s*\{/g;
+  while (end - from > sliceChars) {
+    boundary.lastIndex = from + sliceChars;
+    const cut = boundary.exec(text);
+    if (!cut || cut.index >= end) break;
+    if (!(await each(from, cut.index + 1))) return envelope(res, request);
+    from = boundary.lastIndex - 1;
+    await pause();
+  }
+  return (await each(from, end)) ? undefined : envelope(res, request);
+}
+
+function parseSlice(text: string, from: number, to: number): unknown[] | undefined {
+  const slice = text.slice(from, to);
+  if (slice.trim() === '') return [];
+  try {
+    return JSON.parse(`[${slice}]`) as unknown[];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The rows readFlatRows finds, into the model: guests through one GuestFields (no object per row); the few
+ * other rows (nodes, storages, pools) parsed one by one and read as `parseClusterResources` reads them.
+ */
+class ResourceRows implements FlatRowSink {
+  private readonly fields = new GuestFields();
+
+  constructor(
+    private readonly text: string,
+    private readonly out: Resources,
+  ) {}
+
+  field(key: string, value: Scalar): void {
+    this.fields.set(key, value);
+  }
+
+  row(from: number, to: number): void {
+    const type = this.fields.rowType;
+    if (type === 'qemu' || type === 'lxc') this.out.guests.push(this.fields.guest());
+    else if (type !== undefined) addResources([JSON.parse(this.text.slice(from, to)) as Row], 0, 1, this.out);
+    this.fields.reset();
+  }
+
+  /** Forgets a row read in part (readFlatRows stopped inside it). */
+  clear(): void {
+    this.fields.reset();
+  }
+}
+
+function lengths(out: Resources): number[] {
+  return [out.nodes.length, out.guests.length, out.storages.length, out.pools.length];
+}
+
+function truncate(out: Resources, to: number[]): void {
+  out.nodes.length = to[0];
+  out.guests.length = to[1];
+  out.storages.length = to[2];
+  out.pools.length = to[3];
 }
 
 function emptyResources(): Resources {

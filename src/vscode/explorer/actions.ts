@@ -187,17 +187,6 @@ export class ExplorerActions {
     await vscode.env.openExternal(vscode.Uri.parse(nodeWebUiUrl(s.settings.url, row.node)));
   }
 
-  private openSsh(name: string, host: string): void {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Opening an SSH terminal is not available in an untrusted workspace. Trust the workspace first.');
-      return;
-    }
-    const user = this.config.get<string>('explorer.sshUser', 'root');
-    // An argv array for `ssh` itself: nothing is typed into a shell, so no name or address becomes shell syntax.
-    const terminal = vscode.window.createTerminal({ name: `SSH ${name}`, shellPath: 'ssh', shellArgs: sshArgv({ user: user || undefined, host }) });
-    terminal.show();
-  }
-
   async sshToGuest(el?: Element): Promise<void> {
     const t = await this.target(el, (g) => g.status === 'running' && !g.template);
     if (!t) return;
@@ -212,7 +201,8 @@ export class ExplorerActions {
       );
       return;
     }
-    this.openSsh(t.guest.name || String(t.guest.vmid), host);
+    const user = this.config.get<string>('explorer.sshUser', 'root');
+    await openSshTerminal(t.guest.name || String(t.guest.vmid), `${who(t.guest)} at ${host}`, sshArgv({ user: user || undefined, host }));
   }
 
   async sshToNode(el?: Element): Promise<void> {

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import { backupDate } from '../../core/explorer/backupRows';
-import { readonlyMessage } from '../../core/explorer';
+import { guestWho as who, readonlyMessage } from '../../core/explorer';
 import { nextFreeVmid, VMID_MAX, VMID_MIN } from '../../core/iac/freeVmid';
 import { backupApiOf, backupGuest, deleteBackup, notesTemplateFor, restoreBackup, updateBackup, type Backup, type BackupCompression, type BackupMode } from '../../core/pve/backups';
 import { formatBytes } from '../../core/explorer/format';
-import type { Guest } from '../../core/pve/types';
 import { parseVmidRanges } from '../diagnostics/options';
 import type { Config } from '../util/config';
 import { backupOf, backupStorages } from './backups';
@@ -13,10 +12,6 @@ import type { TaskRunner } from './tasks';
 import { showErrorWithFix } from '../errors/showError';
 
 type Target = NonNullable<ReturnType<ExplorerProvider['guestOf']>>;
-
-function who(g: Pick<Guest, 'name' | 'vmid'>): string {
-  return g.name ? `${g.name} (VMID ${g.vmid})` : `VMID ${g.vmid}`;
-}
 
 const MODES: readonly { mode: BackupMode; label: string; description: string }[] = [
   { mode: 'snapshot', label: 'Snapshot', description: 'no downtime; the guest keeps running' },

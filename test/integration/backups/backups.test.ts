@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { screenshot, selectors, waitForDomText } from '../harness';
 import { answering, ENTER } from '../shared/prompts';
 import { backupsOf, children, DEMO, explorer, guest, guestRow, requestLog, waitFor } from './util';
+import { sessionOf } from '../shared/session';
 
 describe('backups', function () {
   this.timeout(120_000);
@@ -65,7 +66,7 @@ describe('backups', function () {
 
   it('Restore to New VMID suggests the next free VMID in the ranges, refuses read-only ones, and the new guest appears', async () => {
     const x = await explorer();
-    const state = x.provider.stateOf(DEMO)!;
+    const state = await sessionOf(x.provider, DEMO);
     const used = new Set([...state.subtree!.guests.values()].map((g) => g.vmid));
     let expected = 100;
     while (used.has(expected) || expected === 151) expected++;

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { backupApiOf, listBackups, restoreBackup } from '../../../src/core/pve/backups';
 import { screenshot } from '../harness';
 import { DEMO, explorer, waitFor } from './util';
+import { sessionOf } from '../shared/session';
 
 const CODE = 'live-vmid-conflict';
 
@@ -59,7 +60,7 @@ describe('live VMID conflicts in the editor', function () {
     await screenshot('live-vmid-conflict');
 
     // A guest appears on 198 (restored from a backup outside the editor): the next refresh flags it.
-    const state = x.provider.stateOf(DEMO)!;
+    const state = await sessionOf(x.provider, DEMO);
     const api = await x.provider.api(state);
     const archives = await listBackups(backupApiOf(api), 'prom', 'local', 105);
     const restored = await api.waitForTask(await restoreBackup(backupApiOf(api), { node: 'prom', type: 'qemu', vmid: 198, volid: archives[0].volid }));

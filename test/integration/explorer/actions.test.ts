@@ -1,9 +1,15 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, screenshot, selectors, waitFor, waitForDomText, waitForNotification } from '../harness';
 import type { ExplorerApi } from '../../../src/vscode/explorer';
 import type { Element } from '../../../src/vscode/explorer/provider';
 import { answering, ENTER, type Prompt } from '../shared/prompts';
+import { sessionOf } from '../shared/session';
 
 const DEMO = 'conn:demo';
 
@@ -72,7 +78,7 @@ describe('explorer actions', function () {
     assert.ok(api?.explorer, 'the extension API has no explorer');
     explorer = api.explorer;
     await vscode.commands.executeCommand('workbench.view.extension.proxmoxIac');
-    state = explorer.provider.stateOf(DEMO)!;
+    state = await sessionOf(explorer.provider, DEMO);
     await explorer.provider.refreshConnection(state);
   });
 
@@ -226,9 +232,25 @@ describe('explorer actions', function () {
     assert.deepEqual(opened, [], 'a terminal was opened for a node that cannot be reached');
   });
 
-  it('opens an SSH terminal to a guest at its agent address, as argv; without an address it says why', async () => {
-    // The agent reports the guest's real private address, which tests must never connect to: the terminal
-    // request is recorded here instead of started.
+  it('opens an SSH terminal to a guest at its agent address, as argv, once it is reachable; otherwise it says why', async () => {
+    // The agent reports the guest's real private address, which tests must never connect to. As a user with a
+    // jump-free route would, an SSH config sends that address to 127.0.0.1: first to a port where a server
+    // listens (the reachability check passes), then to one where none does. The config reaches OpenSSH through
+    // an `ssh` first on PATH that adds `-F`; the terminal itself is recorded here instead of started.
+    const dir = await mkdtemp(join(tmpdir(), 'proxmox-iac-ssh-'));
+    const configFile = join(dir, 'config');
+    const realSsh = execFileSync('sh', ['-c', 'command -v ssh'], { encoding: 'utf8' }).trim();
+    await writeFile(join(dir, 'ssh'), `#!/bin/sh\nexec '${realSsh}' -F '${configFile}' "$@"\n`, { mode: 0o755 });
+    const listener = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const open = (listener.address() as AddressInfo).port;
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const port = (s.address() as AddressInfo).port;
+        s.close(() => resolve(port));
+      });
+    });
+    const route = (port: number) => writeFile(configFile, `Host 10.0.1.29\n  HostName 127.0.0.1\n  Port ${port}\n`);
     const w = vscode.window as unknown as Record<string, unknown>;
     const createTerminal = w.createTerminal;
     const created: vscode.TerminalOptions[] = [];
@@ -237,24 +259,42 @@ describe('explorer actions', function () {
       created.push(options);
       return { name: options.name, show: () => undefined, sendText: (text: string) => typed.push(text), dispose: () => undefined };
     };
+    const path = process.env.PATH;
+    process.env.PATH = `${dir}:${path}`;
     const doc1 = await guest('Doc1');
     const dev = await guest('dev');
-    let prompts: Prompt[];
+    let refused: Prompt[];
+    let noAddress: Prompt[];
     try {
+      await route(open);
       await vscode.commands.executeCommand('proxmoxIac.guest.ssh', doc1.el);
-      prompts = await answering([], () => vscode.commands.executeCommand('proxmoxIac.guest.ssh', dev.el));
+      await route(closed);
+      refused = await answering([], () => vscode.commands.executeCommand('proxmoxIac.guest.ssh', doc1.el));
+      noAddress = await answering([], () => vscode.commands.executeCommand('proxmoxIac.guest.ssh', dev.el));
     } finally {
       w.createTerminal = createTerminal;
+      process.env.PATH = path;
+      listener.close();
+      await rm(dir, { recursive: true, force: true });
     }
     assert.equal(created.length, 1, JSON.stringify(created));
     assert.equal(created[0].name, 'SSH Doc1');
     assert.equal(created[0].shellPath, 'ssh');
     assert.deepEqual(created[0].shellArgs, ['--', 'root@10.0.1.29']);
     assert.deepEqual(typed, [], 'text was typed into the terminal');
+    // Nothing listens where the route now leads: no terminal, and a sentence with the fix.
+    assert.ok(
+      refused.some(
+        (p) =>
+          p.kind === 'warning' &&
+          /^Cannot open an SSH terminal to Doc1 \(VMID \d+\) at 10\.0\.1\.29: 127\.0\.0\.1 \(127\.0\.0\.1\) port \d+ is not reachable \(the connection was refused: no SSH server listens there\)/.test(p.text),
+      ),
+      JSON.stringify(refused),
+    );
     // dev's guest agent is not running: no terminal, and a message with the fix.
     assert.ok(
-      prompts.some((p) => p.kind === 'warning' && /The guest agent of dev \(VMID 110\) reported no address\. Start qemu-guest-agent/.test(p.text)),
-      JSON.stringify(prompts),
+      noAddress.some((p) => p.kind === 'warning' && /The guest agent of dev \(VMID 110\) reported no address\. Start qemu-guest-agent/.test(p.text)),
+      JSON.stringify(noAddress),
     );
   });
 

@@ -10,6 +10,7 @@ import { activateExtension, domClick, domPressKey, domTexts, domType, screenshot
 import type { ExplorerApi } from '../../../src/vscode/explorer';
 import type { Element } from '../../../src/vscode/explorer/provider';
 import { simControl } from './simControl';
+import { sessionOf } from '../shared/session';
 
 const DEMO = 'conn:demo';
 const QUICK_INPUT_TITLE = '.quick-input-widget .quick-input-title';
@@ -38,7 +39,7 @@ describe('explorer: a 401 during an action offers Re-enter Token', function () {
     assert.ok(api?.explorer, 'the extension API has no explorer');
     explorer = api.explorer;
     await vscode.commands.executeCommand('workbench.view.extension.proxmoxIac');
-    await explorer.provider.refreshConnection(explorer.provider.stateOf(DEMO)!);
+    await explorer.provider.refreshConnection(await sessionOf(explorer.provider, DEMO));
   });
 
   it('Start with a rotated token: the error says what to do, its button asks for this connection\'s secret, and the new one works', async () => {
@@ -71,7 +72,7 @@ describe('explorer: a 401 during an action offers Re-enter Token', function () {
     await waitFor('the new secret to be stored', async () => (await explorer.store.secret('demo')) === secret);
 
     // The connection works again with it: a refresh lists its nodes (no error row), and Start now starts edge.
-    await explorer.provider.refreshConnection(explorer.provider.stateOf(DEMO)!);
+    await explorer.provider.refreshConnection(await sessionOf(explorer.provider, DEMO));
     const rows = (await explorer.provider.getChildren(explorer.provider.element(DEMO))).map(labelOf);
     assert.ok(rows.includes('father') && !rows.some((r) => /Authentication failed/.test(r)), JSON.stringify(rows));
     await vscode.commands.executeCommand('proxmoxIac.guest.start', await guest('edge'));

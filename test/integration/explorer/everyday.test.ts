@@ -9,6 +9,7 @@ import { activateExtension, domClick, domTexts, screenshot, selectors, waitFor, 
 import type { ExplorerApi } from '../../../src/vscode/explorer';
 import type { Element } from '../../../src/vscode/explorer/provider';
 import { answering } from '../shared/prompts';
+import { sessionOf } from '../shared/session';
 
 const DEMO = 'conn:demo';
 let explorer: ExplorerApi;
@@ -72,7 +73,7 @@ describe('explorer: everyday use (issue #12)', function () {
     assert.ok(api?.explorer, 'the extension API has no explorer');
     explorer = api.explorer;
     await vscode.commands.executeCommand('workbench.view.extension.proxmoxIac');
-    await explorer.provider.refreshConnection(explorer.provider.stateOf(DEMO)!);
+    await explorer.provider.refreshConnection(await sessionOf(explorer.provider, DEMO));
   });
 
   it('Shut Down asks first, naming guest and node: cancel leaves the VM running, confirm shuts it down', async () => {

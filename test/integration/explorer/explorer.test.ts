@@ -4,6 +4,7 @@ import { activateExtension, screenshot, selectors, sleep, visibleTreeRows, waitF
 import type { ExplorerApi } from '../../../src/vscode/explorer';
 import type { Element } from '../../../src/vscode/explorer/provider';
 import { answering } from '../shared/prompts';
+import { sessionOf } from '../shared/session';
 
 const DEMO = 'conn:demo';
 
@@ -129,7 +130,7 @@ describe('explorer', function () {
   it('makes one /cluster/resources request per refresh, and an unchanged refresh re-renders nothing', async () => {
     const before = (await requestLog()).length;
     const events = explorer.provider.stats.changeEvents;
-    await explorer.provider.refreshConnection(explorer.provider.stateOf(DEMO)!);
+    await explorer.provider.refreshConnection(await sessionOf(explorer.provider, DEMO));
     const made = (await requestLog()).slice(before);
     assert.deepEqual(made, ['GET /cluster/resources']);
     assert.equal(explorer.provider.stats.changeEvents, events, `rows re-rendered: ${JSON.stringify(explorer.provider.stats.lastChanged)}`);
@@ -331,7 +332,7 @@ describe('explorer', function () {
   });
 
   it('a 403 shows the missing privilege in the tree, and the tree recovers', async () => {
-    const state = explorer.provider.stateOf(DEMO)!;
+    const state = await sessionOf(explorer.provider, DEMO);
     await control('/fault', { path: '/cluster/resources', status: 403, message: 'Permission check failed (/, Sys.Audit)' });
     try {
       await explorer.provider.refreshConnection(state);

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activateExtension, waitFor, workspaceDir } from '../harness';
 import type { ExplorerApi } from '../../../src/vscode/explorer';
+import { sessionOf } from '../shared/session';
 
 const DEMO = 'conn:demo';
 
@@ -27,7 +28,7 @@ describe('explorer: hosts.nix bridges checked against the live cluster', functio
     assert.ok(api?.explorer, 'the extension API has no explorer');
     explorer = api.explorer;
     await vscode.commands.executeCommand('proxmoxIac.connections.switch', explorer.provider.element(DEMO));
-    await explorer.provider.refreshConnection(explorer.provider.stateOf(DEMO)!);
+    await explorer.provider.refreshConnection(await sessionOf(explorer.provider, DEMO));
   });
 
   after(async () => {

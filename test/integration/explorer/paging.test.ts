@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateExtension, domClick, domTexts, screenshot, selectors, waitFor, waitForDomText } from '../harness';
 import type { ExplorerApi } from '../../../src/vscode/explorer';
+import { sessionOf } from '../shared/session';
 
 const DEMO = 'conn:demo';
 /** Grouped by type, the demo's virtual machines are one group of more than a dozen rows. */
@@ -63,7 +64,7 @@ describe('explorer paging of large groups', function () {
     const { provider, treeView } = explorer;
     assert.ok(total() > 12, `the group holds ${total()} rows`);
     await waitFor('the group paged at 12', async () => ((await provider.getChildren(provider.element(VMS))).length === 13 ? true : undefined));
-    const s = provider.stateOf(DEMO)!;
+    const s = await sessionOf(provider, DEMO);
     const all = s.subtree!.children.get(VMS)!;
     const lastGuest = all.at(-1)!;
     const name = s.subtree!.rows.get(lastGuest)!.label;

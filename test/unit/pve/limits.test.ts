@@ -152,3 +152,26 @@ test('malformed JSON and an unrequested gzip body are reported as what they are'
   routes.set('/api2/json/version', (res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html></html>'));
   await assert.rejects(client().version(), /\(text\/html instead of JSON\)/);
 });
+
+test('a body whose characters are split between packets reads whole (the body is decoded as it arrives)', async () => {
+  const names = ['büro-01', '服务器-2', 'emoji-😀-3'];
+  const body = Buffer.from(
+    JSON.stringify({ data: names.map((name, i) => ({ id: `qemu/${100 + i}`, type: 'qemu', vmid: 100 + i, name, node: 'pve1', status: 'running' })) }),
+  );
+  routes.set('/api2/json/cluster/resources', (res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json;charset=UTF-8', 'Content-Length': body.length });
+    // One byte per write, each in its own TLS record: every multi-byte character arrives in pieces.
+    let at = 0;
+    const next = (): void => {
+      if (at >= body.length) return void res.end();
+      res.write(body.subarray(at, at + 1), () => setImmediate(next));
+      at++;
+    };
+    next();
+  });
+  const snapshot = await client().clusterResources();
+  assert.deepEqual(
+    snapshot.guests.map((g) => g.name),
+    names,
+  );
+});

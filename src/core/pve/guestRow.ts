@@ -1,0 +1,170 @@
+/**
+ * A guest row read key by key into one fixed-shape object, then built into a `Guest`. Both readers use it:
+ * `parseGuest` walks a parsed row's keys, and the `/cluster/resources` reader (sliced.ts) feeds it keys and
+ * values straight from the answer's text (flatRows.ts) without an object per row.
+ *
+ * Real rows come in random (Perl hash) key order, so a parsed row has a hidden class of its own and direct
+ * `r.cpu`-style reads are megamorphic: one pass over the keys with a `switch` is about 4× faster (bench/api).
+ * Every guest gets the same object shape, optional keys included.
+ */
+import { InvalidResponseError } from './errors';
+import { bool, guestStatus, NO_TAGS, num, num0, parseTags } from './fields';
+import type { Guest, GuestStatus, GuestType } from './types';
+
+/** Tag lists seen recently, shared between guests with the same tags (most guests of a cluster share a few). */
+const TAG_CACHE_SIZE = 512;
+
+export class GuestFields {
+  type: GuestType | undefined = undefined;
+  vmid: number | undefined = undefined;
+  name = '';
+  node: string | undefined = undefined;
+  status: GuestStatus = 'unknown';
+  template = false;
+  tags: readonly string[] = NO_TAGS;
+  pool: string | undefined = undefined;
+  lock: string | undefined = undefined;
+  hastate: string | undefined = undefined;
+  cpu = 0;
+  maxcpu: number | undefined = undefined;
+  cpus = 0;
+  mem = 0;
+  maxmem = 0;
+  disk = 0;
+  maxdisk = 0;
+  uptime = 0;
+  qmpstatus: GuestStatus | undefined = undefined;
+  /** The row's `type` whatever it is (a `/cluster/resources` row may be a node, a storage, a pool…). */
+  rowType: unknown = undefined;
+  private readonly tagLists = new Map<string, readonly string[]>();
+
+  reset(): void {
+    this.type = undefined;
+    this.vmid = undefined;
+    this.name = '';
+    this.node = undefined;
+    this.status = 'unknown';
+    this.template = false;
+    this.tags = NO_TAGS;
+    this.pool = undefined;
+    this.lock = undefined;
+    this.hastate = undefined;
+    this.cpu = 0;
+    this.maxcpu = undefined;
+    this.cpus = 0;
+    this.mem = 0;
+    this.maxmem = 0;
+    this.disk = 0;
+    this.maxdisk = 0;
+    this.uptime = 0;
+    this.qmpstatus = undefined;
+    this.rowType = undefined;
+  }
+
+  /** One key's value; a key seen twice keeps its last value, as JSON.parse does. */
+  set(k: string, v: unknown): void {
+    switch (k) {
+      case 'type':
+        this.rowType = v;
+        this.type = v === 'qemu' || v === 'lxc' ? v : undefined;
+        break;
+      case 'vmid':
+        this.vmid = typeof v === 'number' ? v : num(v);
+        break;
+      case 'name':
+        this.name = typeof v === 'string' ? v : '';
+        break;
+      case 'node':
+        this.node = typeof v === 'string' ? v : undefined;
+        break;
+      case 'status':
+        this.status = guestStatus(v);
+        break;
+      // status/current and /nodes/{node}/qemu say `running` for a paused VM and put the QMP run state here.
+      case 'qmpstatus':
+        this.qmpstatus = v === 'paused' || v === 'suspended' ? v : undefined;
+        break;
+      case 'template':
+        this.template = bool(v);
+        break;
+      case 'tags':
+        this.tags = this.tagList(v);
+        break;
+      case 'pool':
+        this.pool = typeof v === 'string' && v !== '' ? v : undefined;
+        break;
+      case 'lock':
+        this.lock = typeof v === 'string' && v !== '' ? v : undefined;
+        break;
+      case 'hastate':
+        this.hastate = typeof v === 'string' && v !== '' ? v : undefined;
+        break;
+      case 'cpu':
+        this.cpu = num0(v);
+        break;
+      case 'maxcpu':
+        this.maxcpu = num(v);
+        break;
+      // /nodes/{node}/qemu calls it `cpus`, /cluster/resources `maxcpu`.
+      case 'cpus':
+        this.cpus = num0(v);
+        break;
+      case 'mem':
+        this.mem = num0(v);
+        break;
+      case 'maxmem':
+        this.maxmem = num0(v);
+        break;
+      case 'disk':
+        this.disk = num0(v);
+        break;
+      case 'maxdisk':
+        this.maxdisk = num0(v);
+        break;
+      case 'uptime':
+        this.uptime = num0(v);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** The guest read since the last `reset()`; an InvalidResponseError when it has no numeric vmid. */
+  guest(fallback?: { node: string; type: GuestType }): Guest {
+    const vmid = this.vmid;
+    if (vmid === undefined || !Number.isInteger(vmid)) throw new InvalidResponseError('a guest row has no numeric vmid');
+    const t = this.type ?? fallback?.type ?? 'qemu';
+    return {
+      id: `${t}/${vmid}`,
+      type: t,
+      vmid,
+      name: this.name,
+      node: this.node ?? fallback?.node ?? '',
+      status: this.qmpstatus && this.status === 'running' ? this.qmpstatus : this.status,
+      template: this.template,
+      tags: this.tags,
+      pool: this.pool,
+      lock: this.lock,
+      hastate: this.hastate,
+      cpu: this.cpu,
+      maxcpu: this.maxcpu ?? this.cpus,
+      mem: this.mem,
+      maxmem: this.maxmem,
+      disk: this.disk,
+      maxdisk: this.maxdisk,
+      uptime: this.uptime,
+    };
+  }
+
+  /** parseTags, with one frozen list per distinct tags text (a bounded cache, emptied when full). */
+  private tagList(v: unknown): readonly string[] {
+    if (typeof v !== 'string' || v === '') return NO_TAGS;
+    let list = this.tagLists.get(v);
+    if (list === undefined) {
+      if (this.tagLists.size >= TAG_CACHE_SIZE) this.tagLists.clear();
+      list = Object.freeze(parseTags(v));
+      this.tagLists.set(v, list);
+    }
+    return list;
+  }
+}
