@@ -8,10 +8,19 @@ import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 
+/** PerformanceEntry `detail.kind` of a 'gc' entry (node's perf_hooks constants NODE_PERFORMANCE_GC_*). */
+const GC_KINDS: Record<number, string> = { 1: 'scavenge', 2: 'mark-compact', 4: 'incremental', 8: 'weak-callbacks' };
+
 export class Diagnostics {
   private readonly pauses: number[] = [];
+  /** The longest pause of each kind of collection (scavenge = young generation, mark-compact = whole heap…). */
+  private readonly longestByKind: Record<string, number> = {};
   private readonly observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) this.pauses.push(e.duration);
+    for (const e of list.getEntries()) {
+      this.pauses.push(e.duration);
+      const kind = GC_KINDS[(e as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
+      this.longestByKind[kind] = Math.max(this.longestByKind[kind] ?? 0, Math.round(e.duration * 10) / 10);
+    }
   });
 
   private constructor(
@@ -34,8 +43,8 @@ export class Diagnostics {
     return new Diagnostics(name, session);
   }
 
-  /** Stops measuring; the longest GC pause and the total, in ms. */
-  async stop(): Promise<{ longestMs: number; totalMs: number; count: number }> {
+  /** Stops measuring; the longest GC pause and the total, in ms, and the longest of each kind. */
+  async stop(): Promise<{ longestMs: number; totalMs: number; count: number; longestByKind: Record<string, number> }> {
     this.observer.disconnect();
     if (this.session) {
       const { profile } = (await post(this.session, 'Profiler.stop')) as { profile: unknown };
@@ -43,7 +52,12 @@ export class Diagnostics {
       this.session.disconnect();
     }
     const round = (x: number): number => Math.round(x * 10) / 10;
-    return { longestMs: round(Math.max(0, ...this.pauses)), totalMs: round(this.pauses.reduce((a, b) => a + b, 0)), count: this.pauses.length };
+    return {
+      longestMs: round(Math.max(0, ...this.pauses)),
+      totalMs: round(this.pauses.reduce((a, b) => a + b, 0)),
+      count: this.pauses.length,
+      longestByKind: this.longestByKind,
+    };
   }
 }
 

@@ -13,6 +13,19 @@ import type { Guest, GuestStatus, GuestType } from './types';
 
 /** Tag lists seen recently, shared between guests with the same tags (most guests of a cluster share a few). */
 const TAG_CACHE_SIZE = 512;
+const NODE_CACHE_SIZE = 512;
+
+/** guestStatus, answering with the constant rather than the answer's copy of the word. */
+function knownStatus(v: unknown): GuestStatus {
+  switch (v) {
+    case 'running':
+      return 'running';
+    case 'stopped':
+      return 'stopped';
+    default:
+      return guestStatus(v);
+  }
+}
 
 export class GuestFields {
   type: GuestType | undefined = undefined;
@@ -37,6 +50,7 @@ export class GuestFields {
   /** The row's `type` whatever it is (a `/cluster/resources` row may be a node, a storage, a pool…). */
   rowType: unknown = undefined;
   private readonly tagLists = new Map<string, readonly string[]>();
+  private readonly nodeNames = new Map<string, string>();
 
   reset(): void {
     this.type = undefined;
@@ -64,9 +78,10 @@ export class GuestFields {
   /** One key's value; a key seen twice keeps its last value, as JSON.parse does. */
   set(k: string, v: unknown): void {
     switch (k) {
+      // The constants, not the answer's copies: 20,000 guests would hold 20,000 copies of "qemu".
       case 'type':
         this.rowType = v;
-        this.type = v === 'qemu' || v === 'lxc' ? v : undefined;
+        this.type = v === 'qemu' ? 'qemu' : v === 'lxc' ? 'lxc' : undefined;
         break;
       case 'vmid':
         this.vmid = typeof v === 'number' ? v : num(v);
@@ -75,10 +90,10 @@ export class GuestFields {
         this.name = typeof v === 'string' ? v : '';
         break;
       case 'node':
-        this.node = typeof v === 'string' ? v : undefined;
+        this.node = typeof v === 'string' ? this.nodeName(v) : undefined;
         break;
       case 'status':
-        this.status = guestStatus(v);
+        this.status = knownStatus(v);
         break;
       // status/current and /nodes/{node}/qemu say `running` for a paused VM and put the QMP run state here.
       case 'qmpstatus':
@@ -154,6 +169,15 @@ export class GuestFields {
       maxdisk: this.maxdisk,
       uptime: this.uptime,
     };
+  }
+
+  /** One copy of each node's name for all its guests (a cluster has few nodes; a bounded cache, emptied when full). */
+  private nodeName(v: string): string {
+    const known = this.nodeNames.get(v);
+    if (known !== undefined) return known;
+    if (this.nodeNames.size >= NODE_CACHE_SIZE) this.nodeNames.clear();
+    this.nodeNames.set(v, v);
+    return v;
   }
 
   /** parseTags, with one frozen list per distinct tags text (a bounded cache, emptied when full). */
