@@ -84,6 +84,19 @@ const paletteHidden = () => {
   return !w || w.style.display === 'none';
 };
 
+/** F1, until the palette lists commands (`ms`, undefined if it never did), then Escape until it is gone. */
+async function openAndClosePalette(page) {
+  const at = performance.timeOrigin + performance.now();
+  await page.keyboard.press('F1');
+  const shown = await page
+    .waitForFunction(paletteShown, null, { polling: 'raf', timeout: 20_000 })
+    .then((h) => h.jsonValue())
+    .catch(() => undefined);
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(paletteHidden, null, { polling: 'raf', timeout: 20_000 }).catch(() => {});
+  return { at, ms: shown === undefined ? undefined : shown - at };
+}
+
 // Page side: a MutationObserver on the side bar records when every guest row shows the new CPU figure.
 const actions = {
   armRows: (page, req) =>
@@ -118,26 +131,12 @@ const actions = {
       // refresh): opened once unmeasured, as the first refresh rounds warm up unmeasured.
       if (!paletteWarm) {
         paletteWarm = true;
-        const at = performance.timeOrigin + performance.now();
-        await page.keyboard.press('F1');
-        const shown = await page
-          .waitForFunction(paletteShown, null, { polling: 'raf', timeout: 20_000 })
-          .then((h) => h.jsonValue())
-          .catch(() => undefined);
-        console.log(`  the window's first palette (not counted): ${shown === undefined ? 'did not show' : `${Math.round(shown - at)} ms`}`);
-        await page.keyboard.press('Escape');
-        await page.waitForFunction(paletteHidden, null, { polling: 'raf', timeout: 20_000 }).catch(() => {});
+        const first = await openAndClosePalette(page);
+        console.log(`  the window's first palette (not counted): ${first.ms === undefined ? 'did not show' : `${Math.round(first.ms)} ms`}`);
       }
       while (!state.stop) {
-        const at = performance.timeOrigin + performance.now();
-        await page.keyboard.press('F1');
-        const shown = await page
-          .waitForFunction(paletteShown, null, { polling: 'raf', timeout: 20_000 })
-          .then((h) => h.jsonValue())
-          .catch(() => undefined);
-        state.samples.push({ at, ms: shown === undefined ? 20_000 : shown - at });
-        await page.keyboard.press('Escape');
-        await page.waitForFunction(paletteHidden, null, { polling: 'raf', timeout: 20_000 }).catch(() => {});
+        const { at, ms } = await openAndClosePalette(page);
+        state.samples.push({ at, ms: ms ?? 20_000 });
       }
     })();
     palette = state;
