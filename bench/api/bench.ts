@@ -1,7 +1,8 @@
 /**
  * See run.mjs. Measures what the explorer pays per refresh: the number of requests, the wall time of
  * clusterResources() over HTTPS, and the CPU time of the client's boundary (the answer's text into the model,
- * as clusterResources() reads it: sliced.ts, here without its pauses) against JSON.parse alone on the same body — the floor any client must pay (PERF-NOTES.md: shuffled keys).
+ * as clusterResources() reads it: sliced.ts, here without its pauses) against JSON.parse alone on the same
+ * body — the floor any client must pay (PERF-NOTES.md: shuffled keys).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as https from 'node:https';

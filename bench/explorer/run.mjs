@@ -110,7 +110,6 @@ try {
   const wire = { status: 200, statusText: 'OK', headers: {}, body };
   const noPause = () => Promise.resolve();
   const toModelOf = async (text) => (await clusterResourcesInSlices({ ...wire, body: text }, 'GET /cluster/resources', noPause)).data;
-  const toModel = () => toModelOf(body);
   const parseMs = [];
   const toRowsMs = [];
   const modelMs = [];
@@ -125,7 +124,7 @@ try {
     const p = performance.now() - t;
     collect();
     t = performance.now();
-    const snapshot = await toModel();
+    const snapshot = await toModelOf(body);
     const t2 = performance.now();
     const tree = buildSubTree({ rootId: ROOT, snapshot, options: DEFAULT_TREE_OPTIONS });
     const t3 = performance.now();

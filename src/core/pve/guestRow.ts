@@ -11,21 +11,22 @@ import { InvalidResponseError } from './errors';
 import { bool, guestStatus, NO_TAGS, num, num0, parseTags } from './fields';
 import type { Guest, GuestStatus, GuestType } from './types';
 
-/** Tag lists seen recently, shared between guests with the same tags (most guests of a cluster share a few). */
-const TAG_CACHE_SIZE = 512;
-const NODE_CACHE_SIZE = 512;
+/** How many distinct tag texts and node names are remembered (most guests of a cluster share a few of each). */
+const CACHE_SIZE = 512;
 
-/** guestStatus, answering with the constant rather than the answer's copy of the word. */
-function knownStatus(v: unknown): GuestStatus {
-  switch (v) {
-    case 'running':
-      return 'running';
-    case 'stopped':
-      return 'stopped';
-    default:
-      return guestStatus(v);
+/** `map`'s value for `key`, made once; the map is emptied when it holds `CACHE_SIZE` entries. */
+function remembered<V>(map: Map<string, V>, key: string, make: (key: string) => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    if (map.size >= CACHE_SIZE) map.clear();
+    value = make(key);
+    map.set(key, value);
   }
+  return value;
 }
+
+const itself = (name: string): string => name;
+const frozenTags = (text: string): readonly string[] => Object.freeze(parseTags(text));
 
 export class GuestFields {
   type: GuestType | undefined = undefined;
@@ -93,12 +94,14 @@ export class GuestFields {
         this.node = typeof v === 'string' ? this.nodeName(v) : undefined;
         break;
       case 'status':
-        this.status = knownStatus(v);
+        this.status = guestStatus(v);
         break;
       // status/current and /nodes/{node}/qemu say `running` for a paused VM and put the QMP run state here.
-      case 'qmpstatus':
-        this.qmpstatus = v === 'paused' || v === 'suspended' ? v : undefined;
+      case 'qmpstatus': {
+        const q = guestStatus(v);
+        this.qmpstatus = q === 'paused' || q === 'suspended' ? q : undefined;
         break;
+      }
       case 'template':
         this.template = bool(v);
         break;
@@ -171,24 +174,13 @@ export class GuestFields {
     };
   }
 
-  /** One copy of each node's name for all its guests (a cluster has few nodes; a bounded cache, emptied when full). */
+  /** One copy of each node's name for all its guests, and one frozen tag list per distinct tags text. */
   private nodeName(v: string): string {
-    const known = this.nodeNames.get(v);
-    if (known !== undefined) return known;
-    if (this.nodeNames.size >= NODE_CACHE_SIZE) this.nodeNames.clear();
-    this.nodeNames.set(v, v);
-    return v;
+    return remembered(this.nodeNames, v, itself);
   }
 
-  /** parseTags, with one frozen list per distinct tags text (a bounded cache, emptied when full). */
   private tagList(v: unknown): readonly string[] {
     if (typeof v !== 'string' || v === '') return NO_TAGS;
-    let list = this.tagLists.get(v);
-    if (list === undefined) {
-      if (this.tagLists.size >= TAG_CACHE_SIZE) this.tagLists.clear();
-      list = Object.freeze(parseTags(v));
-      this.tagLists.set(v, list);
-    }
-    return list;
+    return remembered(this.tagLists, v, frozenTags);
   }
 }
