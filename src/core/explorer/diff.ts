@@ -37,8 +37,10 @@ function* changedRowsSteps(prev: TreeShape | undefined, next: TreeShape, rootId:
   const changed = new Set<string>();
   const isListed = (parent: string): boolean => parent === rootId || !listed || listed(parent);
   let n = 0;
-  for (const [parent, ids] of next.children) {
+  // Parents' keys only: a parent's list is asked for (which makes its deferred rows, see treeRows.ts) once it counts.
+  for (const parent of next.children.keys()) {
     if (!isListed(parent)) continue;
+    const ids = next.children.get(parent)!;
     for (let i = 0; i < ids.length; i++) {
       if (++n % YIELD_EVERY === 0) yield;
       const before = prev.rows.get(ids[i]);
@@ -66,6 +68,21 @@ function* changedRowsSteps(prev: TreeShape | undefined, next: TreeShape, rootId:
     if (!covered) result.push(id);
   }
   return result;
+}
+
+/**
+ * The rows of `prev` that `next` no longer has, among those VS Code can have seen and cached something for:
+ * top-level rows and rows below a parent it listed. Rows made below another parent (for a command that went
+ * through every row) are not looked up, since that would make `next`'s rows below that parent too, and the
+ * tree after it would do the same, on every refresh from then on.
+ */
+export function goneRows(prev: TreeShape & { madeRowIds(): Iterable<string> }, next: TreeShape, listed: (parentId: string) => boolean): string[] {
+  const gone: string[] = [];
+  for (const id of prev.madeRowIds()) {
+    const parent = prev.rows.get(id)?.parentId;
+    if ((parent === undefined || listed(parent)) && !next.rows.has(id)) gone.push(id);
+  }
+  return gone;
 }
 
 function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {

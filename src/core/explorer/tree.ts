@@ -18,6 +18,7 @@ import {
   type Row,
 } from './rows';
 import { runAtOnce, runSliced, YIELD_EVERY, type Pause } from './slices';
+import { TreeRows } from './treeRows';
 
 export type GroupBy = 'node' | 'tag' | 'pool' | 'type';
 export type SortBy = 'vmid' | 'name' | 'status';
@@ -47,13 +48,23 @@ export interface TreeInput {
   /** Declarations from the workspace; undefined when the IaC side is not available (no correlation shown). */
   readonly declared?: readonly DeclaredGuest[];
   readonly readonlyVmids?: readonly number[];
+  /**
+   * Whether VS Code has listed a parent's children. Guest rows below a parent it has not are made only when
+   * something asks for them, so a refresh does not make 20,000 rows nobody sees. Undefined: every row now.
+   */
+  readonly listed?: (parentId: string) => boolean;
 }
 
-/** The rows below one connection. `children` maps a row id (or the root id) to its children's ids. */
+/**
+ * The rows below one connection. `children` maps a row id (or the root id) to its children's ids. The guest rows
+ * of a parent not listed when the tree was built are made when first asked for (treeRows.ts).
+ */
 export interface SubTree {
   readonly rootId: string;
   readonly rows: ReadonlyMap<string, Row>;
   readonly children: ReadonlyMap<string, readonly string[]>;
+  /** The ids of the rows made so far, without making more. */
+  madeRowIds(): Iterable<string>;
   /** Guests by id (`qemu/100`); built on first use, since a refresh itself never needs it. */
   readonly guests: ReadonlyMap<string, Guest>;
   readonly guestCount: number;
@@ -97,18 +108,10 @@ export function buildSubTreeSliced(input: TreeInput, budgetMs?: number, pause?: 
 
 function* subTreeSteps(input: TreeInput): Generator<void, SubTree> {
   const { rootId, snapshot, options, filter } = input;
-  const rows = new Map<string, Row>();
-  const children = new Map<string, string[]>();
   const readonlyVmids = input.readonlyVmids ?? [];
   const correlation = input.declared && input.declared.length > 0 ? correlate(snapshot.guests, input.declared) : undefined;
-
-  const add = (row: Row): void => {
-    rows.set(row.id, row);
-    const parent = row.parentId ?? rootId;
-    const list = children.get(parent);
-    if (list) list.push(row.id);
-    else children.set(parent, [row.id]);
-  };
+  let guests: Map<string, Guest> | undefined;
+  const guestsById = (): ReadonlyMap<string, Guest> => (guests ??= new Map(snapshot.guests.map((g) => [g.id, g])));
 
   const NO_IAC: GuestIac = {};
   const iacOf = (g: Guest): GuestIac => {
@@ -121,11 +124,31 @@ function* subTreeSteps(input: TreeInput): Generator<void, SubTree> {
     };
   };
 
-  const addGuest = (g: Guest, id: string, parentId: string): void => {
+  const guestRow = (g: Guest, id: string, parentId: string): Row => {
     const iac = iacOf(g);
     // Guests expand to their snapshots and backups; templates (no snapshots) to their backups.
-    add(new GuestRow(id, parentId, g, guestLabel(g, options.label), guestIcon(g), guestContext(g, iac), 'collapsed', options.label, iac));
+    return new GuestRow(id, parentId, g, guestLabel(g, options.label), guestIcon(g), guestContext(g, iac), 'collapsed', options.label, iac);
   };
+  // A guest row's id is its parent's prefix and the guest's id (`…/guest/qemu/100` below a node,
+  // `<group id>/qemu/100` below a group): the parent of a row not made yet follows from that.
+  const nodePrefix = `${rootId}/guest/`;
+  const tree = new TreeRows(rootId, guestRow, (id) => {
+    if (!id.startsWith(nodePrefix)) return id.slice(0, id.lastIndexOf('/', id.lastIndexOf('/') - 1));
+    const g = guestsById().get(id.slice(nodePrefix.length));
+    return g && `${rootId}/node/${g.node}`;
+  });
+  const add = (row: Row): void => tree.add(row);
+  /** A parent's guest rows: made now (with turns of the event loop) when VS Code lists it, else when asked for. */
+  function* addGuests(list: readonly Guest[], prefix: string, parentId: string): Generator<void> {
+    if (input.listed && !input.listed(parentId)) {
+      tree.defer(parentId, list, prefix);
+      return;
+    }
+    for (let i = 0; i < list.length; i++) {
+      if (i % YIELD_EVERY === 0) yield;
+      add(guestRow(list[i], prefix + list[i].id, parentId));
+    }
+  }
 
   const filtering = filter !== undefined && filter.terms.length > 0;
   const visible: Guest[] = filtering ? snapshot.guests.filter((g) => matchesFilter(g, filter)) : snapshot.guests.slice();
@@ -171,10 +194,7 @@ function* subTreeSteps(input: TreeInput): Generator<void, SubTree> {
           node: n.node,
         }),
       );
-      for (let i = 0; i < nodeGuests.length; i++) {
-        if (i % YIELD_EVERY === 0) yield;
-        addGuest(nodeGuests[i], `${rootId}/guest/${nodeGuests[i].id}`, nodeId);
-      }
+      yield* addGuests(nodeGuests, nodePrefix, nodeId);
       if (storages.length) {
         const groupId = `${nodeId}/storage`;
         add(
@@ -246,10 +266,7 @@ function* subTreeSteps(input: TreeInput): Generator<void, SubTree> {
           collapsible: open,
         }),
       );
-      for (let i = 0; i < list.length; i++) {
-        if (i % YIELD_EVERY === 0) yield;
-        addGuest(list[i], `${groupId}/${list[i].id}`, groupId);
-      }
+      yield* addGuests(list, `${groupId}/`, groupId);
     }
     if (options.showStorage && !filtering && snapshot.storages.length) {
       const groupId = `${rootId}/storage`;
@@ -314,14 +331,13 @@ function* subTreeSteps(input: TreeInput): Generator<void, SubTree> {
 
   if (correlation) addIacGroups(add, rootId, filtering ? filterCorrelation(correlation, filter) : correlation, options.label);
 
-  let guests: Map<string, Guest> | undefined;
   return {
     rootId,
-    rows,
-    children,
+    rows: tree.rows,
+    children: tree.children,
+    madeRowIds: () => tree.madeIds(),
     get guests(): ReadonlyMap<string, Guest> {
-      guests ??= new Map(snapshot.guests.map((g) => [g.id, g]));
-      return guests;
+      return guestsById();
     },
     guestCount: snapshot.guests.length,
     correlation,

@@ -26,6 +26,54 @@ function remembered<V>(map: Map<string, V>, key: string, make: (key: string) => 
 }
 
 const itself = (name: string): string => name;
+
+/** More guest ids or names than this in the caches below: they are emptied (ten clusters of 20,000 fit). */
+const KEPT_GUESTS = 250_000;
+
+/**
+ * The strings of the guests the last answers listed: each guest's id (`qemu/100`) and, per node, each guest's
+ * name. A refresh that finds them unchanged — nearly always — uses these strings instead of making 20,000 new
+ * ones; every string a refresh keeps is copied by the extension host's next young-generation collections,
+ * which stop it while they run.
+ */
+const kept = {
+  ids: { qemu: new Map<number, string>(), lxc: new Map<number, string>() } satisfies Record<GuestType, Map<number, string>>,
+  names: new Map<string, Map<number, string>>(),
+  count: 0,
+};
+
+function keptId(type: GuestType, vmid: number): string {
+  const ids = kept.ids[type];
+  let id = ids.get(vmid);
+  if (id === undefined) {
+    id = `${type}/${vmid}`;
+    keep();
+    ids.set(vmid, id);
+  }
+  return id;
+}
+
+function keptName(node: string, vmid: number, name: string): string {
+  let names = kept.names.get(node);
+  if (!names) {
+    names = new Map();
+    kept.names.set(node, names);
+  }
+  const known = names.get(vmid);
+  if (known === name) return known;
+  if (known === undefined) keep();
+  names.set(vmid, name);
+  return name;
+}
+
+/** Counts one more kept string, emptying the caches when they are full. */
+function keep(): void {
+  if (++kept.count <= KEPT_GUESTS) return;
+  kept.ids.qemu.clear();
+  kept.ids.lxc.clear();
+  kept.names.clear();
+  kept.count = 1;
+}
 const frozenTags = (text: string): readonly string[] => Object.freeze(parseTags(text));
 
 export class GuestFields {
@@ -152,12 +200,13 @@ export class GuestFields {
     const vmid = this.vmid;
     if (vmid === undefined || !Number.isInteger(vmid)) throw new InvalidResponseError('a guest row has no numeric vmid');
     const t = this.type ?? fallback?.type ?? 'qemu';
+    const node = this.node ?? fallback?.node ?? '';
     return {
-      id: `${t}/${vmid}`,
+      id: keptId(t, vmid),
       type: t,
       vmid,
-      name: this.name,
-      node: this.node ?? fallback?.node ?? '',
+      name: this.name === '' ? '' : keptName(node, vmid, this.name),
+      node,
       status: this.qmpstatus && this.status === 'running' ? this.qmpstatus : this.status,
       template: this.template,
       tags: this.tags,

@@ -4,7 +4,7 @@
  */
 import * as https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
-import { StringDecoder } from 'node:string_decoder';
+import { BodyText } from './bodyText';
 import {
   AgentCommandError,
   AgentNotConfiguredError,
@@ -113,9 +113,7 @@ export function httpsTransport(agent: https.Agent): Transport {
         r.destroy();
       };
       const r = https.request(req.url, { method: req.method, headers, agent, ...(req.signal ? { signal: req.signal } : {}) }, (res) => {
-        // Decoded as the bytes arrive: one 6 MB decode at the end blocked the extension host for ~50 ms.
-        const decoder = new StringDecoder('utf8');
-        const parts: string[] = [];
+        const body = new BodyText();
         let received = 0;
         const declared = Number(res.headers['content-length']);
         if (declared > limit) {
@@ -126,11 +124,11 @@ export function httpsTransport(agent: https.Agent): Transport {
           if (settled) return;
           received += c.length;
           if (received > limit) {
-            parts.length = 0;
+            body.clear();
             tooLarge();
             return;
           }
-          parts.push(decoder.write(c));
+          body.add(c);
         });
         res.on('error', fail);
         // The server closed the connection mid-body.
@@ -145,7 +143,7 @@ export function httpsTransport(agent: https.Agent): Transport {
             status: res.statusCode ?? 0,
             statusText: res.statusMessage ?? '',
             headers: res.headers,
-            body: parts.join('') + decoder.end(),
+            body: body.text(received),
           });
         });
       });

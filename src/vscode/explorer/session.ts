@@ -2,6 +2,7 @@ import {
   buildSubTreeSliced,
   changedRowsSliced,
   describeTreeError,
+  goneRows,
   nextPollDelay,
   planChangeEvents,
   rootIdOf,
@@ -167,26 +168,23 @@ export class ConnectionSession {
     const epoch = this.epoch;
     if (!snapshot || this.disposed) return undefined;
     const t0 = performance.now();
-    const next = await buildSubTreeSliced({ ...input, rootId: this.rootId, snapshot });
+    const listed = (p: string): boolean => this.served.has(p);
+    const next = await buildSubTreeSliced({ ...input, rootId: this.rootId, snapshot, listed });
     const t1 = performance.now();
     if (epoch !== this.epoch || this.disposed) return undefined;
     const prev = this.subtree;
-    const changed = await changedRowsSliced(prev, next, this.rootId, (p) => this.served.has(p));
+    const changed = await changedRowsSliced(prev, next, this.rootId, listed);
     if (epoch !== this.epoch || this.disposed) return undefined;
     this.timings = { requestMs: this.requestMs, buildMs: t1 - t0, diffMs: performance.now() - t1, changed: changed.length };
     this.subtree = next;
-    const gone: string[] = [];
-    if (prev) {
-      for (const id of prev.rows.keys()) {
-        if (next.rows.has(id)) continue;
-        gone.push(id);
-        this.snapshots.delete(id);
-        this.backups.delete(id);
-        this.served.delete(id);
-      }
+    const gone = prev ? goneRows(prev, next, listed) : [];
+    for (const id of gone) {
+      this.snapshots.delete(id);
+      this.backups.delete(id);
+      this.served.delete(id);
     }
     const parentOf = (id: string): string | undefined => (id === this.rootId ? undefined : (next.rows.get(id)?.parentId ?? this.rootId));
-    return { changed, fired: planChangeEvents(changed, this.rootId, parentOf, (p) => this.served.has(p)), gone };
+    return { changed, fired: planChangeEvents(changed, this.rootId, parentOf, listed), gone };
   }
 
   /**

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { BodyText } from '../../../src/core/pve/bodyText';
+
+/** `bytes` as they might arrive: pieces of `size` bytes. */
+function pieces(bytes: Buffer, size: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += size) out.push(bytes.subarray(at, at + size));
+  return out;
+}
+
+function read(chunks: Buffer[]): string {
+  const body = new BodyText();
+  let length = 0;
+  for (const c of chunks) {
+    body.add(c);
+    length += c.length;
+  }
+  return body.text(length);
+}
+
+test('a large ASCII answer becomes text outside the JavaScript heap, which collections never copy', () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const row = '{"id":"qemu/100","type":"qemu","vmid":100,"name":"web-01","status":"running","cpu":0.25},';
+  const bytes = Buffer.from(`{"data":[${row.repeat(100_000)}{}]}`);
+  const chunks = pieces(bytes, 16 * 1024);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const text = read(chunks);
+  gc();
+  const grown = process.memoryUsage().heapUsed - before;
+  assert.equal(text, bytes.toString('utf8'));
+  assert.ok(grown < 1_000_000, `the heap grew by ${(grown / 1e6).toFixed(1)} MB for a ${(bytes.length / 1e6).toFixed(1)} MB answer`);
+});
+
+test('text with other characters is UTF-8, also when the first ones come late and split between chunks', () => {
+  const text = `{"data":[${'{"name":"plain"},'.repeat(5000)}{"name":"büro-服务器-😀"}]}`;
+  const bytes = Buffer.from(text);
+  for (const size of [1, 3, 7, 4096]) assert.equal(read(pieces(bytes, size)), text, `pieces of ${size} bytes`);
+  assert.equal(read([Buffer.from('ü'), Buffer.from('abc')]), 'üabc');
+  assert.equal(read([]), '');
+});
+
+test('a cleared body forgets what it received', () => {
+  const body = new BodyText();
+  body.add(Buffer.from('abc'));
+  body.add(Buffer.from('ü'));
+  body.clear();
+  body.add(Buffer.from('xyz'));
+  assert.equal(body.text(3), 'xyz');
+});
