@@ -113,13 +113,13 @@ export function httpsTransport(agent: https.Agent): Transport {
         r.destroy();
       };
       const r = https.request(req.url, { method: req.method, headers, agent, ...(req.signal ? { signal: req.signal } : {}) }, (res) => {
-        const body = new BodyText();
         let received = 0;
         const declared = Number(res.headers['content-length']);
         if (declared > limit) {
           tooLarge();
           return;
         }
+        const body = new BodyText(res.headers['content-length'] === undefined ? undefined : declared);
         res.on('data', (c: Buffer) => {
           if (settled) return;
           received += c.length;
@@ -143,7 +143,7 @@ export function httpsTransport(agent: https.Agent): Transport {
             status: res.statusCode ?? 0,
             statusText: res.statusMessage ?? '',
             headers: res.headers,
-            body: body.text(received),
+            body: body.text(),
           });
         });
       });

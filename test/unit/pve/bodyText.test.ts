@@ -11,14 +11,10 @@ function pieces(bytes: Buffer, size: number): Buffer[] {
   return out;
 }
 
-function read(chunks: Buffer[]): string {
-  const body = new BodyText();
-  let length = 0;
-  for (const c of chunks) {
-    body.add(c);
-    length += c.length;
-  }
-  return body.text(length);
+function read(chunks: Buffer[], declared?: number): string {
+  const body = new BodyText(declared);
+  for (const c of chunks) body.add(c);
+  return body.text();
 }
 
 test('a large ASCII answer becomes text outside the JavaScript heap, which collections never copy', () => {
@@ -29,7 +25,7 @@ test('a large ASCII answer becomes text outside the JavaScript heap, which colle
   const chunks = pieces(bytes, 16 * 1024);
   gc();
   const before = process.memoryUsage().heapUsed;
-  const text = read(chunks);
+  const text = read(chunks, bytes.length);
   gc();
   const grown = process.memoryUsage().heapUsed - before;
   assert.equal(text, bytes.toString('utf8'));
@@ -39,7 +35,10 @@ test('a large ASCII answer becomes text outside the JavaScript heap, which colle
 test('text with other characters is UTF-8, also when the first ones come late and split between chunks', () => {
   const text = `{"data":[${'{"name":"plain"},'.repeat(5000)}{"name":"büro-服务器-😀"}]}`;
   const bytes = Buffer.from(text);
-  for (const size of [1, 3, 7, 4096]) assert.equal(read(pieces(bytes, size)), text, `pieces of ${size} bytes`);
+  for (const size of [1, 3, 7, 4096]) {
+    assert.equal(read(pieces(bytes, size)), text, `pieces of ${size} bytes`);
+    assert.equal(read(pieces(bytes, size), bytes.length), text, `pieces of ${size} bytes, length declared`);
+  }
   assert.equal(read([Buffer.from('ü'), Buffer.from('abc')]), 'üabc');
   assert.equal(read([]), '');
 });
@@ -50,5 +49,13 @@ test('a cleared body forgets what it received', () => {
   body.add(Buffer.from('ü'));
   body.clear();
   body.add(Buffer.from('xyz'));
-  assert.equal(body.text(3), 'xyz');
+  assert.equal(body.text(), 'xyz');
+});
+
+test('an ASCII answer reads the same whether its declared length is right, short of the bytes, or absent', () => {
+  const bytes = Buffer.from(`{"data":[${'{"vmid":100,"name":"web"},'.repeat(20_000)}{}]}`);
+  for (const declared of [undefined, bytes.length, 70_000, 0])
+    for (const size of [16 * 1024, 100_000]) assert.equal(read(pieces(bytes, size), declared), bytes.toString('utf8'), `declared ${declared}, pieces of ${size}`);
+  // A body that declared a length and sent nothing (a HEAD answer, or 204).
+  assert.equal(read([], 100_000), '');
 });
