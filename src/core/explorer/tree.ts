@@ -65,6 +65,8 @@ export interface SubTree {
   readonly children: ReadonlyMap<string, readonly string[]>;
   /** The ids of the rows made so far, without making more. */
   madeRowIds(): Iterable<string>;
+  /** How many children a row (or the root) has, without making them. */
+  childCount(parentId: string): number;
   /** Guests by id (`qemu/100`); built on first use, since a refresh itself never needs it. */
   readonly guests: ReadonlyMap<string, Guest>;
   readonly guestCount: number;
@@ -134,7 +136,10 @@ function* subTreeSteps(input: TreeInput): Generator<void, SubTree> {
   const nodePrefix = `${rootId}/guest/`;
   const tree = new TreeRows(rootId, guestRow, (id) => {
     if (!id.startsWith(nodePrefix)) return id.slice(0, id.lastIndexOf('/', id.lastIndexOf('/') - 1));
-    const g = guestsById().get(id.slice(nodePrefix.length));
+    // Only `<type>/<vmid>` can follow: a snapshot row's id (…/qemu/100/snapshot/x) is no guest row.
+    const guestId = id.slice(nodePrefix.length);
+    if (guestId.indexOf('/') !== guestId.lastIndexOf('/')) return undefined;
+    const g = guestsById().get(guestId);
     return g && `${rootId}/node/${g.node}`;
   });
   const add = (row: Row): void => tree.add(row);
@@ -336,6 +341,7 @@ function* subTreeSteps(input: TreeInput): Generator<void, SubTree> {
     rows: tree.rows,
     children: tree.children,
     madeRowIds: () => tree.madeIds(),
+    childCount: (parentId) => tree.count(parentId),
     get guests(): ReadonlyMap<string, Guest> {
       return guestsById();
     },

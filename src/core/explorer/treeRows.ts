@@ -44,8 +44,14 @@ export class TreeRows {
 
   /** Defers the rows of `guests` below `parentId`: made when first asked for, ahead of rows added to it later. */
   defer(parentId: string, guests: readonly Guest[], prefix: string): void {
+    if (guests.length === 0) return;
     this.listOf(parentId);
-    if (guests.length > 0) this.deferred.set(parentId, { guests, prefix });
+    this.deferred.set(parentId, { guests, prefix });
+  }
+
+  /** How many children `parentId` has, without making its rows. */
+  count(parentId: string): number {
+    return (this.deferred.get(parentId)?.guests.length ?? 0) + (this.lists.get(parentId)?.length ?? 0);
   }
 
   /** The ids of the rows made so far, without making more (rows VS Code may have seen are among them). */

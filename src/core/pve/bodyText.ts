@@ -1,8 +1,9 @@
 import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 
-/** From this declared size on, the bytes are copied into one buffer of that size as they arrive. */
+/** Between these declared sizes, the bytes are copied into one buffer of that size as they arrive. */
 const PREALLOCATE_FROM = 64 * 1024;
+const PREALLOCATE_UP_TO = 32 * 1024 * 1024;
 
 /**
  * A response body's text, put together as its bytes arrive.
@@ -29,7 +30,10 @@ export class BodyText {
 
   /** @param declared the answer's Content-Length, when it has one */
   constructor(declared?: number) {
-    if (declared !== undefined && Number.isSafeInteger(declared) && declared >= PREALLOCATE_FROM) this.buffer = Buffer.allocUnsafe(declared);
+    // A larger declared size is not taken on trust: such an answer is read chunk by chunk.
+    if (declared !== undefined && Number.isSafeInteger(declared) && declared >= PREALLOCATE_FROM && declared <= PREALLOCATE_UP_TO) {
+      this.buffer = Buffer.allocUnsafe(declared);
+    }
   }
 
   add(chunk: Buffer): void {

@@ -27,8 +27,8 @@ function remembered<V>(map: Map<string, V>, key: string, make: (key: string) => 
 
 const itself = (name: string): string => name;
 
-/** More guest ids or names than this in the caches below: they are emptied (ten clusters of 20,000 fit). */
-const KEPT_GUESTS = 250_000;
+/** More ids and names than this in the caches below (two per guest): they are emptied (ten clusters of 20,000 fit). */
+const KEPT_GUESTS = 500_000;
 
 /**
  * The strings of the guests the last answers listed: each guest's id (`qemu/100`) and, per node, each guest's

@@ -78,5 +78,5 @@ async function tooltipText(provider: ExplorerProvider, row: Row, el: Element, to
 }
 
 function childCount(s: NonNullable<ReturnType<ExplorerProvider['stateOf']>>, row: Row): number {
-  return s.subtree?.children.get(row.id)?.length ?? 0;
+  return s.subtree?.childCount(row.id) ?? 0;
 }

@@ -13,12 +13,14 @@ function guests(cpu: number): Guest[] {
   );
 }
 
-function input(options: Partial<TreeOptions>, cpu = 0.1, listed?: (parentId: string) => boolean): TreeInput {
+function input(options: Partial<TreeOptions>, cpu = 0.1, listed?: (parentId: string) => boolean, filter = ''): TreeInput {
+  const all = guests(cpu).map((g, i) => ({ ...g, pool: i % 3 === 0 ? 'apps' : undefined, template: i === 29 }));
   return {
     rootId: ROOT,
-    snapshot: snapshot(guests(cpu), ['pve1', 'pve2', 'pve3'], [storage('pve1', 'local')]),
+    // pve4 has no guests.
+    snapshot: snapshot(all, ['pve1', 'pve2', 'pve3', 'pve4'], [storage('pve1', 'local')]),
     options: { ...DEFAULT_TREE_OPTIONS, ...options },
-    filter: parseFilter(''),
+    filter: parseFilter(filter),
     listed,
   };
 }
@@ -38,10 +40,14 @@ for (const groupBy of ['node', 'tag'] as const) {
     const lazy = buildSubTree(input({ groupBy }, 0.1, (p) => p === open));
     const made = guestRowsMade(lazy);
     assert.ok(made.length > 0 && made.every((id) => lazy.rows.get(id)!.parentId === open), `made: ${made.join(', ')}`);
+    // Counting children makes none.
+    for (const id of [ROOT, ...eager.rows.keys()]) assert.equal(lazy.childCount(id), eager.children.get(id)?.length ?? 0, id);
+    assert.deepEqual(guestRowsMade(lazy), made);
     assert.deepEqual(lazy.children.get(open), eager.children.get(open));
     // Asking for any row, list or the whole tree makes the rest; a reader cannot tell the difference.
     assert.deepEqual(shown(lazy), shown(eager));
     assert.equal(lazy.rows.size, eager.rows.size);
+    assert.deepEqual([...lazy.children.keys()].sort(), [...eager.children.keys()].sort());
   });
 
   test(`grouped by ${groupBy}: a guest row below a parent never listed is found by its id, with its parent's rows only`, () => {
@@ -82,4 +88,23 @@ test('rows gone after a refresh are found among those VS Code saw, without makin
   // qemu/101 was on pve2 (listed), qemu/100 on pve1 (never listed: VS Code has nothing of it).
   assert.deepEqual(goneRows(prev, next, listed), [`${ROOT}/guest/qemu/101`]);
   assert.ok(guestRowsMade(next).every((id) => next.rows.get(id)!.parentId === open), guestRowsMade(next).join(', '));
+});
+
+for (const groupBy of ['pool', 'type'] as const) {
+  for (const filter of ['', 'running']) {
+    test(`grouped by ${groupBy}${filter ? `, filtered by "${filter}"` : ''}: a lazy tree reads as the complete one`, () => {
+      const eager = buildSubTree(input({ groupBy }, 0.1, undefined, filter));
+      const open = eager.children.get(ROOT)![0];
+      const lazy = buildSubTree(input({ groupBy }, 0.1, (p) => p === open, filter));
+      assert.ok(guestRowsMade(lazy).every((id) => lazy.rows.get(id)!.parentId === open));
+      assert.deepEqual(shown(lazy), shown(eager));
+    });
+  }
+}
+
+test('a node without guests has no children, lazy or not', () => {
+  const lazy = buildSubTree(input({}, 0.1, () => false));
+  assert.equal(lazy.children.has(`${ROOT}/node/pve4`), false);
+  assert.equal(lazy.childCount(`${ROOT}/node/pve4`), 0);
+  assert.equal(lazy.rows.get(`${ROOT}/node/pve4`)?.collapsible, 'none');
 });
