@@ -14,11 +14,11 @@ import type { Guest, GuestStatus, GuestType } from './types';
 /** How many distinct tag texts and node names are remembered (most guests of a cluster share a few of each). */
 const CACHE_SIZE = 512;
 
-/** `map`'s value for `key`, made once; the map is emptied when it holds `CACHE_SIZE` entries. */
-function remembered<V>(map: Map<string, V>, key: string, make: (key: string) => V): V {
+/** `map`'s value for `key`, made once; the map is emptied when it holds `limit` entries. */
+function remembered<K, V>(map: Map<K, V>, key: K, make: (key: K) => V, limit = CACHE_SIZE): V {
   let value = map.get(key);
   if (value === undefined) {
-    if (map.size >= CACHE_SIZE) map.clear();
+    if (map.size >= limit) map.clear();
     value = make(key);
     map.set(key, value);
   }
@@ -26,55 +26,31 @@ function remembered<V>(map: Map<string, V>, key: string, make: (key: string) => 
 }
 
 const itself = (name: string): string => name;
+const frozenTags = (text: string): readonly string[] => Object.freeze(parseTags(text));
 
-/** More ids and names than this in the caches below (two per guest): they are emptied (ten clusters of 20,000 fit). */
-const KEPT_GUESTS = 500_000;
+/** How many guest ids of each type, and guest names, are kept (ten clusters of 20,000 fit). */
+const KEPT_GUESTS = 250_000;
 
 /**
- * The strings of the guests the last answers listed: each guest's id (`qemu/100`) and, per node, each guest's
- * name. A refresh that finds them unchanged — nearly always — uses these strings instead of making 20,000 new
- * ones; every string a refresh keeps is copied by the extension host's next young-generation collections,
- * which stop it while they run.
+ * The strings of the guests the last answers listed: each guest's id (`qemu/100`) and name, by VMID. A refresh
+ * that finds them unchanged — nearly always — uses these strings instead of making 20,000 new ones; every
+ * string a refresh keeps is copied by the extension host's next young-generation collections, which stop it
+ * while they run. (Clusters that share VMIDs with other names only miss the reuse.)
  */
-const kept = {
-  ids: { qemu: new Map<number, string>(), lxc: new Map<number, string>() } satisfies Record<GuestType, Map<number, string>>,
-  names: new Map<string, Map<number, string>>(),
-  count: 0,
-};
+const keptIds: Record<GuestType, Map<number, string>> = { qemu: new Map(), lxc: new Map() };
+const keptNames = new Map<number, string>();
 
 function keptId(type: GuestType, vmid: number): string {
-  const ids = kept.ids[type];
-  let id = ids.get(vmid);
-  if (id === undefined) {
-    id = `${type}/${vmid}`;
-    keep();
-    ids.set(vmid, id);
-  }
-  return id;
+  return remembered(keptIds[type], vmid, (v) => `${type}/${v}`, KEPT_GUESTS);
 }
 
-function keptName(node: string, vmid: number, name: string): string {
-  let names = kept.names.get(node);
-  if (!names) {
-    names = new Map();
-    kept.names.set(node, names);
-  }
-  const known = names.get(vmid);
+function keptName(vmid: number, name: string): string {
+  const known = keptNames.get(vmid);
   if (known === name) return known;
-  if (known === undefined) keep();
-  names.set(vmid, name);
+  if (known === undefined && keptNames.size >= KEPT_GUESTS) keptNames.clear();
+  keptNames.set(vmid, name);
   return name;
 }
-
-/** Counts one more kept string, emptying the caches when they are full. */
-function keep(): void {
-  if (++kept.count <= KEPT_GUESTS) return;
-  kept.ids.qemu.clear();
-  kept.ids.lxc.clear();
-  kept.names.clear();
-  kept.count = 1;
-}
-const frozenTags = (text: string): readonly string[] => Object.freeze(parseTags(text));
 
 export class GuestFields {
   type: GuestType | undefined = undefined;
@@ -200,13 +176,12 @@ export class GuestFields {
     const vmid = this.vmid;
     if (vmid === undefined || !Number.isInteger(vmid)) throw new InvalidResponseError('a guest row has no numeric vmid');
     const t = this.type ?? fallback?.type ?? 'qemu';
-    const node = this.node ?? fallback?.node ?? '';
     return {
       id: keptId(t, vmid),
       type: t,
       vmid,
-      name: this.name === '' ? '' : keptName(node, vmid, this.name),
-      node,
+      name: this.name === '' ? '' : keptName(vmid, this.name),
+      node: this.node ?? fallback?.node ?? '',
       status: this.qmpstatus && this.status === 'running' ? this.qmpstatus : this.status,
       template: this.template,
       tags: this.tags,
