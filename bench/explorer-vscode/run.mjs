@@ -8,8 +8,12 @@
 //   - an unchanged refresh: DOM changes in the side bar (target 0) and requests (target 1 per connection),
 //   - the extension host's heap above the 4-guest baseline, against the JSON body's size (target ≤ 3×).
 // Writes bench/results/explorer-vscode.json (one entry per VS Code version, kept across runs) and prints it.
-//   node bench/explorer-vscode/run.mjs [--rounds N] [--only 4,5000,20000,10x2000] [--page-size N] [--no-build] [--profile DIR]
-//   --profile DIR writes a CPU profile of the extension host per scenario (summarise with profile.mjs).
+//   node bench/explorer-vscode/run.mjs [--rounds N] [--only 4,5000,20000,10x2000] [--page-size N] [--no-build]
+//                                      [--profile DIR] [--heap-profile DIR] [--trace-gc]
+//   --profile DIR writes a CPU profile of the extension host per scenario (summarise with profile.mjs);
+//   --heap-profile DIR where the memory the rounds promoted to the old generation was allocated (heap-profile.mjs);
+//   --trace-gc V8's line per collection, with its reason, in test-results/bench/<version>/explorer-vscode/server.log.
+//   Each of the three slows the extension host: figures from such a run are not the benchmark's.
 //   PROXMOX_IAC_VSCODE=1.139.1 picks the version (default 1.100.3).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,7 +24,7 @@ import { runSuite } from '../../scripts/vscode/suite-runner.mjs';
 import { exitOnSignals } from '../../scripts/vscode/session.mjs';
 import { startChildHost } from '../../scripts/vscode/childHost.mjs';
 
-/* global window, document, MutationObserver, Element, performance -- page-side code below runs in the workbench page */
+/* global window, document, MutationObserver, PerformanceObserver, Element, performance -- page-side code below runs in the workbench page */
 
 exitOnSignals();
 
@@ -32,17 +36,21 @@ const opt = (name) => {
 const rounds = Number(opt('rounds') ?? 7);
 const profileDir = opt('profile') ? resolve(opt('profile')) : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
+const heapProfileDir = opt('heap-profile') ? resolve(opt('heap-profile')) : undefined;
+if (heapProfileDir) mkdirSync(heapProfileDir, { recursive: true });
 const pageSize = opt('page-size') ? Number(opt('page-size')) : undefined;
 const vscodeVersion = process.env.PROXMOX_IAC_VSCODE && process.env.PROXMOX_IAC_VSCODE !== 'all' ? process.env.PROXMOX_IAC_VSCODE : '1.100.3';
 const ALL = [
   { name: '4', connections: 1, guests: 4, nodes: 1, target: { ms: 100, stallMs: 50 } },
   { name: '5000', connections: 1, guests: 5000, nodes: 8, target: { ms: 100, stallMs: 50 } },
   { name: '20000', connections: 1, guests: 20000, nodes: 8, target: { ms: 500, stallMs: 50 } },
+  // The heap of ten connections with next to no guests: what 10 × 2,000 holds for its guests is the difference.
+  { name: '10x4', connections: 10, guests: 4, nodes: 1, target: { ms: 100, stallMs: 50 } },
   { name: '10x2000', connections: 10, guests: 2000, nodes: 4, target: { ms: 500, stallMs: 50 } },
 ];
 const only = opt('only')?.split(',');
-// The 4-guest scenario runs first in any case: it is the heap baseline.
-const scenarios = ALL.filter((s) => !only || s.name === '4' || only.includes(s.name)).map((s) => ({ ...s, rounds }));
+// The 4-guest scenario runs first in any case: it is the heap baseline (10x4 is 10x2000's second one).
+const scenarios = ALL.filter((s) => !only || s.name === '4' || only.includes(s.name) || (s.name === '10x4' && only.includes('10x2000'))).map((s) => ({ ...s, rounds }));
 
 if (!args.includes('--no-build')) {
   const build = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
@@ -127,6 +135,15 @@ const actions = {
   startPalette: (page) => {
     const state = { stop: false, samples: [] };
     state.loop = (async () => {
+      // The page's own long tasks (> 50 ms on its main thread) meanwhile: a slow opening with none is the page
+      // waiting for a core, not for work of its own.
+      await page.evaluate(() => {
+        window.__longTasks = [];
+        window.__longTaskObserver = new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) window.__longTasks.push({ at: performance.timeOrigin + e.startTime, ms: e.duration });
+        });
+        window.__longTaskObserver.observe({ type: 'longtask' });
+      });
       // The window's first palette builds its command list (~100 ms on these machines, with or without a
       // refresh): opened once unmeasured, as the first refresh rounds warm up unmeasured.
       if (!paletteWarm) {
@@ -142,10 +159,14 @@ const actions = {
     palette = state;
     return true;
   },
-  stopPalette: async () => {
+  stopPalette: async (page) => {
     palette.stop = true;
     await palette.loop;
-    return palette.samples;
+    const longTasks = await page.evaluate(() => {
+      window.__longTaskObserver.disconnect();
+      return window.__longTasks;
+    });
+    return { samples: palette.samples, longTasks };
   },
   armMutations: (page) =>
     page.evaluate(() => {
@@ -191,6 +212,8 @@ const result = await runSuite({
           PROXMOX_IAC_BENCH_CONTROL: standin.info.control,
           PROXMOX_IAC_BENCH_SCENARIOS: JSON.stringify(scenarios),
           ...(profileDir ? { PROXMOX_IAC_BENCH_PROFILE: profileDir } : {}),
+          ...(heapProfileDir ? { PROXMOX_IAC_BENCH_HEAP_PROFILE: heapProfileDir } : {}),
+          ...(args.includes('--trace-gc') ? { PROXMOX_IAC_BENCH_TRACE_GC: '1' } : {}),
           PROXMOX_IAC_TEST_TIMEOUT_MS: String(30 * 60_000),
         },
         settings: { 'proxmoxIac.connections': [], 'proxmoxIac.explorer.refreshInterval': 0, ...(pageSize ? { 'proxmoxIac.explorer.pageSize': pageSize } : {}) },
@@ -206,13 +229,18 @@ const figures = {};
 for (const s of scenarios) {
   const r = result.metrics[`scenario:${s.name}`];
   if (!r) continue;
-  const paletteOk = r.palette === undefined || r.palette.maxMs < 100;
+  // The palette target is set for 20,000 guests (one connection or ten), and is about the openings while a
+  // refresh lands; the others (between refreshes) are printed too.
+  const paletteOk = s.guests * s.connections < 20000 || (r.palette.duringRefresh > 0 && r.palette.duringRefreshMaxMs < 100);
   const met = r.requestToRowsMs.median <= s.target.ms && r.longestStallMs.max <= s.target.stallMs && r.unchanged.mutations === 0 && r.unchanged.requests === s.connections && paletteOk;
   // The same with stalls counted in CPU time (what a quiet machine would show; see probe.ts).
   const metOnCpu = r.requestToRowsMs.median <= s.target.ms && r.longestStallCpuMs.max <= s.target.stallMs && r.unchanged.mutations === 0 && r.unchanged.requests === s.connections && paletteOk;
   figures[s.name] = { ...r, target: { requestToRowsMs: s.target.ms, longestStallMs: s.target.stallMs, unchangedMutations: 0, unchangedRequests: s.connections, paletteMs: 100 }, met, metOnCpu };
   if (r.heapAboveBaselineBytes !== undefined && s.guests * s.connections >= 20000) {
     figures[s.name].heapRatio = Math.round((r.heapAboveBaselineBytes / r.bodyBytes) * 100) / 100;
+    if (s.connections > 1 && r.heapAboveSameConnectionsBytes !== undefined) {
+      figures[s.name].heapRatioSameConnections = Math.round((r.heapAboveSameConnectionsBytes / r.bodyBytes) * 100) / 100;
+    }
   }
 }
 const out = join(repoRoot, 'bench', 'results', 'explorer-vscode.json');
@@ -224,7 +252,7 @@ writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(JSON.stringify(report.versions[vscodeVersion], null, 2));
 for (const [name, f] of Object.entries(figures)) {
   console.log(
-    `${name.padEnd(8)} request→rows ${Math.round(f.requestToRowsMs.median)} ms (≤ ${f.target.requestToRowsMs}), longest stall ${Math.round(f.longestStallMs.max)} ms wall / ${Math.round(f.longestStallCpuMs.max)} ms CPU (≤ ${f.target.longestStallMs}), palette ${f.palette ? `${Math.round(f.palette.maxMs)} ms max of ${f.palette.samples} (${f.palette.duringRefresh} during a refresh)` : '—'}, unchanged: ${f.unchanged.mutations} DOM changes, ${f.unchanged.requests} request(s)${f.heapRatio !== undefined ? `, heap ${f.heapRatio}× body` : ''}: ${f.met ? 'met' : f.metOnCpu ? 'met on CPU time' : 'NOT met'}`,
+    `${name.padEnd(8)} request→rows ${Math.round(f.requestToRowsMs.median)} ms (≤ ${f.target.requestToRowsMs}), longest stall ${Math.round(f.longestStallMs.max)} ms wall / ${Math.round(f.longestStallCpuMs.max)} ms CPU (≤ ${f.target.longestStallMs}), palette ${f.palette ? `${f.palette.duringRefresh ? Math.round(f.palette.duringRefreshMaxMs) : '—'} ms max of ${f.palette.duringRefresh} during a refresh (${Math.round(f.palette.maxMs)} ms of all ${f.palette.samples}; the page's longest task meanwhile ${f.palette.pageLongestTaskMs} ms)` : '—'}, unchanged: ${f.unchanged.mutations} DOM changes, ${f.unchanged.requests} request(s)${f.heapRatio !== undefined ? `, heap ${f.heapRatio}× body${f.heapRatioSameConnections !== undefined ? ` (${f.heapRatioSameConnections}× above ${f.connections} connections' own)` : ''}` : ''}: ${f.met ? 'met' : f.metOnCpu ? 'met on CPU time' : 'NOT met'}`,
   );
 }
 console.log(`load average ${load.join(' ')} on ${report.versions[vscodeVersion].cores} cores`);

@@ -1,12 +1,18 @@
 /**
- * What the extension host did during a scenario's measured rounds: garbage-collection pauses (always), and,
- * when PROXMOX_IAC_BENCH_PROFILE names a folder, a CPU profile of the whole process written there as
- * `<scenario>.cpuprofile` (open it in Chrome's DevTools, or summarise it with bench/explorer-vscode/profile.mjs).
+ * What the extension host did during a scenario's measured rounds: garbage-collection pauses (always), and on
+ * request (run.mjs options, passed in the environment):
+ *   - PROXMOX_IAC_BENCH_PROFILE=DIR: a CPU profile of the whole process, `DIR/<scenario>.cpuprofile` (open it in
+ *     Chrome's DevTools, or summarise it with bench/explorer-vscode/profile.mjs);
+ *   - PROXMOX_IAC_BENCH_HEAP_PROFILE=DIR: where the memory that reached the old generation was allocated,
+ *     `DIR/<scenario>.heapprofile` — a sampling heap profile that drops what young-generation collections freed,
+ *     so it shows what the rounds promoted (what makes full collections come sooner) plus what is still alive;
+ *   - PROXMOX_IAC_BENCH_TRACE_GC=1: V8's one line per collection, with its reason, in the server's log.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import * as v8 from 'node:v8';
 
 /** PerformanceEntry `detail.kind` of a 'gc' entry (node's perf_hooks constants NODE_PERFORMANCE_GC_*). */
 const GC_KINDS: Record<number, string> = { 1: 'scavenge', 2: 'mark-compact', 4: 'incremental', 8: 'weak-callbacks' };
@@ -31,14 +37,22 @@ export class Diagnostics {
   }
 
   static async start(name: string): Promise<Diagnostics> {
-    const dir = process.env.PROXMOX_IAC_BENCH_PROFILE;
-    let session: Session | undefined;
-    if (dir) {
-      session = new Session();
-      session.connect();
+    const cpuDir = process.env.PROXMOX_IAC_BENCH_PROFILE;
+    const heapDir = process.env.PROXMOX_IAC_BENCH_HEAP_PROFILE;
+    if (process.env.PROXMOX_IAC_BENCH_TRACE_GC) {
+      console.log(`bench ${name}: tracing garbage collections (in the server's log)`);
+      v8.setFlagsFromString('--trace-gc');
+    }
+    const session = cpuDir || heapDir ? new Session() : undefined;
+    session?.connect();
+    if (session && cpuDir) {
       await post(session, 'Profiler.enable');
       await post(session, 'Profiler.setSamplingInterval', { interval: 200 });
       await post(session, 'Profiler.start');
+    }
+    if (session && heapDir) {
+      await post(session, 'HeapProfiler.enable');
+      await post(session, 'HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false });
     }
     return new Diagnostics(name, session);
   }
@@ -46,9 +60,18 @@ export class Diagnostics {
   /** Stops measuring; the longest GC pause and the total, in ms, and the longest of each kind. */
   async stop(): Promise<{ longestMs: number; totalMs: number; count: number; longestByKind: Record<string, number> }> {
     this.observer.disconnect();
+    if (process.env.PROXMOX_IAC_BENCH_TRACE_GC) v8.setFlagsFromString('--no-trace-gc');
     if (this.session) {
-      const { profile } = (await post(this.session, 'Profiler.stop')) as { profile: unknown };
-      writeFileSync(join(process.env.PROXMOX_IAC_BENCH_PROFILE!, `${this.name}.cpuprofile`), JSON.stringify(profile));
+      const cpuDir = process.env.PROXMOX_IAC_BENCH_PROFILE;
+      const heapDir = process.env.PROXMOX_IAC_BENCH_HEAP_PROFILE;
+      if (cpuDir) {
+        const { profile } = (await post(this.session, 'Profiler.stop')) as { profile: unknown };
+        writeFileSync(join(cpuDir, `${this.name}.cpuprofile`), JSON.stringify(profile));
+      }
+      if (heapDir) {
+        const { profile } = (await post(this.session, 'HeapProfiler.stopSampling')) as { profile: unknown };
+        writeFileSync(join(heapDir, `${this.name}.heapprofile`), JSON.stringify(profile));
+      }
       this.session.disconnect();
     }
     const round = (x: number): number => Math.round(x * 10) / 10;

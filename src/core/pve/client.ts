@@ -22,6 +22,7 @@ import {
   parseUpidResult,
 } from './parse';
 import { encodeForm, guestPath, seg, type Params } from './paths';
+import { KnownGuests } from './guestRow';
 import { clusterResourcesInSlices } from './sliced';
 import { sleep, waitForTask } from './taskWait';
 import { PinnedAgent, VerifiedAgent, normalizeFingerprint } from './tls';
@@ -72,6 +73,8 @@ export class PveClient implements PveApi {
   readonly #pollInitialMs: number;
   readonly #pollMaxMs: number;
   readonly #onRequest?: (method: string, path: string) => void;
+  /** The guests the last `/cluster/resources` answer listed (their strings are reused by the next). */
+  readonly #knownGuests = new KnownGuests();
   #ticket?: { ticket: string; csrf: string; at: number };
   #login?: Promise<void>;
 
@@ -240,7 +243,9 @@ export class PveClient implements PveApi {
 
   async clusterResources(o?: CallOptions): Promise<ClusterSnapshot> {
     // The largest answer (≈ 300 bytes per guest), parsed and read in slices so a refresh never blocks for long.
-    return (await this.request('GET', '/cluster/resources', undefined, o, clusterResourcesInSlices)).data as ClusterSnapshot;
+    const read = (res: WireResponse, request: string): Promise<{ data: ClusterSnapshot }> =>
+      clusterResourcesInSlices(res, request, undefined, undefined, undefined, this.#knownGuests);
+    return (await this.request('GET', '/cluster/resources', undefined, o, read)).data as ClusterSnapshot;
   }
 
   async nodes(o?: CallOptions): Promise<PveNode[]> {

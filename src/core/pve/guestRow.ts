@@ -14,11 +14,11 @@ import type { Guest, GuestStatus, GuestType } from './types';
 /** How many distinct tag texts and node names are remembered (most guests of a cluster share a few of each). */
 const CACHE_SIZE = 512;
 
-/** `map`'s value for `key`, made once; the map is emptied when it holds `limit` entries. */
-function remembered<K, V>(map: Map<K, V>, key: K, make: (key: K) => V, limit = CACHE_SIZE): V {
+/** `map`'s value for `key`, made once; the map is emptied when it holds CACHE_SIZE entries. */
+function remembered<V>(map: Map<string, V>, key: string, make: (key: string) => V): V {
   let value = map.get(key);
   if (value === undefined) {
-    if (map.size >= limit) map.clear();
+    if (map.size >= CACHE_SIZE) map.clear();
     value = make(key);
     map.set(key, value);
   }
@@ -28,28 +28,34 @@ function remembered<K, V>(map: Map<K, V>, key: K, make: (key: K) => V, limit = C
 const itself = (name: string): string => name;
 const frozenTags = (text: string): readonly string[] => Object.freeze(parseTags(text));
 
-/** How many guest ids of each type, and guest names, are kept (ten clusters of 20,000 fit). */
-const KEPT_GUESTS = 250_000;
-
 /**
- * The strings of the guests the last answers listed: each guest's id (`qemu/100`) and name, by VMID. A refresh
- * that finds them unchanged — nearly always — uses these strings instead of making 20,000 new ones; every
- * string a refresh keeps is copied by the extension host's next young-generation collections, which stop it
- * while they run. (Clusters that share VMIDs with other names only miss the reuse.)
+ * The guests one connection's last answer listed, so the next answer's guests can keep their id and name
+ * strings when those are unchanged — nearly always. Every string a refresh keeps is copied by the extension
+ * host's next young-generation collections, which stop it while they run: at 20,000 guests new copies of the
+ * same ids and names were ~1.3 MB more to copy on every refresh. Holds nothing beyond that last list (which
+ * the explorer keeps anyway), and nothing is shared between connections.
  */
-const keptIds: Record<GuestType, Map<number, string>> = { qemu: new Map(), lxc: new Map() };
-const keptNames = new Map<number, string>();
+export class KnownGuests {
+  private list: readonly Guest[] = [];
+  private byVmid: Map<number, Guest> | undefined;
 
-function keptId(type: GuestType, vmid: number): string {
-  return remembered(keptIds[type], vmid, (v) => `${type}/${v}`, KEPT_GUESTS);
-}
+  /** The guests of the answer just read: the ones the next answer is compared with. */
+  remember(guests: readonly Guest[]): void {
+    this.list = guests;
+    this.byVmid = undefined;
+  }
 
-function keptName(vmid: number, name: string): string {
-  const known = keptNames.get(vmid);
-  if (known === name) return known;
-  if (known === undefined && keptNames.size >= KEPT_GUESTS) keptNames.clear();
-  keptNames.set(vmid, name);
-  return name;
+  /** The guest the last answer listed at `index`, or anywhere when the order changed, if it had this VMID. */
+  at(index: number, vmid: number): Guest | undefined {
+    const g = this.list[index];
+    return g?.vmid === vmid ? g : this.find(vmid);
+  }
+
+  private find(vmid: number): Guest | undefined {
+    if (this.list.length === 0) return undefined;
+    this.byVmid ??= new Map(this.list.map((g) => [g.vmid, g]));
+    return this.byVmid.get(vmid);
+  }
 }
 
 export class GuestFields {
@@ -171,16 +177,20 @@ export class GuestFields {
     }
   }
 
-  /** The guest read since the last `reset()`; an InvalidResponseError when it has no numeric vmid. */
-  guest(fallback?: { node: string; type: GuestType }): Guest {
+  /**
+   * The guest read since the last `reset()`; an InvalidResponseError when it has no numeric vmid. `before`:
+   * the same guest in the last answer, whose id and name strings it keeps when they are unchanged.
+   */
+  guest(fallback?: { node: string; type: GuestType }, before?: Guest): Guest {
     const vmid = this.vmid;
     if (vmid === undefined || !Number.isInteger(vmid)) throw new InvalidResponseError('a guest row has no numeric vmid');
     const t = this.type ?? fallback?.type ?? 'qemu';
+    const same = before !== undefined && before.vmid === vmid && before.type === t;
     return {
-      id: keptId(t, vmid),
+      id: same ? before.id : `${t}/${vmid}`,
       type: t,
       vmid,
-      name: this.name === '' ? '' : keptName(vmid, this.name),
+      name: same && before.name === this.name ? before.name : this.name,
       node: this.node ?? fallback?.node ?? '',
       status: this.qmpstatus && this.status === 'running' ? this.qmpstatus : this.status,
       template: this.template,

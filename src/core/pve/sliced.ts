@@ -1,7 +1,7 @@
 import { envelope, type WireResponse } from './http';
 import { asRows, type Row } from './fields';
 import { readFlatRows, type FlatRowSink, type Scalar } from './flatRows';
-import { GuestFields } from './guestRow';
+import { GuestFields, KnownGuests } from './guestRow';
 import { addResources, type Resources } from './parse';
 import type { ClusterSnapshot } from './types';
 
@@ -43,6 +43,9 @@ export const nextTurn = (): Promise<void> =>
  * cut inside a string that only looked like a boundary) is parsed by `JSON.parse` and read row by row, and if
  * that fails too the whole answer goes to `envelope()`, as does anything else (other keys after the array,
  * an error answer). An answer parsed at once is read in slices of `sliceRows` rows.
+ *
+ * `known`: the guests this connection's last answer listed; their id and name strings are reused (see
+ * KnownGuests), and it then holds this answer's guests.
  */
 export async function clusterResourcesInSlices(
   res: WireResponse,
@@ -50,6 +53,7 @@ export async function clusterResourcesInSlices(
   pause: () => Promise<void> = nextTurn,
   sliceChars = SLICE_CHARS,
   sliceRows = 2000,
+  known = new KnownGuests(),
 ): Promise<{ data: ClusterSnapshot }> {
   let out = emptyResources();
   const read = async (rows: Row[]): Promise<void> => {
@@ -58,7 +62,7 @@ export async function clusterResourcesInSlices(
       addResources(rows, from, Math.min(rows.length, from + sliceRows), out);
     }
   };
-  const sink = new ResourceRows(res.body, out);
+  const sink = new ResourceRows(res.body, out, known);
   const whole = await eachSlice(res, request, pause, sliceChars, async (from, to) => {
     const before = lengths(out);
     if (readFlatRows(res.body, from, to, sink)) return true;
@@ -75,6 +79,7 @@ export async function clusterResourcesInSlices(
     if (rows.length > sliceRows) await pause();
     await read(rows);
   }
+  known.remember(out.guests);
   return { data: out };
 }
 
@@ -132,6 +137,7 @@ class ResourceRows implements FlatRowSink {
   constructor(
     private readonly text: string,
     private readonly out: Resources,
+    private readonly known: KnownGuests,
   ) {}
 
   field(key: string, value: Scalar): void {
@@ -140,8 +146,11 @@ class ResourceRows implements FlatRowSink {
 
   row(from: number, to: number): void {
     const type = this.fields.rowType;
-    if (type === 'qemu' || type === 'lxc') this.out.guests.push(this.fields.guest());
-    else if (type !== undefined) addResources([JSON.parse(this.text.slice(from, to)) as Row], 0, 1, this.out);
+    if (type === 'qemu' || type === 'lxc') {
+      const guests = this.out.guests;
+      const vmid = this.fields.vmid;
+      guests.push(this.fields.guest(undefined, vmid === undefined ? undefined : this.known.at(guests.length, vmid)));
+    } else if (type !== undefined) addResources([JSON.parse(this.text.slice(from, to)) as Row], 0, 1, this.out);
     this.fields.reset();
   }
 

@@ -14,7 +14,7 @@ import { backupFolderChildren, guestChildRows } from './backups';
 import { errorRow, treeItemOf, type Element } from './items';
 import { ChangeEvents, type ExplorerStats } from './changeEvents';
 import { ensureShown, pagedChildren, showMore } from './paging';
-import { rowOf } from './rowLookup';
+import { rowOf, type RowContext } from './rowLookup';
 import { ConnectionSession, type SessionHost } from './session';
 import { rowTooltip } from './tooltips';
 import { pageSizeOf, readonlyVmidsOf, treeOptionsOf } from './settings';
@@ -194,10 +194,16 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     return ref ? this.sessions.get(ref.connectionId) : undefined;
   }
 
+  private readonly rowContext: RowContext = {
+    activeId: () => this.store.active()?.id,
+    filter: () => this.filter,
+    pageSize: () => this.pageSize(),
+  };
+
   row(id: string): Row | undefined {
     const ref = parseRowId(id);
     const s = ref && this.sessions.get(ref.connectionId);
-    return s && rowOf(s, id, { activeId: this.store.active()?.id, filter: this.filter, pageSize: this.pageSize() });
+    return s && rowOf(s, id, this.rowContext);
   }
 
   guestOf(rowId: string): { state: ConnectionSession; guest: Guest; row: Row } | undefined {

@@ -4,11 +4,15 @@ import { connectionRow, errorRow } from './items';
 import { moreRowOf } from './paging';
 import type { ConnectionSession } from './session';
 
-/** What the explorer around a session decides about its rows. */
+/**
+ * What the explorer around a session decides about its rows. Read only by the rows that need it: VS Code asks
+ * for a page of guest rows after every refresh, and reading the settings for each of them is a walk over
+ * VS Code's configuration model (most of a 5,000-guest refresh's garbage in the extension host, once).
+ */
 export interface RowContext {
-  readonly activeId: string | undefined;
-  readonly filter: GuestFilter | undefined;
-  readonly pageSize: number;
+  activeId(): string | undefined;
+  filter(): GuestFilter | undefined;
+  pageSize(): number;
 }
 
 /** The row an id names in a session: from its last tree, or made on demand (connection, error, "Show more"). */
@@ -17,11 +21,11 @@ export function rowOf(s: ConnectionSession, id: string, ctx: RowContext): Row | 
   if (!ref) return undefined;
   switch (ref.kind) {
     case 'connection':
-      return connectionRow(s, ctx.activeId === s.settings.id, ctx.filter);
+      return connectionRow(s, ctx.activeId() === s.settings.id, ctx.filter());
     case 'error':
       return errorRow(s);
     case 'more':
-      return moreRowOf(s, id, ctx.pageSize);
+      return moreRowOf(s, id, ctx.pageSize());
     case 'snapshot':
       return s.subtree?.rows.get(id) ?? s.snapshots.get(ref.guestRowId)?.find((r) => r.id === id);
     case 'row':

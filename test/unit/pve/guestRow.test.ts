@@ -2,11 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { GuestFields } from '../../../src/core/pve/guestRow';
+import { GuestFields, KnownGuests } from '../../../src/core/pve/guestRow';
 import type { Guest } from '../../../src/core/pve/types';
 
-/** One answer's guests, read as the `/cluster/resources` reader reads them; every text is a new string. */
-function read(count: number, cpu: number, prefix = 'bench-guest'): Guest[] {
+/**
+ * One answer's guests, read as the `/cluster/resources` reader reads them (every text is a new string), with
+ * the connection's last answer in `known`.
+ */
+function read(known: KnownGuests, count: number, cpu: number, prefix = 'bench-guest'): Guest[] {
   const fields = new GuestFields();
   const out: Guest[] = [];
   for (let i = 0; i < count; i++) {
@@ -17,8 +20,9 @@ function read(count: number, cpu: number, prefix = 'bench-guest'): Guest[] {
     fields.set('node', `pve${i % 8}`);
     fields.set('status', 'running');
     fields.set('cpu', cpu);
-    out.push(fields.guest());
+    out.push(fields.guest(undefined, known.at(i, 700_000 + i)));
   }
+  known.remember(out);
   return out;
 }
 
@@ -32,12 +36,13 @@ test('a refresh that finds the same guests keeps their id and name strings inste
     gc();
     return process.memoryUsage().heapUsed;
   };
-  const first = read(20_000, 0.1);
-  // The control: every guest renamed (new name strings, as without the reuse), the caches already full.
+  const known = new KnownGuests();
+  const first = read(known, 20_000, 0.1);
+  // The control: every guest renamed (new name strings, as without the reuse).
   const h0 = heap();
-  const renamed = read(20_000, 0.2, 'renamed-guest');
+  const renamed = read(known, 20_000, 0.2, 'renamed-guest');
   const h1 = heap();
-  const same = read(20_000, 0.3, 'renamed-guest');
+  const same = read(known, 20_000, 0.3, 'renamed-guest');
   const h2 = heap();
   assert.deepEqual(
     same.map((g) => [g.id, g.name]),
@@ -50,20 +55,34 @@ test('a refresh that finds the same guests keeps their id and name strings inste
   assert.ok(sameBytes < renamedBytes - 20_000 * 60, `the unchanged answer kept ${sameBytes} bytes, the renamed one ${renamedBytes}`);
 });
 
-test('a renamed or moved guest gets its new name, and ids stay per type', () => {
+test('a renamed, retyped or moved guest gets its new name and id, and a new order still finds the guests', () => {
   const fields = new GuestFields();
-  const one = (type: string, node: string, name: string): Guest => {
+  const one = (type: string, vmid: number, node: string, name: string, before?: Guest): Guest => {
     fields.reset();
     fields.set('type', type);
-    fields.set('vmid', 800_001);
+    fields.set('vmid', vmid);
     fields.set('node', node);
     fields.set('name', name);
-    return fields.guest();
+    return fields.guest(undefined, before);
   };
-  assert.equal(one('qemu', 'pve1', 'old-name').name, 'old-name');
-  assert.equal(one('qemu', 'pve1', 'new-name').name, 'new-name');
-  assert.equal(one('qemu', 'pve2', 'other').name, 'other');
-  assert.equal(one('qemu', 'pve1', 'new-name').name, 'new-name');
-  assert.equal(one('lxc', 'pve1', 'new-name').id, 'lxc/800001');
-  assert.equal(one('qemu', 'pve1', '').name, '');
+  const a = one('qemu', 800_001, 'pve1', 'old-name');
+  assert.equal(a.id, 'qemu/800001');
+  assert.equal(one('qemu', 800_001, 'pve1', 'new-name', a).name, 'new-name');
+  assert.equal(one('qemu', 800_001, 'pve2', 'other', a).name, 'other');
+  const lxc = one('lxc', 800_001, 'pve1', 'old-name', a);
+  assert.equal(lxc.id, 'lxc/800001');
+  assert.equal(lxc.name, 'old-name');
+  assert.equal(one('qemu', 800_001, 'pve1', '', a).name, '');
+  // Another guest than the one asked for is never used.
+  assert.equal(one('qemu', 800_002, 'pve1', 'old-name', a).id, 'qemu/800002');
+
+  const known = new KnownGuests();
+  assert.equal(known.at(0, 800_001), undefined);
+  const b = one('qemu', 800_002, 'pve1', 'b');
+  known.remember([a, b]);
+  assert.equal(known.at(0, 800_001), a);
+  // The answer's order changed (another worker of pveproxy answered): found by VMID.
+  assert.equal(known.at(0, 800_002), b);
+  assert.equal(known.at(5, 800_001), a);
+  assert.equal(known.at(1, 800_003), undefined);
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { KnownGuests } from '../../../src/core/pve/guestRow';
 import { clusterResourcesInSlices } from '../../../src/core/pve/sliced';
 import { parseClusterResources } from '../../../src/core/pve/parse';
 import type { WireResponse } from '../../../src/core/pve/http';
@@ -53,4 +54,21 @@ test('a row with a key twice keeps the last value, as JSON.parse does', async ()
   assert.deepEqual(out.data, expected(body));
   assert.equal(out.data.guests[0].status, 'running');
   assert.equal(out.data.guests[0].name, '');
+});
+
+test("a connection's next answer is read the same with its last answer known: renamed, retyped, reordered, new and gone guests", async () => {
+  const known = new KnownGuests();
+  const first = JSON.stringify({ data: entries });
+  await clusterResourcesInSlices(wire(first), 'GET x', async () => {}, 2048, 2000, known);
+  const changed = entries
+    .filter((_, i) => i % 50 !== 0)
+    .map((e, i) => (i % 9 === 0 ? { ...e, name: `renamed-${i}` } : i % 13 === 0 ? { ...e, type: e.type === 'lxc' ? 'qemu' : 'lxc' } : e))
+    .reverse()
+    .concat([{ ...entries[1], vmid: 9999, id: 'qemu/9999', name: 'new' }]);
+  const second = JSON.stringify({ data: changed });
+  const out = await clusterResourcesInSlices(wire(second), 'GET x', async () => {}, 2048, 2000, known);
+  assert.deepEqual(out.data, expected(second));
+  // The answer parsed at once (a nested value in every slice) reads the same with the same memory.
+  const third = await clusterResourcesInSlices(wire(second), 'GET x', async () => {}, 100, 10, known);
+  assert.deepEqual(third.data, expected(second));
 });
