@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     // CPU: client boundary vs JSON.parse on the identical body, alternating order each round.
     const body = await rawBody(sim.url, sim.certificate, `PVEAPIToken=${t.id}=${t.secret}`);
     const noPause = (): Promise<void> => Promise.resolve();
-    const toModel = (): Promise<unknown> => clusterResourcesInSlices({ status: 200, statusText: 'OK', headers: {}, body }, 'GET /cluster/resources', noPause);
+    const toModel = (): Promise<unknown> => clusterResourcesInSlices({ status: 200, statusText: 'OK', headers: {}, body }, 'GET /cluster/resources', { pause: noPause });
     const floor = (): unknown => JSON.parse(body);
     for (let i = 0; i < 5; i++) {
       await toModel();

@@ -2,7 +2,7 @@
 // Summarises a .heapprofile written by `run.mjs --heap-profile DIR`: the bytes that reached the extension host's
 // old generation during the measured rounds (or are still alive), by where they were allocated — the innermost
 // DEPTH frames of each allocation's stack (a bundle built with `minify: false` in scripts/build.mjs gives names).
-// Divide by the rounds (11 measured + 2 warm-up + 3 with the palette, by default) for a figure per refresh.
+// Divide by the refreshes profiled (the measured rounds and two warm-up rounds: --rounds + 2) for a figure per refresh.
 //   node bench/explorer-vscode/heap-profile.mjs DIR/20000.heapprofile [--depth N] [--top N]
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';

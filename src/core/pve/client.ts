@@ -22,7 +22,7 @@ import {
   parseUpidResult,
 } from './parse';
 import { encodeForm, guestPath, seg, type Params } from './paths';
-import { KnownGuests } from './guestRow';
+import { KnownGuests } from './knownGuests';
 import { clusterResourcesInSlices } from './sliced';
 import { sleep, waitForTask } from './taskWait';
 import { PinnedAgent, VerifiedAgent, normalizeFingerprint } from './tls';
@@ -244,7 +244,7 @@ export class PveClient implements PveApi {
   async clusterResources(o?: CallOptions): Promise<ClusterSnapshot> {
     // The largest answer (≈ 300 bytes per guest), parsed and read in slices so a refresh never blocks for long.
     const read = (res: WireResponse, request: string): Promise<{ data: ClusterSnapshot }> =>
-      clusterResourcesInSlices(res, request, undefined, undefined, undefined, this.#knownGuests);
+      clusterResourcesInSlices(res, request, { known: this.#knownGuests });
     return (await this.request('GET', '/cluster/resources', undefined, o, read)).data as ClusterSnapshot;
   }
 

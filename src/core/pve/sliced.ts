@@ -1,7 +1,8 @@
 import { envelope, type WireResponse } from './http';
 import { asRows, type Row } from './fields';
 import { readFlatRows, type FlatRowSink, type Scalar } from './flatRows';
-import { GuestFields, KnownGuests } from './guestRow';
+import { GuestFields } from './guestRow';
+import { KnownGuests } from './knownGuests';
 import { addResources, type Resources } from './parse';
 import type { ClusterSnapshot } from './types';
 
@@ -32,6 +33,17 @@ export const nextTurn = (): Promise<void> =>
     }
   });
 
+export interface SliceOptions {
+  /** A turn of the event loop between slices (nextTurn). */
+  readonly pause?: () => Promise<void>;
+  /** About how much of the answer's text a slice reads (SLICE_CHARS). */
+  readonly sliceChars?: number;
+  /** How many rows of an answer parsed at once a slice reads (2,000). */
+  readonly sliceRows?: number;
+  /** The guests this connection's last answer listed (see KnownGuests); it then holds this answer's. */
+  readonly known?: KnownGuests;
+}
+
 /**
  * `GET /cluster/resources` read straight into the model, in slices of about `sliceChars` of the answer with a
  * turn of the event loop between them, so a refresh never blocks the extension host for the whole answer
@@ -42,19 +54,11 @@ export const nextTurn = (): Promise<void> =>
  * by readFlatRows (no object per row, see flatRows.ts for why); a slice it does not take (a nested value, or a
  * cut inside a string that only looked like a boundary) is parsed by `JSON.parse` and read row by row, and if
  * that fails too the whole answer goes to `envelope()`, as does anything else (other keys after the array,
- * an error answer). An answer parsed at once is read in slices of `sliceRows` rows.
- *
- * `known`: the guests this connection's last answer listed; their id and name strings are reused (see
- * KnownGuests), and it then holds this answer's guests.
+ * an error answer). An answer parsed at once is read in slices of `sliceRows` rows. The guests keep the id and
+ * name strings of the same guests in `known`, which then holds this answer's guests.
  */
-export async function clusterResourcesInSlices(
-  res: WireResponse,
-  request: string,
-  pause: () => Promise<void> = nextTurn,
-  sliceChars = SLICE_CHARS,
-  sliceRows = 2000,
-  known = new KnownGuests(),
-): Promise<{ data: ClusterSnapshot }> {
+export async function clusterResourcesInSlices(res: WireResponse, request: string, options: SliceOptions = {}): Promise<{ data: ClusterSnapshot }> {
+  const { pause = nextTurn, sliceChars = SLICE_CHARS, sliceRows = 2000, known = new KnownGuests() } = options;
   let out = emptyResources();
   const read = async (rows: Row[]): Promise<void> => {
     for (let from = 0; from < rows.length; from += sliceRows) {

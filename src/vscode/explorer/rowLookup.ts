@@ -5,9 +5,8 @@ import { moreRowOf } from './paging';
 import type { ConnectionSession } from './session';
 
 /**
- * What the explorer around a session decides about its rows. Read only by the rows that need it: VS Code asks
- * for a page of guest rows after every refresh, and reading the settings for each of them is a walk over
- * VS Code's configuration model (most of a 5,000-guest refresh's garbage in the extension host, once).
+ * What the explorer around a session decides about its rows, read only by the rows that show it: VS Code asks
+ * for a page of guest rows after every refresh, and reading a setting walks VS Code's configuration model.
  */
 export interface RowContext {
   activeId(): string | undefined;

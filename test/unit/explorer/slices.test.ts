@@ -80,24 +80,24 @@ test('clusterResourcesInSlices reads the same snapshot as parseClusterResources,
   let pauses = 0;
   const body = JSON.stringify({ data });
   // Slices of ~200 characters: several slices of the answer, each read into the model before the next.
-  const sliced = await clusterResourcesInSlices(wire(body), 'GET /cluster/resources', () => Promise.resolve(void pauses++), 200);
+  const sliced = await clusterResourcesInSlices(wire(body), 'GET /cluster/resources', { pause: () => Promise.resolve(void pauses++), sliceChars: 200 });
   assert.deepEqual(sliced.data, expected);
   assert.ok(pauses >= 5, `a turn between slices (${pauses})`);
   // With whitespace between entries (not what PVE sends, but valid JSON).
   pauses = 0;
   const spaced = `{"data": [ ${data.map((r) => JSON.stringify(r)).join(' , ')} ] }`;
-  const whole = await clusterResourcesInSlices(wire(spaced), 'GET /cluster/resources', () => Promise.resolve(void pauses++), 200, 10);
+  const whole = await clusterResourcesInSlices(wire(spaced), 'GET /cluster/resources', { pause: () => Promise.resolve(void pauses++), sliceChars: 200, sliceRows: 10 });
   assert.deepEqual(whole.data, expected);
   assert.ok(pauses >= 5, `whitespace between entries is sliced too (${pauses})`);
   // A cut that does not parse (a row boundary look-alike inside a name) falls back without counting a row twice.
   const odd = JSON.stringify({ data: data.map((r, i) => (i === 5 ? { ...(r as object), name: 'x},{y' } : r)) });
-  const fell = await clusterResourcesInSlices(wire(odd), 'GET /cluster/resources', async () => {}, 100);
+  const fell = await clusterResourcesInSlices(wire(odd), 'GET /cluster/resources', { pause: async () => {}, sliceChars: 100 });
   assert.equal(fell.data.guests.length, 25);
   assert.equal(fell.data.guests[4].name, 'x},{y');
   // An answer parsed at once (another shape) is still read in slices of rows.
   pauses = 0;
   const withTotal = JSON.stringify({ data, total: data.length });
-  const once = await clusterResourcesInSlices(wire(withTotal), 'GET /cluster/resources', () => Promise.resolve(void pauses++), 200, 10);
+  const once = await clusterResourcesInSlices(wire(withTotal), 'GET /cluster/resources', { pause: () => Promise.resolve(void pauses++), sliceChars: 200, sliceRows: 10 });
   assert.deepEqual(once.data, expected);
   assert.equal(pauses, 1 + 2, 'a turn before the rows and before each further slice of 10 rows (29 rows)');
 });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { GuestFields, KnownGuests } from '../../../src/core/pve/guestRow';
+import { GuestFields } from '../../../src/core/pve/guestRow';
+import { KnownGuests } from '../../../src/core/pve/knownGuests';
 import type { Guest } from '../../../src/core/pve/types';
 
 /**
@@ -16,7 +17,8 @@ function read(known: KnownGuests, count: number, cpu: number, prefix = 'bench-gu
     fields.reset();
     fields.set('type', i % 5 === 4 ? 'lxc' : 'qemu');
     fields.set('vmid', 700_000 + i);
-    fields.set('name', `${prefix}-${700_000 + i}`.slice(0));
+    // A flat string, as the reader makes: a joined one would be flattened on the first comparison.
+    fields.set('name', JSON.parse(`"${prefix}-${700_000 + i}"`) as string);
     fields.set('node', `pve${i % 8}`);
     fields.set('status', 'running');
     fields.set('cpu', cpu);
@@ -44,15 +46,25 @@ test('a refresh that finds the same guests keeps their id and name strings inste
   const h1 = heap();
   const same = read(known, 20_000, 0.3, 'renamed-guest');
   const h2 = heap();
+  // The second control: nothing known (new id and name strings, as for a connection's first answer).
+  const fresh = read(new KnownGuests(), 20_000, 0.4, 'renamed-guest');
+  const h3 = heap();
   assert.deepEqual(
     same.map((g) => [g.id, g.name]),
     renamed.map((g) => [g.id, g.name]),
   );
   assert.equal(first[3].name, 'bench-guest-700003');
   assert.equal(same[3].cpu, 0.3);
+  assert.deepEqual(
+    fresh.map((g) => [g.id, g.name]),
+    same.map((g) => [g.id, g.name]),
+  );
   const renamedBytes = h1 - h0;
   const sameBytes = h2 - h1;
-  assert.ok(sameBytes < renamedBytes - 20_000 * 60, `the unchanged answer kept ${sameBytes} bytes, the renamed one ${renamedBytes}`);
+  const freshBytes = h3 - h2;
+  // Names: ~40 bytes each; ids ("qemu/700000"): ~32 bytes each.
+  assert.ok(sameBytes < renamedBytes - 20_000 * 30, `the unchanged answer kept ${sameBytes} bytes, the renamed one ${renamedBytes}`);
+  assert.ok(renamedBytes < freshBytes - 20_000 * 24, `the renamed answer (ids known) kept ${renamedBytes} bytes, the first answer ${freshBytes}`);
 });
 
 test('a renamed, retyped or moved guest gets its new name and id, and a new order still finds the guests', () => {
