@@ -84,16 +84,19 @@ export class ConnectionStore extends Disposable {
     );
   }
 
-  list(): ConnectionSettings[] {
-    const raw = this.config.get<unknown[]>(CONNECTIONS_KEY, []);
-    const seen = new Set<string>();
-    const result: ConnectionSettings[] = [];
-    for (const v of raw) {
-      if (!isConnection(v) || seen.has(v.id)) continue;
-      seen.add(v.id);
-      result.push({ ...v, auth: v.auth ?? 'token', name: v.name || v.id });
-    }
-    return result;
+  /** The connections in the setting, read once per change of it (the explorer asks on every refresh). */
+  list(): readonly ConnectionSettings[] {
+    return this.config.derived(CONNECTIONS_KEY, () => {
+      const raw = this.config.get<unknown[]>(CONNECTIONS_KEY, []);
+      const seen = new Set<string>();
+      const result: ConnectionSettings[] = [];
+      for (const v of raw) {
+        if (!isConnection(v) || seen.has(v.id)) continue;
+        seen.add(v.id);
+        result.push(Object.freeze({ ...v, auth: v.auth ?? 'token', name: v.name || v.id }));
+      }
+      return Object.freeze(result);
+    });
   }
 
   get(id: string): ConnectionSettings | undefined {
@@ -114,7 +117,7 @@ export class ConnectionStore extends Disposable {
   }
 
   async save(c: ConnectionSettings): Promise<void> {
-    const list = this.list();
+    const list = [...this.list()];
     const i = list.findIndex((x) => x.id === c.id);
     if (i >= 0) list[i] = c;
     else list.push(c);

@@ -13,6 +13,7 @@ import { agentSummaryOf, type AgentReports } from './agentFacts';
 import { backupFolderChildren, guestChildRows } from './backups';
 import { errorRow, treeItemOf, type Element } from './items';
 import { ChangeEvents, type ExplorerStats } from './changeEvents';
+import { Elements } from './elements';
 import { ensureShown, pagedChildren, showMore } from './paging';
 import { rowOf, type RowContext } from './rowLookup';
 import { ConnectionSession, type SessionHost } from './session';
@@ -41,7 +42,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
   readonly onDidChangeFilter = this._onDidChangeFilter.event;
 
   private readonly sessions = new Map<string, ConnectionSession>();
-  private readonly elements = new Map<string, Element>();
+  private readonly elements = new Elements();
   private filter: GuestFilter | undefined;
   private readonly declarations: Declarations;
   private debounce: ReturnType<typeof setTimeout> | undefined;
@@ -108,12 +109,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
 
   /** The one element object for a row id (VS Code matches change events by identity). */
   element(id: string): Element {
-    let e = this.elements.get(id);
-    if (!e) {
-      e = { id };
-      this.elements.set(id, e);
-    }
-    return e;
+    return this.elements.of(id);
   }
 
   /** The session of a connection in the list (made on first sight). */
@@ -247,7 +243,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     if (!s) return;
     const guestRowId = guestRowIdOf(rowId);
     drop(s, guestRowId);
-    const el = this.elements.get(listedBy(guestRowId));
+    const el = this.elements.known(listedBy(guestRowId));
     if (el) this.fire([el]);
   }
 
@@ -309,8 +305,7 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
   private async apply(s: ConnectionSession, declared: readonly DeclaredGuest[] | undefined, silent: boolean): Promise<void> {
     const r = await s.rebuild({ options: this.options(), filter: this.filter, declared, readonlyVmids: this.readonlyVmids() });
     if (!r) return;
-    // Forget elements of rows that are gone, so the map does not grow without bound.
-    for (const id of r.gone) this.elements.delete(id);
+    this.elements.forget(r.gone);
     this.stats.lastChanged = r.changed;
     this.stats.lastFired = silent ? [] : r.fired;
     if (!silent) this.fire(r.fired.map((id) => this.element(id)));
@@ -380,11 +375,11 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
       if (!now) {
         s.dispose();
         this.sessions.delete(id);
-        this.elements.delete(s.rootId);
-        this.forgetElements(`${s.rootId}/`);
+        this.elements.forget([s.rootId]);
+        this.elements.forgetBelow(s.rootId);
       } else if (JSON.stringify(now) !== JSON.stringify(s.settings)) {
         s.reset();
-        this.forgetElements(`${s.rootId}/`);
+        this.elements.forgetBelow(s.rootId);
         s.settings = now;
       }
     }
@@ -396,12 +391,8 @@ export class ExplorerProvider extends Disposable implements vscode.TreeDataProvi
     const s = this.sessions.get(id);
     if (!s) return;
     s.reset();
-    this.forgetElements(`${s.rootId}/`);
-    const el = this.elements.get(s.rootId);
+    this.elements.forgetBelow(s.rootId);
+    const el = this.elements.known(s.rootId);
     if (el) this.fire([el]);
-  }
-
-  private forgetElements(prefix: string): void {
-    for (const key of [...this.elements.keys()]) if (key.startsWith(prefix)) this.elements.delete(key);
   }
 }

@@ -10,6 +10,8 @@ export const CONFIG_SECTION = 'proxmoxIac';
  */
 let snapshot: vscode.WorkspaceConfiguration | undefined;
 let watcher: vscode.Disposable | undefined;
+/** What `Config.derived` computed from a snapshot; it goes with the snapshot. */
+const derivedFrom = new WeakMap<vscode.WorkspaceConfiguration, Map<string, unknown>>();
 
 function forgetOnChange(e: vscode.ConfigurationChangeEvent): void {
   if (e.affectsConfiguration(CONFIG_SECTION)) snapshot = undefined;
@@ -36,6 +38,19 @@ export class Config {
     if (typeof fallback === 'string' && typeof value !== 'string') return fallback;
     if (Array.isArray(fallback) && !Array.isArray(value)) return fallback;
     return value as T;
+  }
+
+  /**
+   * A value computed from the settings (a parsed list), computed again only after the settings change: `key`
+   * names it among the others. Without a snapshot (a scoped Config) it is computed on every call.
+   */
+  derived<T>(key: string, compute: () => T): T {
+    if (this.scope !== undefined) return compute();
+    const raw = this.raw;
+    let values = derivedFrom.get(raw);
+    if (!values) derivedFrom.set(raw, (values = new Map<string, unknown>()));
+    if (!values.has(key)) values.set(key, compute());
+    return values.get(key) as T;
   }
 
   async update(key: string, value: unknown, target = vscode.ConfigurationTarget.Global): Promise<void> {
