@@ -261,7 +261,8 @@ function toIssue(e: ErrorObject, data: unknown, sensitiveDoc: boolean): Issue | 
         path,
         on: 'value',
         severity: 'error',
-        code: 'wrong-type',
+        // `key:` with nothing after it (every entry commented out) is a blank, which a sample file may leave.
+        code: value === null ? 'empty-value' : 'wrong-type',
         message: `${capital(what)} must be ${want}, not ${shown}.${describe(parentSchema)}`,
       };
     }

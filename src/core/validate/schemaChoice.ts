@@ -54,11 +54,15 @@ export async function schemaIssues(input: SchemaChoiceInput): Promise<SchemaResu
   return { issues, own: false };
 }
 
+/** Where talos-cluster keeps the JSON Schema of a cluster.yaml or nodes.yaml. */
+export function talosSchemaPath(format: 'talos-cluster' | 'talos-nodes', path: string): string {
+  return nodePath.join(nodePath.dirname(path), ...TALOS_SCHEMA_DIR, `${format === 'talos-cluster' ? 'cluster' : 'nodes'}.schema.json`);
+}
+
 async function ownValidator(input: SchemaChoiceInput): Promise<ReturnType<typeof compileOwnSchema>> {
   const { format, key, path, site, readSchema } = input;
   if (format === 'talos-cluster' || format === 'talos-nodes') {
-    const name = format === 'talos-cluster' ? 'cluster' : 'nodes';
-    const text = await readSchema(nodePath.join(nodePath.dirname(path), ...TALOS_SCHEMA_DIR, `${name}.schema.json`));
+    const text = await readSchema(talosSchemaPath(format, path));
     return text === undefined ? undefined : compileOwnSchema(text);
   }
   if (!site) return undefined;

@@ -9,8 +9,9 @@ import { detectFormat, entityId, isSampleFile } from '../iac/formats';
 import type { Issue } from '../iac/issues';
 import { checkManifestV1, checkManifestV2, manifestNodes, manifestVersion, type SiteFacts } from '../iac/manifest';
 import { REF_DIRS } from '../iac/eras';
+import { closest } from '../iac/levenshtein';
 import { liveVmidConflicts, nixVmidSites, yamlVmidSites } from './liveConflicts';
-import { schemaIssues } from './schemaChoice';
+import { schemaIssues, talosSchemaPath } from './schemaChoice';
 import { isRecord, ownRoot, SiteConfig } from '../iac/siteConfig';
 import { LineIndex } from '../iac/text';
 import { checkTalosNodes, talosClusterIssues } from '../iac/talos';
@@ -83,8 +84,8 @@ async function validateUnsafe(ctx: ServiceContext, path: string, text: string, o
   for (let d = 0; d < datas.length; d++) {
     const data = datas[d];
     if (data === undefined || data === null) continue;
-    if (!looksLikeFormat(format, data)) continue;
-    const issues = await check(ctx, format, path, data, site, options);
+    if (!(await looksLikeFormat(ctx, format, path, data))) continue;
+    const issues = isRecord(data) ? await check(ctx, format, path, data, site, options) : await notMappingIssues(ctx, format, path, data, site);
     if (issues.length) found.push({ doc: d, issues });
   }
   if (format === 'posture' || format === 'host') out.push(...yaml11Booleans(text));
@@ -94,8 +95,8 @@ async function validateUnsafe(ctx: ServiceContext, path: string, text: string, o
   for (const { doc, issues } of found) {
     const root = tree.docs[doc]?.root;
     for (const issue of issues) {
-      // A sample file is a template: its empty values are the blanks the user fills in, not problems.
-      if (sample && issue.code === 'empty-value') continue;
+      // A sample file is a template: its empty values and commented-out keys are the blanks the user fills in.
+      if (sample && (issue.code === 'empty-value' || issue.code === 'missing-key')) continue;
       const severity = sample && issue.severity === 'error' ? 'warning' : issue.severity;
       out.push({
         range: issueRange(root, issue, lines),
@@ -107,6 +108,16 @@ async function validateUnsafe(ctx: ServiceContext, path: string, text: string, o
     }
   }
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/**
+ * Every format of ours is a mapping. A document that is not one is another tool's file of the same name (an
+ * Ansible playbook named site.yaml, a JSON-patch list under manifests/, …), unless the repository's own schema
+ * says what the file must be: then its errors are the author's.
+ */
+async function notMappingIssues(ctx: ServiceContext, format: IacFormat, path: string, data: unknown, site: SiteConfig | undefined): Promise<Issue[]> {
+  const { issues, own } = await schemaIssues({ format, key: schemaKeyFor(format, path), path, data, site, readSchema: ctx.readSchema });
+  return own ? issues : [];
 }
 
 function syntaxErrors(ctx: ServiceContext, path: string, text: string): IacDiagnostic[] {
@@ -200,16 +211,33 @@ function yaml11Booleans(text: string): IacDiagnostic[] {
 
 const ENTITY_FORMATS = new Set<IacFormat>(['spec', 'preset', 'posture', 'node', 'host', 'env', 'vm']);
 
-/** Guards against same-named files of other tools (a Kubernetes `manifests/`, any `cluster.yaml`). */
-function looksLikeFormat(format: IacFormat, data: unknown): boolean {
+/** Guards against same-named files of other tools (a Kubernetes `manifests/`, any `cluster.yaml` or `nodes.yaml`). */
+async function looksLikeFormat(ctx: ServiceContext, format: IacFormat, path: string, data: unknown): Promise<boolean> {
   if (isKubernetesObject(data)) return false;
   if (!isRecord(data)) return true;
   if (format === 'manifest') return 'schema_version' in data || 'nodes' in data || 'levels' in data;
   if (format === 'talos-cluster') {
     return Object.keys(data).some((k) => k.startsWith('proxmox_') || ['node_cidr', 'cluster_api_addr', 'cluster_pod_cidr', 'cloudflare_domain', 'repository_name'].includes(k));
   }
-  if (format === 'talos-nodes') return 'nodes' in data;
+  // site-config's site.yaml has held `defaults:` alone in every era; another tool's site.yaml (a static site's
+  // settings, an inventory) has neither it nor a misspelling of it.
+  if (format === 'site') return Object.keys(data).some((k) => k === 'defaults' || closest(k, ['defaults']) !== undefined);
+  if (format === 'talos-nodes') {
+    // nodes.sample.yaml is talos-cluster's name, and beside its own schema a nodes.yaml is its file even
+    // before the nodes have those keys.
+    if (isTalosNodes(data.nodes) || isSampleFile(path)) return true;
+    return (await ctx.readSchema(talosSchemaPath(format, path))) !== undefined;
+  }
   return true;
+}
+
+/** Keys only talos-cluster's nodes have; a `nodes:` list of `hostname`/`ip`/`role` is another tool's (a yq script's, a tofu module's). */
+const TALOS_NODE_KEYS = ['controller', 'mac_addr', 'schematic_id'];
+
+function isTalosNodes(nodes: unknown): boolean {
+  // `nodes:` with every entry commented out (a sample) or `nodes: []`.
+  if (nodes === null || (Array.isArray(nodes) && nodes.length === 0)) return true;
+  return Array.isArray(nodes) && nodes.some((n) => isRecord(n) && TALOS_NODE_KEYS.some((k) => k in n));
 }
 
 

@@ -396,18 +396,6 @@ test('broken input yields diagnostics, never an exception', async () => {
   assert.ok(dup.some((d) => d.code === 'yaml-syntax' && /duplicate|unique/i.test(d.message)), JSON.stringify(dup));
 });
 
-test('same-named files of other tools are left alone (Kubernetes manifests/, Ansible hosts/, any cluster.yaml)', async () => {
-  const service = createLanguageService(nodeFileSource());
-  const k8s = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n';
-  assert.deepEqual(await service.validate('/tmp/other/manifests/web.yaml', k8s), []);
-  assert.deepEqual(await service.validate('/tmp/other/hosts/web1.yaml', 'ansible_host: 10.0.0.5\n'), []);
-  assert.deepEqual(await service.validate('/tmp/other/cluster.yaml', 'clusterName: x\nreplicas: 3\n'), []);
-  // …but a talos-cluster cluster.yaml is checked.
-  const talos = await service.validate('/tmp/other/cluster.yaml', 'node_cidr: "10.0.0.0/24"\nproxmox_api_url: ftp://x\n');
-  assert.ok(talos.some((d) => d.code === 'invalid-format' && /proxmox_api_url/.test(d.message)));
-  assert.ok(talos.some((d) => d.code === 'missing-key'));
-});
-
 test('invalidate: a preset created after the first check is found on the next one', async () => {
   const preset = nodePath.join(SITE, 'presets/vm-tiny.yaml');
   const text = (await readFile(n2push, 'utf8')).replace('preset: vm-small', 'preset: vm-tiny');

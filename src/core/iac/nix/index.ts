@@ -96,17 +96,9 @@ function evaluationDiagnostics(path: string, result: NixEvalResult, src: NixSour
         },
       ];
     case 'not-attrs':
-      return [
-        {
-          range: src.pointRange(1, 1),
-          severity: 'error',
-          code: 'nix-not-attrs',
-          message:
-            result.type === 'function'
-              ? `${name} is a function; the fleet tools import it directly, so it must be an attribute set ({ … } or let … in { … }).`
-              : `${name} evaluates to a ${result.type}, but it must be an attribute set of hosts ({ … } or let … in { … }).`,
-        },
-      ];
+      // Not a fleet file: other repositories' hosts.nix is a list of hosts or a function of the flake's inputs
+      // (NULLx76/infrastructure, CRTified/nix-cluster), which their flake imports and Nix accepts.
+      return [];
     case 'error': {
       const err = result.error;
       let message = `Nix: ${err.message}`;
