@@ -92,11 +92,15 @@ async function validateUnsafe(ctx: ServiceContext, path: string, text: string, o
   if (!found.length) return out;
   const { tree, lines } = ctx.parse(path, text);
   if (tree.errors.length) return syntaxErrors(ctx, path, text);
+  const blanks: string[] = [];
   for (const { doc, issues } of found) {
     const root = tree.docs[doc]?.root;
     for (const issue of issues) {
       // A sample file is a template: its empty values and commented-out keys are the blanks the user fills in.
-      if (sample && (issue.code === 'empty-value' || issue.code === 'missing-key')) continue;
+      if (sample && (issue.code === 'empty-value' || issue.code === 'missing-key')) {
+        blanks.push(blankName(issue));
+        continue;
+      }
       const severity = sample && issue.severity === 'error' ? 'warning' : issue.severity;
       out.push({
         range: issueRange(root, issue, lines),
@@ -107,7 +111,28 @@ async function validateUnsafe(ctx: ServiceContext, path: string, text: string, o
       });
     }
   }
+  if (blanks.length) out.push(sampleBlanks(path, blanks, lines));
   return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+function blankName(issue: Issue): string {
+  const missing = issue.code === 'missing-key' ? issue.data?.missing : undefined;
+  if (typeof missing === 'string') return [...issue.path, missing].join('.');
+  return issue.path.join('.') || '(the document)';
+}
+
+/** One note at the top of a sample saying what it leaves blank: the real file fails without those values. */
+function sampleBlanks(path: string, blanks: readonly string[], lines: LineIndex): IacDiagnostic {
+  const real = nodePath.basename(path).replace(/\.sample(?=\.ya?ml$)|\.example$/i, '');
+  const names = [...new Set(blanks)];
+  const shown = names.slice(0, 4).join(', ') + (names.length > 4 ? `, and ${names.length - 4} more` : '');
+  const one = names.length === 1;
+  return {
+    range: lines.range(0, lines.lineText(0).length),
+    severity: 'information',
+    code: 'sample-blanks',
+    message: `This sample leaves ${one ? 'a value' : `${names.length} values`} blank for you to fill in (${shown}): it does not pass the schema as it is, and the ${real} made from it must have ${one ? 'it' : 'each of them'}.`,
+  };
 }
 
 /**

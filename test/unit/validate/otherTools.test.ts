@@ -64,10 +64,13 @@ test('a sample leaves commented-out keys and sections blank; the same blanks in 
   // site-config's secrets.yaml.example with every token commented out; talos-cluster's cluster.sample.yaml
   // whose placeholders are comments.
   const secrets = 'api_tokens:\n  # pve: root@pam!tofu=…\nssh_keys:\n  # admin: ssh-ed25519 …\n';
-  assert.deepEqual(await service.validate('/tmp/other-site/secrets.yaml.example', secrets), []);
+  const note = await service.validate('/tmp/other-site/secrets.yaml.example', secrets);
+  assert.deepEqual(note.map((d) => [d.severity, d.code]), [['information', 'sample-blanks']], JSON.stringify(note));
+  assert.match(note[0].message, /leaves 2 values blank for you to fill in \(api_tokens, ssh_keys\).*the secrets\.yaml made from it/);
   const real = await service.validate('/tmp/other-site/secrets.yaml', secrets);
   assert.deepEqual(real.map((d) => [d.severity, d.code]), [['error', 'empty-value'], ['error', 'empty-value']], JSON.stringify(real));
   const cluster = 'node_cidr: "10.10.10.0/24"\n# cluster_api_addr: ""\n';
-  assert.deepEqual(await service.validate('/tmp/other-talos/cluster.sample.yaml', cluster), []);
+  const blanks = await service.validate('/tmp/other-talos/cluster.sample.yaml', cluster);
+  assert.deepEqual(blanks.map((d) => [d.severity, d.code]), [['information', 'sample-blanks']], JSON.stringify(blanks));
   assert.ok((await service.validate('/tmp/other-talos/cluster.yaml', cluster)).some((d) => d.severity === 'error' && d.code === 'missing-key'));
 });
