@@ -39,6 +39,10 @@ import type {
 
 export type { PveClientOptions } from './requests';
 
+/** Reading a task log without a usable `total` for its end: pages of this many lines, at most this many pages. */
+const TAIL_PAGE_LINES = 500;
+const TAIL_PAGES = 40;
+
 function text(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
 }
@@ -163,7 +167,9 @@ export class PveClient extends PveRequests implements PveApi {
   }
 
   #agentPath(ref: GuestRef, cmd: string): string {
-    if (ref.type !== 'qemu') throw new AgentNotConfiguredError({ request: `agent ${cmd} on a container` });
+    if (ref.type !== 'qemu') {
+      throw new AgentNotConfiguredError({ request: `agent ${cmd} on a container` }, 'A container (LXC) has no QEMU guest agent: agent commands work on VMs only.');
+    }
     return `${guestPath(ref)}/agent/${cmd}`;
   }
 
@@ -201,11 +207,28 @@ export class PveClient extends PveRequests implements PveApi {
     return total === undefined ? { lines: parseTaskLog(data) } : { lines: parseTaskLog(data), total };
   }
 
-  /** The last `lines` lines of a task's log (two requests when the log is longer than that). */
+  /**
+   * The last `lines` lines of a task's log (two requests when the log is longer than that). An answer without a
+   * usable `total` is read on page by page (up to TAIL_PAGES), so the end of the log — a failed task's
+   * `TASK ERROR:` line — is never replaced by its start.
+   */
   async taskLogTail(node: string, upid: string, lines = 50, o?: CallOptions): Promise<string[]> {
     const first = await this.#taskLogPage(node, upid, { start: 0, limit: lines }, o);
-    if (first.total === undefined || first.total <= lines) return first.lines;
-    return (await this.#taskLogPage(node, upid, { start: first.total - lines, limit: lines }, o)).lines;
+    const total = first.total;
+    if (total !== undefined && Number.isSafeInteger(total) && total >= 0) {
+      if (total <= lines) return first.lines;
+      const last = await this.#taskLogPage(node, upid, { start: total - lines, limit: lines }, o);
+      if (last.lines.length > 0) return last.lines;
+    }
+    if (first.lines.length < lines) return first.lines;
+    let tail = first.lines;
+    for (let page = 1, start = first.lines.length; page < TAIL_PAGES; page++) {
+      const next = (await this.#taskLogPage(node, upid, { start, limit: TAIL_PAGE_LINES }, o)).lines;
+      tail = [...tail, ...next].slice(-lines);
+      if (next.length < TAIL_PAGE_LINES) break;
+      start += next.length;
+    }
+    return tail;
   }
 
   async waitForTask(upid: string, o?: WaitOptions): Promise<TaskResult> {

@@ -140,8 +140,8 @@ export class LockTimeoutError extends PveError {
 export class AgentNotConfiguredError extends PveError {
   /** Explicit, because bundlers minify class names. */
   override readonly name: string = 'AgentNotConfiguredError';
-  constructor(details: PveErrorDetails = {}) {
-    super('The QEMU guest agent is not enabled for this VM. Enable it in the VM options (agent: 1) and install qemu-guest-agent in the guest.', details);
+  constructor(details: PveErrorDetails = {}, message = 'The QEMU guest agent is not enabled for this VM. Enable it in the VM options (agent: 1) and install qemu-guest-agent in the guest.') {
+    super(message, details);
   }
 }
 
@@ -298,6 +298,11 @@ export class InvalidPathSegmentError extends PveError {
   override readonly name: string = 'InvalidPathSegmentError';
   readonly segment: string;
   constructor(segment: string, what: string) {
+    if (what === 'VMID') {
+      super(`'${segment}' is not a VMID (an integer from 100 to 999999999). Nothing was sent to Proxmox.`);
+      this.segment = segment;
+      return;
+    }
     const why =
       segment === ''
         ? `An empty ${what} cannot be part of a Proxmox API path`

@@ -4,9 +4,12 @@ import type { GuestStatus } from './types';
 
 export type Row = Record<string, unknown>;
 
+/** A decimal number as text ("12", "-1.5", "3e9"); `Number()` alone would also take " ", "0x64" and "Infinity". */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 export function num(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && v !== '') {
+  if (typeof v === 'string' && DECIMAL.test(v)) {
     const n = Number(v);
     return Number.isFinite(n) ? n : undefined;
   }
@@ -14,7 +17,12 @@ export function num(v: unknown): number | undefined {
 }
 
 export function num0(v: unknown): number {
-  return typeof v === 'number' ? v : (num(v) ?? 0);
+  return typeof v === 'number' && Number.isFinite(v) ? v : (num(v) ?? 0);
+}
+
+/** A VMID as PVE allows it (`pve-vmid`: an integer from 100 to 999,999,999). */
+export function isVmid(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 100 && v <= 999_999_999;
 }
 
 export function bool(v: unknown): boolean {
@@ -57,9 +65,14 @@ export function guestStatus(v: unknown): GuestStatus {
   }
 }
 
+function isRow(v: unknown): v is Row {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** A list answer's rows; entries that are no object (`null`, a number) are left out, as a row is read by its fields. */
 export function asRows(data: unknown, what: string): Row[] {
   if (!Array.isArray(data)) throw new InvalidResponseError(`${what} is not a list`);
-  return data as Row[];
+  return data.every(isRow) ? data : data.filter(isRow);
 }
 
 export function asObject(data: unknown, what: string): Row {

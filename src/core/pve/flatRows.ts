@@ -20,8 +20,8 @@ export type Scalar = string | number | boolean | null;
 export interface FlatRowSink {
   /** One key and value of the current row, in the order they come. */
   field(key: string, value: Scalar): void;
-  /** The current row ended; `from`…`to` is its text (`{` … `}`). */
-  row(from: number, to: number): void;
+  /** The current row ended; `from`…`to` is its text (`{` … `}`). False: the sink cannot take it (nor the slice). */
+  row(from: number, to: number): boolean;
 }
 
 const QUOTE = 34;
@@ -153,7 +153,7 @@ export function readFlatRows(text: string, from: number, to: number, sink: FlatR
         skipSpace();
       }
     if (i > to) return false;
-    sink.row(rowStart, i);
+    if (!sink.row(rowStart, i)) return false;
     skipSpace();
     if (i >= to) break;
     if (text.charCodeAt(i++) !== COMMA) return false;

@@ -8,7 +8,7 @@
  * Every guest gets the same object shape, optional keys included.
  */
 import { InvalidResponseError } from './errors';
-import { bool, guestStatus, NO_TAGS, num, num0, parseTags } from './fields';
+import { bool, guestStatus, isVmid, NO_TAGS, num, num0, parseTags } from './fields';
 import type { Guest, GuestStatus, GuestType } from './types';
 
 /** How many distinct tag texts and node names are remembered (most guests of a cluster share a few of each). */
@@ -153,7 +153,7 @@ export class GuestFields {
    */
   guest(fallback?: { node: string; type: GuestType }, before?: Guest): Guest {
     const vmid = this.vmid;
-    if (vmid === undefined || !Number.isInteger(vmid)) throw new InvalidResponseError('a guest row has no numeric vmid');
+    if (!isVmid(vmid)) throw new InvalidResponseError(vmid === undefined ? 'a guest row has no numeric vmid' : `a guest row has the vmid ${String(vmid)}, which is no VMID (100 to 999999999)`);
     const t = this.type ?? fallback?.type ?? 'qemu';
     const same = before !== undefined && before.vmid === vmid && before.type === t;
     return {

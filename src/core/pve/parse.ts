@@ -9,7 +9,8 @@
  * Loose values: fields.ts; guest rows: guestRow.ts; the guest agent's answers: parseAgent.ts.
  */
 import { InvalidResponseError } from './errors';
-import { asObject, asRows, bool, NO_TAGS, num, num0, str, type Row } from './fields';
+import { parseUpid } from './upid';
+import { asObject, asRows, bool, isVmid, NO_TAGS, num, num0, str, type Row } from './fields';
 import { GuestFields } from './guestRow';
 import type { ClusterSnapshot, Guest, GuestType, NodeBridge, PveNode, Snapshot, Storage, TaskStatus } from './types';
 
@@ -72,7 +73,28 @@ export function parseClusterResources(data: unknown): ClusterSnapshot {
   const rows = asRows(data, '/cluster/resources');
   const out: Resources = { nodes: [], guests: [], storages: [], pools: [] };
   addResources(rows, 0, rows.length, out);
+  return withoutDuplicates(out);
+}
+
+/**
+ * One entry per guest, node and storage, the first the answer lists: each becomes a row of the explorer, whose
+ * ids VS Code requires to be unique. PVE's VMIDs are unique in a cluster, so only a broken or hostile answer
+ * lists one twice. Guests come in VMID order, so checking them costs one comparison each while it holds.
+ */
+export function withoutDuplicates(out: Resources): Resources {
+  const { guests } = out;
+  let ordered = true;
+  for (let i = 1; i < guests.length && ordered; i++) ordered = guests[i - 1].vmid < guests[i].vmid;
+  if (!ordered) out.guests = firstOfEach(guests, (g) => g.vmid);
+  out.nodes = firstOfEach(out.nodes, (n) => n.id);
+  out.storages = firstOfEach(out.storages, (s) => s.id);
   return out;
+}
+
+function firstOfEach<T>(items: T[], key: (item: T) => string | number): T[] {
+  const seen = new Set<string | number>();
+  const kept = items.filter((item) => !seen.has(key(item)) && seen.add(key(item)));
+  return kept.length === items.length ? items : kept;
 }
 
 /** What `/cluster/resources` lists, by kind, as it is read. */
@@ -185,11 +207,13 @@ export function parseTaskLog(data: unknown): string[] {
 
 export function parseNextId(data: unknown): number {
   const n = num(data);
-  if (n === undefined || !Number.isInteger(n)) throw new InvalidResponseError(`nextid is '${String(data)}'`);
+  if (!isVmid(n)) throw new InvalidResponseError(`nextid is '${String(data)}', which is no VMID (100 to 999999999)`);
   return n;
 }
 
+/** A write's task ID; anything that is no well-formed UPID (it is logged and followed) is refused here. */
 export function parseUpidResult(data: unknown, what: string): string {
   if (typeof data !== 'string' || !data.startsWith('UPID:')) throw new InvalidResponseError(`${what} did not return a task ID`);
+  if (!parseUpid(data)) throw new InvalidResponseError(`${what} returned '${data.slice(0, 80).replace(/[^\x20-\x7e]/g, '?')}', which is not a task ID (UPID)`);
   return data;
 }

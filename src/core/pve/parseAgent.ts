@@ -11,8 +11,11 @@ import type { AgentInterface, AgentOsInfo } from './types';
 export function agentResult(data: unknown, command?: string, request?: string): unknown {
   const r = asObject(data, 'the guest agent answer');
   const result = r.result;
-  if (result !== null && typeof result === 'object' && !Array.isArray(result) && 'error' in result) {
-    const e = (result as Row).error;
+  // The QGA error object one level up (`{error: {class, desc}}` without `result`) is read the same way.
+  const failed = result !== null && typeof result === 'object' && !Array.isArray(result) && 'error' in result ? (result as Row) : !('result' in r) && 'error' in r ? r : undefined;
+  if (!('result' in r) && !failed) throw new InvalidResponseError(`the guest agent answer${command ? ` to ${command}` : ''} has no result`);
+  if (failed) {
+    const e = failed.error;
     const err = e !== null && typeof e === 'object' && !Array.isArray(e) ? (e as Row) : {};
     const desc = str(err.desc) ?? (typeof e === 'string' && e !== '' ? e : 'the agent reported an error without a description');
     throw new AgentCommandError(command, desc, str(err.class), { status: 200, ...(request ? { request } : {}), serverMessage: desc });

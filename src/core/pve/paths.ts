@@ -1,6 +1,7 @@
 /** API paths and form bodies built from names: every path segment checked, every value encoded as PVE expects. */
 import type { GuestRef } from './api';
 import { InvalidPathSegmentError } from './errors';
+import { isVmid } from './fields';
 
 export type Params = Record<string, string | number | boolean | undefined>;
 
@@ -28,5 +29,6 @@ export function seg(value: string | number, what: string): string {
 
 export function guestPath(ref: GuestRef): string {
   if (ref.type !== 'qemu' && ref.type !== 'lxc') throw new InvalidPathSegmentError(String(ref.type), 'guest type');
-  return `/nodes/${seg(ref.node, 'node name')}/${ref.type}/${seg(ref.vmid, 'VMID')}`;
+  if (!isVmid(ref.vmid)) throw new InvalidPathSegmentError(String(ref.vmid), 'VMID');
+  return `/nodes/${seg(ref.node, 'node name')}/${ref.type}/${ref.vmid}`;
 }

@@ -3,7 +3,7 @@ import { asRows, type Row } from './fields';
 import { readFlatRows, type FlatRowSink, type Scalar } from './flatRows';
 import { GuestFields } from './guestRow';
 import { KnownGuests } from './knownGuests';
-import { addResources, type Resources } from './parse';
+import { addResources, withoutDuplicates, type Resources } from './parse';
 import type { ClusterSnapshot } from './types';
 
 /** About how much of an answer is read between two turns of the event loop (a smaller answer is read at once). */
@@ -83,6 +83,7 @@ export async function clusterResourcesInSlices(res: WireResponse, request: strin
     if (rows.length > sliceRows) await pause();
     await read(rows);
   }
+  withoutDuplicates(out);
   known.remember(out.guests);
   return { data: out };
 }
@@ -148,14 +149,26 @@ class ResourceRows implements FlatRowSink {
     this.fields.set(key, value);
   }
 
-  row(from: number, to: number): void {
+  row(from: number, to: number): boolean {
     const type = this.fields.rowType;
     if (type === 'qemu' || type === 'lxc') {
       const guests = this.out.guests;
       const vmid = this.fields.vmid;
       guests.push(this.fields.guest(undefined, vmid === undefined ? undefined : this.known.at(guests.length, vmid)));
-    } else if (type !== undefined) addResources([JSON.parse(this.text.slice(from, to)) as Row], 0, 1, this.out);
+    } else if (type !== undefined) {
+      // readFlatRows lets a raw control character through inside a string, which JSON.parse refuses: then the
+      // slice goes the slow way, and a malformed answer ends as envelope() reports it.
+      let row: Row;
+      try {
+        row = JSON.parse(this.text.slice(from, to)) as Row;
+      } catch {
+        this.fields.reset();
+        return false;
+      }
+      addResources([row], 0, 1, this.out);
+    }
     this.fields.reset();
+    return true;
   }
 
   /** Forgets a row read in part (readFlatRows stopped inside it). */

@@ -17,6 +17,7 @@ function read(text: string): { rows: [string, Scalar][][]; texts: string[] } | u
       rows.push(current);
       texts.push(text.slice(from, to));
       current = [];
+      return true;
     },
   });
   return ok ? { rows, texts } : undefined;
@@ -85,11 +86,11 @@ test('what is not a list of flat rows is refused, so the caller parses it with J
 test('a range inside a longer text reads only that range', () => {
   const text = '{"a":1},{"b":"x"},{"c":2}';
   const seen: string[] = [];
-  assert.ok(readFlatRows(text, 8, 17, { field: (k) => seen.push(k), row: () => {} }));
+  assert.ok(readFlatRows(text, 8, 17, { field: (k) => seen.push(k), row: () => true }));
   assert.deepEqual(seen, ['b']);
   // Cut inside a string or a number: refused, never read past the end.
-  assert.equal(readFlatRows(text, 8, 14, { field: () => {}, row: () => {} }), false);
-  assert.equal(readFlatRows('{"a":12345}', 0, 8, { field: () => {}, row: () => {} }), false);
+  assert.equal(readFlatRows(text, 8, 14, { field: () => {}, row: () => true }), false);
+  assert.equal(readFlatRows('{"a":12345}', 0, 8, { field: () => {}, row: () => true }), false);
 });
 
 test('fuzz: wherever readFlatRows takes a mutated answer, JSON.parse reads the same rows', () => {
@@ -131,7 +132,7 @@ test('a long value read from a large answer does not keep the answer alive', () 
   const kept: Scalar[] = [];
   const read = (): void => {
     const answer = `{"name":"kubernetes-worker-node-1","node":"pve-long-node-name-7","vmid":101}${' '.repeat(40_000_000)}`;
-    assert.equal(readFlatRows(answer, 0, answer.length, { field: (_k, v) => kept.push(v), row: () => undefined }), true);
+    assert.equal(readFlatRows(answer, 0, answer.length, { field: (_k, v) => kept.push(v), row: () => true }), true);
   };
   gc();
   const before = process.memoryUsage().heapUsed;

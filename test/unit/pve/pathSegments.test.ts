@@ -41,7 +41,7 @@ test('deleting a snapshot named .. sends nothing and the VM survives', async () 
 test('every name that becomes a path segment is checked: node, VMID, storage node, task ID', async () => {
   const sent = s.requests.length;
   await assert.rejects(client.destroy({ node: '..', type: 'qemu', vmid: 111 }), /node name '\.\.'/);
-  await assert.rejects(client.config({ node: 'prom', type: 'qemu', vmid: '..' as unknown as number }), /VMID '\.\.'/);
+  await assert.rejects(client.config({ node: 'prom', type: 'qemu', vmid: '..' as unknown as number }), /'\.\.' is not a VMID/);
   await assert.rejects(client.power({ node: 'prom', type: '..' as 'qemu', vmid: 111 }, 'stop'), /guest type '\.\.'/);
   await assert.rejects(client.storages('.'), /node name '\.'/);
   await assert.rejects(client.guests('', 'qemu'), /An empty node name/);

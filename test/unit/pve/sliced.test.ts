@@ -36,7 +36,7 @@ test('whitespace, an empty array and other shapes are read as the plain envelope
   assert.deepEqual((await clusterResourcesInSlices(wire(withTotal), 'GET x', { pause: async () => {}, sliceChars: 1024 })).data, expected(withTotal));
   assert.deepEqual((await clusterResourcesInSlices(wire('{"data":[]}'), 'GET x', { pause: async () => {}, sliceChars: 1 })).data, { nodes: [], guests: [], storages: [], pools: [] });
   await assert.rejects(clusterResourcesInSlices(wire(`{"data":[${'{"a":1},'.repeat(400)}{"a":`), 'GET x', { pause: async () => {}, sliceChars: 256 }), /malformed JSON/);
-  await assert.rejects(clusterResourcesInSlices(wire(`{"data":[${'{"type":"qemu","vmid":1},'.repeat(400)}{"type":"qemu","vmid":1},]}`), 'GET x', { pause: async () => {}, sliceChars: 256 }), /malformed JSON/);
+  await assert.rejects(clusterResourcesInSlices(wire(`{"data":[${'{"type":"qemu","vmid":101},'.repeat(400)}{"type":"qemu","vmid":101},]}`), 'GET x', { pause: async () => {}, sliceChars: 256 }), /malformed JSON/);
 });
 
 test('an entry boundary look-alike inside a string or a nested value never splits an entry', async () => {
@@ -48,7 +48,7 @@ test('an entry boundary look-alike inside a string or a nested value never split
 });
 
 test('a row with a key twice keeps the last value, as JSON.parse does', async () => {
-  const rows = Array.from({ length: 50 }, (_, i) => `{"type":"qemu","vmid":${i + 1},"qmpstatus":"paused","status":"running","qmpstatus":"running","name":"a","name":7}`);
+  const rows = Array.from({ length: 50 }, (_, i) => `{"type":"qemu","vmid":${i + 101},"qmpstatus":"paused","status":"running","qmpstatus":"running","name":"a","name":7}`);
   const body = `{"data":[${rows.join(',')}]}`;
   const out = await clusterResourcesInSlices(wire(body), 'GET x', { pause: async () => {}, sliceChars: 256 });
   assert.deepEqual(out.data, expected(body));
