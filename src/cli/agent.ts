@@ -2,9 +2,24 @@
  * `proxmox-iac agent VMID`: what the QEMU guest agent reports for a VM — host name, OS and network
  * interfaces. Finds the VM's node with one /cluster/resources call unless --node is given.
  */
+import { isIP } from 'node:net';
 import { EXIT_OK, type CliCommand } from './command';
 import { CONNECTION_FLAGS, CONNECTION_USAGE, clientFromArgs, outputFormat, parseArgs, runWithClient, table, UsageError } from './resources';
 import { AgentCommandError, GuestNotFoundError } from '../core/pve/errors';
+import type { AgentInterface } from '../core/pve/types';
+import { safeJson, safeText } from './safeText';
+
+/**
+ * The ADDRESSES cell: only what parses as an IP address. The agent runs inside the guest, so it may report
+ * anything ("evil.example", "-oProxyCommand=…"); a user, or a script that cuts this column into `ssh`, takes
+ * every word here for an address of the VM. Others are counted on stderr (the JSON output keeps them, escaped).
+ */
+function addressCell(i: AgentInterface, note: (text: string) => void): string {
+  const real = i.addresses.filter((a) => isIP(a.address) !== 0);
+  const others = i.addresses.length - real.length;
+  if (others) note(`proxmox-iac agent: ${safeText(i.name)} reported ${others} address${others === 1 ? '' : 'es'} that ${others === 1 ? 'is' : 'are'} not an IP address; not shown (see --format json).`);
+  return real.map((a) => `${a.address}/${a.prefix}`).join(' ');
+}
 
 export const agentCommand: CliCommand = {
   name: 'agent',
@@ -47,7 +62,7 @@ Exit status: 0 the agent answered, 1 it did not (the message says why), 2 usage 
           } catch (err) {
             if (!(err instanceof AgentCommandError) || !err.unsupported) throw err;
             unsupported.push(command);
-            io.err(`proxmox-iac agent: ${err.message}`);
+            io.err(`proxmox-iac agent: ${safeText(err.message)}`);
             return null;
           }
         };
@@ -55,14 +70,14 @@ Exit status: 0 the agent answered, 1 it did not (the message says why), 2 usage 
         const osinfo = await optional('get-osinfo', () => client.agentOsInfo(ref));
         const interfaces = (await optional('network-get-interfaces', () => client.agentNetworkInterfaces(ref))) ?? [];
         if (format === 'json') {
-          io.out(JSON.stringify({ vmid, node, hostname, osinfo, interfaces, unsupported }, null, 2));
+          io.out(safeJson({ vmid, node, hostname, osinfo, interfaces, unsupported }));
         } else {
           const os = osinfo ? (osinfo.prettyName ?? osinfo.name ?? 'unknown OS') : 'OS not reported (get-osinfo not supported)';
-          io.out(`VM ${vmid} on ${node}: ${hostname ?? '(host name not reported)'} — ${os}`);
+          io.out(`VM ${vmid} on ${safeText(node)}: ${hostname === null ? '(host name not reported)' : safeText(hostname)} — ${safeText(os)}`);
           io.out(
             table(
               ['INTERFACE', 'MAC', 'ADDRESSES'],
-              interfaces.map((i) => [i.name, i.hardwareAddress ?? '', i.addresses.map((a) => `${a.address}/${a.prefix}`).join(' ')]),
+              interfaces.map((i) => [i.name, i.hardwareAddress ?? '', addressCell(i, io.err)]),
             ),
           );
         }

@@ -5,6 +5,7 @@ import { declaredGuestsFromNix, nixProxmoxSettings, NIX_NOT_INSTALLED_MESSAGE, r
 import { parseYaml } from '../core/iac/yaml/parse';
 import { nodeFileSource } from '../core/validate/nodeFiles';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from './command';
+import { safeJson } from './safeText';
 
 const usage = `Usage: proxmox-iac graph FILE [--format json|dot|mermaid]
 
@@ -90,7 +91,7 @@ export const graphCommand: CliCommand = {
         return EXIT_USAGE;
       }
     }
-    io.out(format === 'dot' ? graphToDot(graph) : format === 'mermaid' ? graphToMermaid(graph) : JSON.stringify(graph, null, 2));
+    io.out(format === 'dot' ? graphToDot(graph) : format === 'mermaid' ? graphToMermaid(graph) : safeJson(graph));
     if (graph.unreachable.length) {
       io.err(`proxmox-iac graph: ${graph.unreachable.join(', ')} ${graph.unreachable.length === 1 ? 'is' : 'are'} not reachable from a root (unknown parent or a cycle); run 'proxmox-iac validate ${file}'.`);
       return EXIT_FAILED;

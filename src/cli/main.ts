@@ -1,5 +1,6 @@
 import { commands } from './commands';
 import { EXIT_USAGE, type CliIO } from './command';
+import { safeIo, safeLines, safeText } from './safeText';
 import { version } from '../../package.json';
 
 function help(): string {
@@ -17,7 +18,9 @@ function help(): string {
   ].join('\n');
 }
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
+export async function main(argv: string[], rawIo: CliIO): Promise<number> {
+  // Commands escape what a server, a guest agent or a file says where they print it; this is the backstop.
+  const io = safeIo(rawIo);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(help());
@@ -29,7 +32,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.err(`proxmox-iac: unknown command '${name}'. Run 'proxmox-iac --help' for the list.`);
+    io.err(`proxmox-iac: unknown command '${safeText(name)}'. Run 'proxmox-iac --help' for the list.`);
     return EXIT_USAGE;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -39,7 +42,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (err) {
-    io.err(`proxmox-iac ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(`proxmox-iac ${name}: ${safeText(err instanceof Error ? err.message : String(err))}`);
     return EXIT_USAGE;
   }
 }
@@ -56,7 +59,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`proxmox-iac: ${String(err)}\n`);
+      process.stderr.write(`proxmox-iac: ${safeLines(String(err))}\n`);
       process.exitCode = EXIT_USAGE;
     },
   );

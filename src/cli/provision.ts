@@ -15,6 +15,7 @@ import { describePlan, planProvision } from '../core/provision/plan';
 import { ProvisionStepError, runProvision } from '../core/provision/run';
 import { takenIds } from '../core/provision/taken';
 import { templateFacts } from '../core/provision/template';
+import { safeJson, safeText } from './safeText';
 
 const usage = `Usage: proxmox-iac provision --template VMID --name NAME [options] [connection options]
 
@@ -128,21 +129,21 @@ export const provisionCommand: CliCommand = {
         const wait = { timeoutMs: (int(flags, 'agent-timeout') ?? 300) * 1000, intervalMs: (int(flags, 'agent-interval') ?? 5) * 1000 };
         const steps = planProvision(answers, facts, wait);
         if (flags.has('dry-run')) {
-          io.out(describePlan(steps).join('\n'));
+          io.out(describePlan(steps).map(safeText).join('\n'));
           return EXIT_OK;
         }
         try {
-          const result = await runProvision(client, answers, steps, { agent: wait, onStep: (st, i, phase) => phase === 'start' && io.err(`${i + 1}/${steps.length} ${st.name}: ${st.title}`) });
-          io.out(JSON.stringify(result, null, 2));
+          const result = await runProvision(client, answers, steps, { agent: wait, onStep: (st, i, phase) => phase === 'start' && io.err(safeText(`${i + 1}/${steps.length} ${st.name}: ${st.title}`)) });
+          io.out(safeJson(result));
           return EXIT_OK;
         } catch (err) {
           if (!(err instanceof ProvisionStepError)) throw err;
-          io.err(`proxmox-iac provision: ${err.message}`);
+          io.err(`proxmox-iac provision: ${safeText(err.message)}`);
           if (err.leftOver !== 'nothing') {
             if (flags.has('cleanup')) {
               await deletePartialVm(client, err.vm);
               io.err(`proxmox-iac provision: deleted the partial VM ${err.vm.vmid}.`);
-            } else io.err(`proxmox-iac provision: delete it with --cleanup next time, or in the explorer / web UI (VM ${err.vm.vmid} on ${err.vm.node}).`);
+            } else io.err(`proxmox-iac provision: delete it with --cleanup next time, or in the explorer / web UI (VM ${err.vm.vmid} on ${safeText(err.vm.node)}).`);
           }
           return EXIT_FAILED;
         }

@@ -3,6 +3,7 @@ import { resolveNode } from '../core/iac/resolve';
 import { isRecord, looksLikeSiteConfig, SiteConfig } from '../core/iac/siteConfig';
 import { nodeFileSource } from '../core/validate/nodeFiles';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand } from './command';
+import { safeJson } from './safeText';
 
 const usage = `Usage: proxmox-iac resolve --site-config DIR --manifest NAME [--node NAME]
 
@@ -74,7 +75,7 @@ export const resolveCommand: CliCommand = {
       nodes.push({ ...values, sources });
       problems.push(...r.problems);
     }
-    io.out(JSON.stringify({ manifest: typeof data.name === 'string' ? data.name : opts.manifest, site_config: root, nodes }, null, 2));
+    io.out(safeJson({ manifest: typeof data.name === 'string' ? data.name : opts.manifest, site_config: root, nodes }));
     for (const p of [...new Set(problems)]) io.err(`proxmox-iac resolve: ${p}`);
     return problems.length ? EXIT_FAILED : EXIT_OK;
   },

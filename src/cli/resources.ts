@@ -10,6 +10,7 @@ import { PveClient } from '../core/pve/client';
 import { PveError, UntrustedCertificateError } from '../core/pve/errors';
 import { normalizeFingerprint, probeCertificate } from '../core/pve/tls';
 import type { ClusterSnapshot } from '../core/pve/types';
+import { safeJson, safeText } from './safeText';
 
 export class UsageError extends Error {}
 
@@ -104,12 +105,13 @@ export async function runWithClient(name: string, io: CliIO, body: () => Promise
     return await body();
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`proxmox-iac ${name}: ${err.message}. Run 'proxmox-iac ${name} --help'.`);
+      io.err(`proxmox-iac ${name}: ${safeText(err.message)}. Run 'proxmox-iac ${name} --help'.`);
       return EXIT_USAGE;
     }
     const message = await clientErrorMessage(err, urlOf());
     if (message === undefined) throw err;
-    io.err(`proxmox-iac ${name}: ${message}`);
+    // The server's own error text is part of the message.
+    io.err(`proxmox-iac ${name}: ${safeText(message)}`);
     return EXIT_FAILED;
   }
 }
@@ -132,8 +134,9 @@ export async function clientErrorMessage(err: unknown, url: string | undefined):
   return err instanceof PveError ? err.message : undefined;
 }
 
-/** Fixed-width columns, header first. */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+/** Fixed-width columns, header first. Cells are mostly the server's text: each is shown on one line, escaped. */
+export function table(headers: readonly string[], cellRows: readonly (readonly string[])[]): string {
+  const rows = cellRows.map((r) => r.map(safeText));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   return [line(headers), ...rows.map(line)].join('\n');
@@ -185,7 +188,7 @@ Exit status: 0 listed, 1 the call failed (the message says why and how to fix it
         if (type === 'vm') snapshot = { ...snapshot, nodes: [], storages: [], pools: [] };
         if (type === 'node') snapshot = { ...snapshot, guests: [], storages: [], pools: [] };
         if (type === 'storage') snapshot = { ...snapshot, guests: [], nodes: [], pools: [] };
-        io.out(format === 'json' ? JSON.stringify(snapshot, null, 2) : resourcesTable(snapshot));
+        io.out(format === 'json' ? safeJson(snapshot) : resourcesTable(snapshot));
         return EXIT_OK;
       },
       () => url,

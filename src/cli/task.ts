@@ -5,6 +5,7 @@
 import { EXIT_FAILED, EXIT_OK, type CliCommand } from './command';
 import { CONNECTION_FLAGS, CONNECTION_USAGE, clientFromArgs, outputFormat, parseArgs, runWithClient, table, UsageError } from './resources';
 import { parseUpid } from '../core/pve/upid';
+import { safeJson, safeText } from './safeText';
 
 export const taskCommand: CliCommand = {
   name: 'task',
@@ -35,17 +36,18 @@ Exit status: 0 running or ended OK/with warnings, 1 the task failed or the call 
         url = client.target.url;
         if (flags.has('wait')) {
           await client.waitForTask(upid, {
-            onProgress: (s, ms) => io.err(`${parsed.type} ${parsed.id}: ${s.status} after ${(ms / 1000).toFixed(1)} s`),
+            onProgress: (s, ms) => io.err(safeText(`${parsed.type} ${parsed.id}: ${s.status} after ${(ms / 1000).toFixed(1)} s`)),
           });
         }
         const status = await client.taskStatus(parsed.node, upid);
         const log = status.status === 'stopped' && logLines > 0 ? await client.taskLogTail(parsed.node, upid, logLines) : [];
         const failed = status.status === 'stopped' && !(status.exitstatus === 'OK' || (status.exitstatus ?? '').startsWith('WARNINGS'));
         if (format === 'json') {
-          io.out(JSON.stringify({ ...status, ok: status.status === 'stopped' ? !failed : undefined, log }, null, 2));
+          io.out(safeJson({ ...status, ok: status.status === 'stopped' ? !failed : undefined, log }));
         } else {
           io.out(table(['UPID', 'TYPE', 'ID', 'USER', 'STATUS', 'EXIT'], [[upid, status.type, status.id, status.user, status.status, status.exitstatus ?? '']]));
-          if (log.length) io.out(['', ...log].join('\n'));
+          // One log line per line: a line break or `\r` inside a line is shown escaped, like any control character.
+          if (log.length) io.out(['', ...log.map(safeText)].join('\n'));
         }
         return failed ? EXIT_FAILED : EXIT_OK;
       },

@@ -9,6 +9,7 @@ import { readBounded, refusalDiagnostic } from '../core/fs/boundedRead';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CliCommand, type CliIO } from './command';
 import { LIVE_CONNECTION_FLAGS, LIVE_USAGE, liveSummary, readLiveCluster, wantsLive, type LiveRead } from './liveCluster';
 import { parseArgs, UsageError } from './resources';
+import { safeJson, safeText } from './safeText';
 
 const usage = `Usage: proxmox-iac validate [PATH…] [--format text|json] [--strict] [--live] [connection options]
 
@@ -99,12 +100,13 @@ export const validateCommand: CliCommand = {
     const liveMismatches = results.reduce((n, r) => n + r.diagnostics.filter((d) => LIVE_MISMATCH.has(d.code)).length, 0);
     if (format === 'json') {
       const live = liveRead ? { live: { url: liveRead.url, guests: liveRead.live.guests.length, nodes: liveRead.live.nodes?.length ?? 0, storages: liveRead.live.storages?.length ?? 0, mismatches: liveMismatches } } : {};
-      io.out(JSON.stringify({ files: results.map((r) => ({ file: display(io.cwd, r.file), diagnostics: r.diagnostics })), errors, warnings, notChecked, ...live }, null, 2));
+      io.out(safeJson({ files: results.map((r) => ({ file: display(io.cwd, r.file), diagnostics: r.diagnostics })), errors, warnings, notChecked, ...live }));
     } else {
       const lines: string[] = [];
       for (const r of results) {
-        const shown = display(io.cwd, r.file);
-        for (const d of r.diagnostics) lines.push(`${shown}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${d.message} [${d.code}]`);
+        const shown = safeText(display(io.cwd, r.file));
+        // A message may quote the file or, with --live, name a live guest and its node: one line each, escaped.
+        for (const d of r.diagnostics) lines.push(`${shown}:${d.range.start.line + 1}:${d.range.start.character + 1} ${d.severity} ${safeText(d.message)} [${d.code}]`);
       }
       lines.push(`${results.length} file${results.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`);
       if (notChecked > 0) lines.push(`${notChecked} file${notChecked === 1 ? ' was' : 's were'} not checked (see the warnings above).`);
@@ -140,7 +142,7 @@ async function readLive(flags: Map<string, string>, io: CliIO): Promise<LiveRead
   try {
     const outcome = await readLiveCluster(flags, io);
     if (outcome.kind === 'failed') {
-      io.err(`proxmox-iac validate: ${outcome.message}`);
+      io.err(`proxmox-iac validate: ${safeText(outcome.message)}`);
       return EXIT_USAGE;
     }
     if (outcome.read.live.guests.length === 0) {

@@ -46,6 +46,7 @@ function interfaces(g: SimGuest): Nic[] {
   const mac = macOf(g);
   const ip = agentAddress(g);
   const q = g.agentQuirks ?? {};
+  if (q.interfaces) return q.interfaces;
   if (q.windows) {
     return [
       { name: 'Ethernet', 'hardware-address': mac, 'ip-addresses': [v6(`${linkLocal(g)}%5`), v4(ip)], statistics: STATS },

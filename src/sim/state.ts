@@ -17,6 +17,8 @@ export interface AgentQuirks {
   resultError?: string[];
   /** Commands that fail with 500 "VM N qmp command 'guest-…' failed - unsupported command: guest-…". */
   unsupported?: string[];
+  /** What network-get-interfaces answers, as given: an agent that reports odd names or things that are not addresses. */
+  interfaces?: Record<string, unknown>[];
 }
 
 export interface SimSnapshot {

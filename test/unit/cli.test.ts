@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/command';
+import { safeJson, safeLines, safeText } from '../../src/cli/safeText';
 
 function capture(): CliIO & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -25,4 +26,14 @@ test('an unknown command exits 2 with a message naming it', async () => {
   const io = capture();
   assert.equal(await main(['frobnicate'], io), 2);
   assert.match(io.stderr.join(''), /unknown command 'frobnicate'/);
+});
+
+test('safeText escapes C0, DEL and C1 controls and keeps other Unicode; safeLines keeps line breaks; safeJson parses back', () => {
+  assert.equal(safeText('a\u001b[2K\rb\n\t\u0007\u007f\u0085\u009b wébserver-東京 ✓'), 'a\\u001b[2K\\rb\\n\\t\\u0007\\u007f\\u0085\\u009b wébserver-東京 ✓');
+  assert.equal(safeLines('one\ntwo\u001b]52;c;x\u0007\tthree'), 'one\ntwo\\u001b]52;c;x\\u0007\tthree');
+  const value = { name: 'x\u001b\u009b\u007f\u00a0é' };
+  const json = safeJson(value);
+  // eslint-disable-next-line no-control-regex
+  assert.doesNotMatch(json, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+  assert.deepEqual(JSON.parse(json), value);
 });
