@@ -196,9 +196,13 @@ export function errorFromResponse(res: WireResponse, request: string, principal:
   if (s === 403) return new PermissionError(text, principal, details);
   if (s === 400) {
     const errors = body?.errors;
-    if (errors && typeof errors === 'object') {
+    // PVE sends `{param: "reason"}`; anything else (a list, nested objects) is shown as text, not "[object Object]".
+    if (errors && typeof errors === 'object' && !Array.isArray(errors)) {
       const map: Record<string, string> = {};
-      for (const [k, v] of Object.entries(errors as Record<string, unknown>)) map[k] = String(v).trim();
+      for (const [k, v] of Object.entries(errors as Record<string, unknown>)) {
+        const reason = typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v);
+        map[k] = reason.trim() || 'rejected';
+      }
       return new ParameterError(map, details);
     }
     return new ApiError(text, details);

@@ -5,8 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PveClient } from '../../../src/core/pve/client';
-import { AgentCommandError, AgentNotConfiguredError, InvalidPathSegmentError, InvalidResponseError } from '../../../src/core/pve/errors';
-import type { WireRequest, WireResponse } from '../../../src/core/pve/http';
+import { AgentCommandError, AgentNotConfiguredError, InvalidPathSegmentError, InvalidResponseError, ParameterError } from '../../../src/core/pve/errors';
+import { errorFromResponse, type WireRequest, type WireResponse } from '../../../src/core/pve/http';
 import { sshArgv } from '../../../src/core/explorer';
 
 const UPID = 'UPID:pve1:0000ABCD:00001234:65000000:qmstart:100:root@pam:';
@@ -118,4 +118,16 @@ test('ssh targets are host names or IP addresses only: a node named user@host or
   for (const host of ['evil@attacker.example', 'ssh://evil:2222', 'a/b', '-oProxyCommand=x', 'a b', '']) {
     assert.throws(() => sshArgv({ user: 'root', host }), /not a valid SSH host/, host);
   }
+});
+
+test('a 400 whose errors are a list or hold objects reads as text, never "[object Object]"', () => {
+  const answer = (errors: unknown): WireResponse => ({ status: 400, statusText: 'Parameter verification failed.', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ data: null, errors, message: 'Parameter verification failed.\n' }) });
+  const listed = errorFromResponse(answer(['a', { b: 1 }]), 'POST /nodes/n/qemu', undefined);
+  assert.doesNotMatch(listed.message, /object Object|0: a/);
+  assert.match(listed.message, /Parameter verification failed/);
+  const mapped = errorFromResponse(answer({ vmid: null, name: { x: 1 } }), 'POST /nodes/n/qemu', undefined);
+  assert.ok(mapped instanceof ParameterError);
+  assert.match(mapped.message, /name: \{"x":1\}/);
+  assert.match(mapped.message, /vmid: rejected/);
+  assert.doesNotMatch(mapped.message, /object Object|null/);
 });
