@@ -26,6 +26,20 @@ export function rootIdOf(connectionId: string): string {
   return `${ROOT_PREFIX}${encodeURIComponent(connectionId)}`;
 }
 
+/**
+ * A name from the server as one part of a row id: encoded, so a node named `a/b` or `x/+more` can neither split
+ * into two parts nor end like another kind of row (PVE's own names — host names, storage and pool ids — pass
+ * unchanged).
+ */
+export function idPart(name: string): string {
+  return encodeURIComponent(name);
+}
+
+/** A node's row (grouped by node). */
+export function nodeRowId(rootId: string, node: string): string {
+  return `${rootId}/node/${idPart(node)}`;
+}
+
 export function errorRowId(rootId: string): string {
   return `${rootId}${ERROR_SUFFIX}`;
 }

@@ -19,6 +19,7 @@ import {
 } from './rows';
 import { runAtOnce, runSliced, YIELD_EVERY, type Pause } from './slices';
 import { TreeRows } from './treeRows';
+import { idPart, nodeRowId } from './rowIds';
 
 export type GroupBy = 'node' | 'tag' | 'pool' | 'type';
 export type SortBy = 'vmid' | 'name' | 'status';
@@ -140,7 +141,7 @@ function* subTreeSteps(input: TreeInput): Generator<void, SubTree> {
     const guestId = id.slice(nodePrefix.length);
     if (guestId.indexOf('/') !== guestId.lastIndexOf('/')) return undefined;
     const g = guestsById().get(guestId);
-    return g && `${rootId}/node/${g.node}`;
+    return g && nodeRowId(rootId, g.node);
   });
   const add = (row: Row): void => tree.add(row);
   /** A parent's guest rows: made now (with turns of the event loop) when VS Code lists it, else when asked for. */
@@ -184,7 +185,7 @@ function* subTreeSteps(input: TreeInput): Generator<void, SubTree> {
     for (const n of nodes) {
       const nodeGuests = byNode.get(n.node) ?? [];
       if (filtering && nodeGuests.length === 0) continue;
-      const nodeId = `${rootId}/node/${n.node}`;
+      const nodeId = nodeRowId(rootId, n.node);
       const storages = options.showStorage && !filtering ? (storagesByNode.get(n.node) ?? []) : [];
       add(
         makeRow({
@@ -257,7 +258,7 @@ function* subTreeSteps(input: TreeInput): Generator<void, SubTree> {
         .map((key) => ({ key, label: key || empty, icon: options.groupBy === 'tag' ? 'tag' : 'folder' }));
     }
     for (const k of keys) {
-      const groupId = `${rootId}/${options.groupBy}/${k.key}`;
+      const groupId = `${rootId}/${options.groupBy}/${idPart(k.key)}`;
       const list = groups.get(k.key) ?? [];
       add(
         makeRow({

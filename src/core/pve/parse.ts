@@ -27,7 +27,7 @@ export function parseNode(r: Row): PveNode {
   const name = str(r.node);
   if (name === undefined) throw new InvalidResponseError('a node row has no name');
   const status = r.status === 'online' || r.status === 'offline' ? r.status : 'unknown';
-  const node: { -readonly [K in keyof PveNode]: PveNode[K] } = { id: `node/${name}`, node: name, status };
+  const node: { -readonly [K in keyof PveNode]: PveNode[K] } = { id: `node/${encodeURIComponent(name)}`, node: name, status };
   const cpu = num(r.cpu);
   if (cpu !== undefined) node.cpu = cpu;
   const maxcpu = num(r.maxcpu);
@@ -54,7 +54,8 @@ export function parseStorage(r: Row, fallbackNode?: string): Storage {
   let status = typeof r.status === 'string' ? r.status : undefined;
   if (status === undefined) status = r.active === undefined ? 'unknown' : bool(r.active) ? 'available' : 'inactive';
   const s: { -readonly [K in keyof Storage]: Storage[K] } = {
-    id: `storage/${node}/${storage}`,
+    // Encoded like the row ids made from it: node `a/b` with storage `c` and node `a` with `b/c` stay two.
+    id: `storage/${encodeURIComponent(node)}/${encodeURIComponent(storage)}`,
     storage,
     node,
     status,
