@@ -25,7 +25,7 @@ export function hostOf(connectionUrl: string): string {
 export function sshArgv(target: { user?: string; host: string; port?: number }): string[] {
   // A host name or an IP address, nothing else: a node name `evil@attacker.example` from a hostile server would
   // otherwise make ssh connect to attacker.example, and `ssh://…` would be read as a URI.
-  if (!target.host || target.host.startsWith('-') || !(isIP(target.host) || /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(target.host))) {
+  if (!target.host || target.host.startsWith('-') || !(isIP(target.host) || /^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?\.?$/.test(target.host))) {
     throw new Error(`"${target.host}" is not a valid SSH host name or address.`);
   }
   if (target.user !== undefined && (!target.user || target.user.startsWith('-') || /[\s@]/.test(target.user))) {

@@ -28,8 +28,8 @@ export function rootIdOf(connectionId: string): string {
 
 /**
  * A name from the server as one part of a row id: encoded, so a node named `a/b` or `x/+more` can neither split
- * into two parts nor end like another kind of row (PVE's own names — host names, storage and pool ids — pass
- * unchanged).
+ * into two parts nor end like another kind of row. Host names and storage ids pass unchanged; a nested pool
+ * (`dev/team1`, PVE 8.1+) is encoded.
  */
 export function idPart(name: string): string {
   return encodeURIComponent(name);

@@ -169,7 +169,9 @@ export function parseSnapshots(data: unknown): Snapshot[] {
   const out: Snapshot[] = [];
   for (const r of asRows(data, 'the snapshot list')) {
     const name = str(r.name);
-    if (name === undefined || name === 'current') continue;
+    // PVE's snapshot names are [A-Za-z][A-Za-z0-9_-]*: one with `/` (it would split a row id) or seen before is no
+    // snapshot of this guest.
+    if (name === undefined || name === 'current' || name.includes('/') || out.some((o) => o.name === name)) continue;
     const s: { -readonly [K in keyof Snapshot]: Snapshot[K] } = { name, vmstate: bool(r.vmstate) };
     if (typeof r.description === 'string' && r.description !== '') s.description = r.description;
     if (typeof r.parent === 'string' && r.parent !== '') s.parent = r.parent;

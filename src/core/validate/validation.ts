@@ -85,7 +85,7 @@ async function validateUnsafe(ctx: ServiceContext, path: string, text: string, o
     const data = datas[d];
     if (data === undefined || data === null) continue;
     if (!(await looksLikeFormat(ctx, format, path, data))) continue;
-    const issues = isRecord(data) ? await check(ctx, format, path, data, site, options) : await notMappingIssues(ctx, format, path, data, site);
+    const issues = isRecord(data) || !SHARED_NAMES.has(format) ? await check(ctx, format, path, data, site, options) : await notMappingIssues(ctx, format, path, data, site);
     if (issues.length) found.push({ doc: d, issues });
   }
   if (format === 'posture' || format === 'host') out.push(...yaml11Booleans(text));
@@ -131,15 +131,19 @@ function sampleBlanks(path: string, blanks: readonly string[], lines: LineIndex)
     range: lines.range(0, lines.lineText(0).length),
     severity: 'information',
     code: 'sample-blanks',
-    message: `This sample leaves ${one ? 'a value' : `${names.length} values`} blank for you to fill in (${shown}): it does not pass the schema as it is, and the ${real} made from it must have ${one ? 'it' : 'each of them'}.`,
+    message: `This sample leaves ${one ? 'a value' : `${names.length} values`} blank (${shown}): fill ${one ? 'it' : 'them'} in the ${real} you make from it; as it is, it would not pass validation.`,
   };
 }
 
 /**
- * Every format of ours is a mapping. A document that is not one is another tool's file of the same name (an
- * Ansible playbook named site.yaml, a JSON-patch list under manifests/, …), unless the repository's own schema
- * says what the file must be: then its errors are the author's.
+ * Formats whose file or folder names other tools use too (site.yaml, manifests/, presets/ …, cluster.yaml,
+ * nodes.yaml): there a document that is not a mapping is another tool's file (an Ansible playbook named
+ * site.yaml, a JSON-patch list under manifests/), unless the repository's own schema says what the file must be.
+ * Files under nodes/, hosts/, envs/ and vms/ are checked only inside a site-config already, so they stay ours.
  */
+const SHARED_NAMES = new Set<IacFormat>(['site', 'manifest', 'spec', 'preset', 'posture', 'talos-cluster', 'talos-nodes']);
+
+/** The repository's own schema's errors for a document that is not a mapping, else none. */
 async function notMappingIssues(ctx: ServiceContext, format: IacFormat, path: string, data: unknown, site: SiteConfig | undefined): Promise<Issue[]> {
   const { issues, own } = await schemaIssues({ format, key: schemaKeyFor(format, path), path, data, site, readSchema: ctx.readSchema });
   return own ? issues : [];
@@ -245,8 +249,8 @@ async function looksLikeFormat(ctx: ServiceContext, format: IacFormat, path: str
     return Object.keys(data).some((k) => k.startsWith('proxmox_') || ['node_cidr', 'cluster_api_addr', 'cluster_pod_cidr', 'cloudflare_domain', 'repository_name'].includes(k));
   }
   // site-config's site.yaml has held `defaults:` alone in every era; another tool's site.yaml (a static site's
-  // settings, an inventory) has neither it nor a misspelling of it.
-  if (format === 'site') return Object.keys(data).some((k) => k === 'defaults' || closest(k, ['defaults']) !== undefined);
+  // settings, an inventory) has neither it nor a misspelling of it, nor site-config's folders beside it.
+  if (format === 'site') return Object.keys(data).some((k) => k === 'defaults' || closest(k, ['defaults']) !== undefined) || (await besideSiteConfigFolders(ctx, path));
   if (format === 'talos-nodes') {
     // nodes.sample.yaml is talos-cluster's name, and beside its own schema a nodes.yaml is its file even
     // before the nodes have those keys.
@@ -255,6 +259,14 @@ async function looksLikeFormat(ctx: ServiceContext, format: IacFormat, path: str
   }
   return true;
 }
+
+/** Whether a site.yaml's folder has another of site-config's marks (its own name is one, so it cannot count). */
+async function besideSiteConfigFolders(ctx: ServiceContext, path: string): Promise<boolean> {
+  const entries = await ctx.files.listDir(nodePath.dirname(path)).catch(() => [] as string[]);
+  return entries.some((e) => SITE_CONFIG_FOLDERS.includes(e));
+}
+
+const SITE_CONFIG_FOLDERS = ['manifests', 'specs', 'presets', 'postures', 'nodes', 'hosts', 'envs', 'vms', 'defs', 'secrets.yaml'];
 
 /** Keys only talos-cluster's nodes have; a `nodes:` list of `hostname`/`ip`/`role` is another tool's (a yq script's, a tofu module's). */
 const TALOS_NODE_KEYS = ['controller', 'mac_addr', 'schematic_id'];

@@ -95,15 +95,30 @@ test('a nix.conf that allows builtins.exec is ignored: workspace code cannot run
   }
 });
 
-test('a hosts.nix that is a list or a function is another fleet layout: no diagnostic', async () => {
+test("the fleet's hosts.nix (beside vms/definitions.nix) that is a function or a list gets one clear error", async () => {
+  const [f] = await validateNixFile(fleet.hostsPath, '{ lib, ... }: {\n  a = 1;\n}\n');
+  assert.equal(f.code, 'nix-not-attrs');
+  assert.match(f.message, /hosts\.nix is a function/);
+  const [l] = await validateNixFile(fleet.hostsPath, '[ 1 2 ]\n');
+  assert.match(l.message, /evaluates to a list/);
+  const [d] = await validateNixFile(fleet.definitionsPath, '{ lib, ... }: { }\n');
+  assert.equal(d.code, 'nix-not-attrs');
+});
+
+test('a hosts.nix of another layout (no vms/definitions.nix beside it) that is a list or a function: no diagnostic', async () => {
   // The shapes of NULLx76/infrastructure's hosts.nix (a list its flake maps over) and of CRTified/nix-cluster's
   // (a function of the flake's inputs): Nix accepts both, so neither may get an error from us.
-  assert.deepEqual(await validateNixFile(fleet.hostsPath, '{ nixpkgs, ... }:\n{\n  web = nixpkgs.lib.nixosSystem { system = "x86_64-linux"; modules = [ ]; };\n}\n'), []);
-  assert.deepEqual(await validateNixFile(fleet.hostsPath, '[\n  { hostname = "dhcp"; ip = "10.42.42.3"; mac = "3E:2D:E8:AA:E2:81"; }\n]\n'), []);
-  // Broken Nix in the same shapes is still an error.
-  const [broken] = await validateNixFile(fleet.hostsPath, '[\n  { hostname = "dhcp" }\n]\n');
-  assert.equal(broken?.severity, 'error');
-  assert.equal(broken?.code, 'nix-eval');
+  const other = fleetCopy('{ }\n', null);
+  try {
+    assert.deepEqual(await validateNixFile(other.hostsPath, '{ nixpkgs, ... }:\n{\n  web = nixpkgs.lib.nixosSystem { system = "x86_64-linux"; modules = [ ]; };\n}\n'), []);
+    assert.deepEqual(await validateNixFile(other.hostsPath, '[\n  { hostname = "dhcp"; ip = "10.42.42.3"; mac = "3E:2D:E8:AA:E2:81"; }\n]\n'), []);
+    // Broken Nix in the same shapes is still an error.
+    const [broken] = await validateNixFile(other.hostsPath, '[\n  { hostname = "dhcp" }\n]\n');
+    assert.equal(broken?.severity, 'error');
+    assert.equal(broken?.code, 'nix-eval');
+  } finally {
+    other.remove();
+  }
 });
 
 test('an unterminated file is reported at its last line, not at the wrapper', async () => {

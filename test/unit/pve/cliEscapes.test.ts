@@ -15,10 +15,13 @@ import type { CliIO } from '../../../src/cli/command';
 import type { RunningSimulator } from '../../../src/sim/index';
 import { clientFor, sim, VM } from './helpers';
 
-/** OSC 52 (writes the clipboard), erase line, carriage return, a C1 CSI (U+009B) and DEL. */
-const EVIL = 'web\u001b]52;c;ZXZpbA==\u0007\u001b[2K\rFAKE\u009b31m\u007f';
+/**
+ * OSC 52 (writes the clipboard), erase line, carriage return, a C1 CSI (U+009B), DEL, and a line break and a tab:
+ * main() passes line breaks and tabs on, so only the escaping where a command prints the name shows them.
+ */
+const EVIL = 'web\u001b]52;c;ZXZpbA==\u0007\u001b[2K\rFAKE\u009b31m\u007f\n\tNEXT';
 /** How EVIL is shown: each control character as its JavaScript escape. */
-const SHOWN = 'web\\u001b]52;c;ZXZpbA==\\u0007\\u001b[2K\\rFAKE\\u009b31m\\u007f';
+const SHOWN = 'web\\u001b]52;c;ZXZpbA==\\u0007\\u001b[2K\\rFAKE\\u009b31m\\u007f\\n\\tNEXT';
 const NICE = 'wébserver-東京';
 
 let s: RunningSimulator;

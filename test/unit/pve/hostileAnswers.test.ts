@@ -21,13 +21,13 @@ function client(answer: (req: WireRequest) => unknown): PveClient {
   });
 }
 
-test('a null or number entry in a list answer is left out, not a TypeError', async () => {
+test('a null or number entry in a list answer is left out, not a TypeError; so is a snapshot listed twice or named with "/"', async () => {
   const c = client((req) => {
     const p = req.url.pathname;
     if (p.endsWith('/nodes')) return { data: [null, { node: 'pve1', status: 'online' }, 7] };
     if (p.endsWith('/storage')) return { data: [null, { storage: 'local', type: 'dir' }] };
     if (p.endsWith('/network')) return { data: [null, { iface: 'vmbr0', type: 'bridge', active: 1 }] };
-    if (p.endsWith('/snapshot')) return { data: [null, { name: 'before-upgrade' }, { name: 'current' }] };
+    if (p.endsWith('/snapshot')) return { data: [null, { name: 'before-upgrade' }, { name: 'current' }, { name: 'before-upgrade' }, { name: 'x/+more' }] };
     if (p.endsWith('/log')) return { data: [null, { n: 1, t: 'TASK OK' }] };
     throw new Error(p);
   });
@@ -115,6 +115,8 @@ test('ssh targets are host names or IP addresses only: a node named user@host or
   assert.deepEqual(sshArgv({ user: 'root', host: 'pve-1' }), ['--', 'root@pve-1']);
   assert.deepEqual(sshArgv({ host: 'fe80::1' }), ['--', 'fe80::1']);
   assert.deepEqual(sshArgv({ host: 'pve1.example.org' }), ['--', 'pve1.example.org']);
+  // What a connection URL may hold and worked before: an underscore, a trailing dot, an IPv6 zone.
+  for (const host of ['pve_1.lan', 'pve.lan.', 'fe80::1%eth0']) assert.deepEqual(sshArgv({ host }), ['--', host]);
   for (const host of ['evil@attacker.example', 'ssh://evil:2222', 'a/b', '-oProxyCommand=x', 'a b', '']) {
     assert.throws(() => sshArgv({ user: 'root', host }), /not a valid SSH host/, host);
   }

@@ -33,8 +33,8 @@ test('validate: the examples are clean (exit 0); each talos sample gets one note
   assert.deepEqual(
     notes.map((l) => l.replace(/ \(.*\)/, '').replace(/^.*\/talos-cluster\//, '')),
     [
-      'cluster.sample.yaml:1:1 information This sample leaves 7 values blank for you to fill in: it does not pass the schema as it is, and the cluster.yaml made from it must have each of them. [sample-blanks]',
-      'nodes.sample.yaml:1:1 information This sample leaves a value blank for you to fill in: it does not pass the schema as it is, and the nodes.yaml made from it must have it. [sample-blanks]',
+      'cluster.sample.yaml:1:1 information This sample leaves 7 values blank: fill them in the cluster.yaml you make from it; as it is, it would not pass validation. [sample-blanks]',
+      'nodes.sample.yaml:1:1 information This sample leaves a value blank: fill it in the nodes.yaml you make from it; as it is, it would not pass validation. [sample-blanks]',
     ],
     out,
   );

@@ -43,6 +43,16 @@ test('a site.yaml or a manifest that is a list is another tool\'s file: an Ansib
   assert.deepEqual(own.map((d) => [d.severity, d.code]), [['error', 'wrong-type']], JSON.stringify(own));
 });
 
+test('inside a site-config, a site.yaml without defaults and a node file that is a list are still checked', async () => {
+  const site = nodePath.join(REAL, 'site-config/2026-01-04-61f6367');
+  const flat = 'timezone: UTC\ndomain: home.arpa\n';
+  const service = createLanguageService(overlayFiles({ [nodePath.join(site, 'site.yaml')]: flat }));
+  const top = await service.validate(nodePath.join(site, 'site.yaml'), flat);
+  assert.deepEqual(top.map((d) => d.code), ['unknown-key', 'unknown-key'], JSON.stringify(top));
+  const list = await service.validate(nodePath.join(site, 'nodes/pve.yaml'), '- pve\n');
+  assert.deepEqual(list.map((d) => [d.severity, d.code]), [['error', 'wrong-type']], JSON.stringify(list));
+});
+
 test("a nodes.yaml whose nodes are not talos-cluster's (a yq script's, a tofu module's) gets no diagnostic", async () => {
   const service = createLanguageService(nodeFileSource());
   // Alphaegen/talos-kubernetes-homelab: read by its apply.sh with yq.
@@ -66,7 +76,7 @@ test('a sample leaves commented-out keys and sections blank; the same blanks in 
   const secrets = 'api_tokens:\n  # pve: root@pam!tofu=…\nssh_keys:\n  # admin: ssh-ed25519 …\n';
   const note = await service.validate('/tmp/other-site/secrets.yaml.example', secrets);
   assert.deepEqual(note.map((d) => [d.severity, d.code]), [['information', 'sample-blanks']], JSON.stringify(note));
-  assert.match(note[0].message, /leaves 2 values blank for you to fill in \(api_tokens, ssh_keys\).*the secrets\.yaml made from it/);
+  assert.match(note[0].message, /leaves 2 values blank \(api_tokens, ssh_keys\): fill them in the secrets\.yaml you make from it/);
   const real = await service.validate('/tmp/other-site/secrets.yaml', secrets);
   assert.deepEqual(real.map((d) => [d.severity, d.code]), [['error', 'empty-value'], ['error', 'empty-value']], JSON.stringify(real));
   const cluster = 'node_cidr: "10.10.10.0/24"\n# cluster_api_addr: ""\n';

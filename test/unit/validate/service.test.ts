@@ -31,7 +31,7 @@ test('every example file validates without a false error; the talos samples repo
       // A sample is a template: its empty values ("" and []) are the blanks the user fills in, not problems;
       // one note at the top says which they are and that the real file must have them.
       assert.deepEqual(diags.map((d) => [at(d), d.severity, d.code]), [['1:1', 'information', 'sample-blanks']], file);
-      assert.match(diags[0].message, file.endsWith('cluster.sample.yaml') ? /leaves 7 values blank .*\(node_cidr, .*cluster\.yaml made from it/ : /leaves a value blank .*\(nodes\).*nodes\.yaml made from it/);
+      assert.match(diags[0].message, file.endsWith('cluster.sample.yaml') ? /leaves 7 values blank \(node_cidr, .*\): fill them in the cluster\.yaml you make from it/ : /leaves a value blank \(nodes\): fill it in the nodes\.yaml you make from it/);
       // …but a mistake written into one is still reported (as a warning: a sample is not used as it is).
       const text = await readFile(file, 'utf8');
       const seeded = file.endsWith('cluster.sample.yaml') ? text.replace('node_cidr: ""', 'node_cidr: "10.0.0.0/33"') : text.replace(/^nodes:\n\s*\[\]/m, 'nodes:\n  - name: cp1\n    address: 10.0.0.300');

@@ -96,9 +96,17 @@ function evaluationDiagnostics(path: string, result: NixEvalResult, src: NixSour
         },
       ];
     case 'not-attrs':
-      // Not a fleet file: other repositories' hosts.nix is a list of hosts or a function of the flake's inputs
-      // (NULLx76/infrastructure, CRTified/nix-cluster), which their flake imports and Nix accepts.
-      return [];
+      return [
+        {
+          range: src.pointRange(1, 1),
+          severity: 'error',
+          code: 'nix-not-attrs',
+          message:
+            result.type === 'function'
+              ? `${name} is a function; the fleet tools import it directly, so it must be an attribute set ({ … } or let … in { … }).`
+              : `${name} evaluates to a ${result.type}, but it must be an attribute set of hosts ({ … } or let … in { … }).`,
+        },
+      ];
     case 'error': {
       const err = result.error;
       let message = `Nix: ${err.message}`;
@@ -127,6 +135,10 @@ export async function validateNixFile(path: string, text: string, options: NixFi
     const src = new NixSource(text);
     // The companion file is evaluated alongside (two evaluations may run at once), for cross-file VMIDs.
     const [own, other] = await Promise.all([evaluateFleetFile(path, text, options), companion(path, options)]);
+    // Other repositories' hosts.nix is often a list of hosts or a function of the flake's inputs (NULLx76/
+    // infrastructure, CRTified/nix-cluster), which their flake imports and Nix accepts: only beside the fleet's
+    // vms/definitions.nix is a hosts.nix that is no attribute set the fleet's file, and wrong.
+    if (own.result.kind === 'not-attrs' && nixFileKind(path) === 'hosts' && !other) return [];
     if (!own.file) return evaluationDiagnostics(path, own.result, src);
     if (options.signal?.aborted) return [];
     return checkFleetFile(own.file, src, other, options.vmidRanges, options.live);
