@@ -5,9 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
-import type { CliIO } from '../../../src/cli/command';
 import type { RunningSimulator } from '../../../src/sim/index';
-import { sim } from '../pve/helpers';
+import { capturedIo, sim, simEnv, type CapturedIO } from '../pve/helpers';
 
 let s: RunningSimulator;
 let dir: string;
@@ -23,12 +22,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function io(): CliIO & { stdout: () => string; stderr: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const env = { PROXMOX_IAC_URL: s.url, PROXMOX_IAC_TOKEN_ID: s.tokens.admin.id, PROXMOX_IAC_FINGERPRINT: s.fingerprint };
-  return { out: (t) => out.push(t), err: (t) => err.push(t), env, cwd: dir, stdout: () => out.join('\n'), stderr: () => err.join('\n') };
-}
+const io = (): CapturedIO => capturedIo(dir, simEnv(s));
 
 const base = ['provision', '--token-file', 'admin.token', '--template', '9003', '--agent-interval', '1'];
 

@@ -8,9 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
-import type { CliIO } from '../../../src/cli/command';
 import type { RunningSimulator } from '../../../src/sim/index';
-import { clientFor, sim, VM } from './helpers';
+import { capturedIo, clientFor, sim, simEnv, VM, type CapturedIO } from './helpers';
 
 let s: RunningSimulator;
 let dir: string;
@@ -25,13 +24,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function io(env: NodeJS.ProcessEnv = {}): CliIO & { stdout: () => string; stderr: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out: (t) => out.push(t), err: (t) => err.push(t), env, cwd: dir, stdout: () => out.join('\n'), stderr: () => err.join('\n') };
-}
+const io = (env: NodeJS.ProcessEnv = {}): CapturedIO => capturedIo(dir, env);
 
-const envFor = (): NodeJS.ProcessEnv => ({ PROXMOX_IAC_URL: s.url, PROXMOX_IAC_TOKEN_ID: s.tokens.admin.id, PROXMOX_IAC_FINGERPRINT: s.fingerprint });
+const envFor = (): NodeJS.ProcessEnv => simEnv(s);
 
 test('resources lists the demo cluster as JSON, connection from the environment and a token file', async () => {
   const x = io(envFor());

@@ -11,9 +11,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
-import type { CliIO } from '../../../src/cli/command';
 import type { RunningSimulator } from '../../../src/sim/index';
-import { clientFor, sim, VM } from './helpers';
+import { capturedIo, clientFor, sim, simEnv, VM, type CapturedIO } from './helpers';
 
 /**
  * OSC 52 (writes the clipboard), erase line, carriage return, a C1 CSI (U+009B), DEL, and a line break and a tab:
@@ -37,12 +36,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function io(): CliIO & { stdout: () => string; stderr: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const env = { PROXMOX_IAC_URL: s.url, PROXMOX_IAC_TOKEN_ID: s.tokens.admin.id, PROXMOX_IAC_FINGERPRINT: s.fingerprint };
-  return { out: (t) => out.push(t), err: (t) => err.push(t), env, cwd: dir, stdout: () => out.join('\n'), stderr: () => err.join('\n') };
-}
+const io = (): CapturedIO => capturedIo(dir, simEnv(s));
 
 /** No control character but the line breaks between lines. */
 function assertPrintable(text: string, where: string): void {
