@@ -96,7 +96,7 @@ async function validateUnsafe(ctx: ServiceContext, path: string, text: string, o
   for (const { doc, issues } of found) {
     const root = tree.docs[doc]?.root;
     for (const issue of issues) {
-      // A sample file is a template: its empty values and commented-out keys are the blanks the user fills in.
+      // A sample file is a template: its empty values and missing keys are the blanks the user fills in.
       if (sample && (issue.code === 'empty-value' || issue.code === 'missing-key')) {
         blanks.push(blankName(issue));
         continue;
