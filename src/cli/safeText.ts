@@ -15,11 +15,13 @@ function escape(c: string): string {
   return NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
+// The bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069) print nothing but reorder what
+// follows: `invoice\u202Eexe.pdf` shows as `invoicefdp.exe`. They are escaped with the controls.
 // eslint-disable-next-line no-control-regex
-const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
+const CONTROLS = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 // eslint-disable-next-line no-control-regex
-const CONTROLS_BUT_LINES = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
-const DEL_AND_C1 = /[\x7f-\x9f]/g;
+const CONTROLS_BUT_LINES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+const DEL_AND_C1 = /[\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 
 /** One line (a table cell, a name in a sentence): line breaks and tabs are shown as `\n`, `\r`, `\t` too. */
 export function safeText(text: string): string {

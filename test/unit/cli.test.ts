@@ -28,12 +28,15 @@ test('an unknown command exits 2 with a message naming it', async () => {
   assert.match(io.stderr.join(''), /unknown command 'frobnicate'/);
 });
 
-test('safeText escapes C0, DEL and C1 controls and keeps other Unicode; safeLines keeps line breaks; safeJson parses back', () => {
+test('safeText escapes C0, DEL, C1 and bidirectional controls and keeps other Unicode; safeLines keeps line breaks; safeJson parses back', () => {
   assert.equal(safeText('a\u001b[2K\rb\n\t\u0007\u007f\u0085\u009b wébserver-東京 ✓'), 'a\\u001b[2K\\rb\\n\\t\\u0007\\u007f\\u0085\\u009b wébserver-東京 ✓');
   assert.equal(safeLines('one\ntwo\u001b]52;c;x\u0007\tthree'), 'one\ntwo\\u001b]52;c;x\\u0007\tthree');
-  const value = { name: 'x\u001b\u009b\u007f\u00a0é' };
+  // A right-to-left override would show `vm-exe.pdf` for `vm-\u202Efdp.exe`; it is shown as its escape.
+  assert.equal(safeText('vm-\u202Efdp.exe \u2066x\u2069'), 'vm-\\u202efdp.exe \\u2066x\\u2069');
+  assert.equal(safeLines('a\u202Eb\nc'), 'a\\u202eb\nc');
+  const value = { name: 'x\u001b\u009b\u007f\u00a0é\u202e' };
   const json = safeJson(value);
   // eslint-disable-next-line no-control-regex
-  assert.doesNotMatch(json, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+  assert.doesNotMatch(json, /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
   assert.deepEqual(JSON.parse(json), value);
 });
