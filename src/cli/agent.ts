@@ -2,11 +2,11 @@
  * `proxmox-iac agent VMID`: what the QEMU guest agent reports for a VM — host name, OS and network
  * interfaces. Finds the VM's node with one /cluster/resources call unless --node is given.
  */
-import { isIP } from 'node:net';
 import { EXIT_OK, type CliCommand } from './command';
 import { CONNECTION_FLAGS, CONNECTION_USAGE, clientFromArgs, outputFormat, parseArgs, runWithClient, table, UsageError } from './resources';
 import { AgentCommandError, GuestNotFoundError } from '../core/pve/errors';
 import type { AgentInterface } from '../core/pve/types';
+import { isIpAddress } from '../core/agent/addresses';
 import { safeJson, safeText } from './safeText';
 
 /**
@@ -15,7 +15,7 @@ import { safeJson, safeText } from './safeText';
  * every word here for an address of the VM. Others are counted on stderr (the JSON output keeps them, escaped).
  */
 function addressCell(i: AgentInterface, note: (text: string) => void): string {
-  const real = i.addresses.filter((a) => isIP(a.address) !== 0);
+  const real = i.addresses.filter((a) => isIpAddress(a.address.split('%')[0], a.family));
   const others = i.addresses.length - real.length;
   if (others) note(`proxmox-iac agent: ${safeText(i.name)} reported ${others} address${others === 1 ? '' : 'es'} that ${others === 1 ? 'is' : 'are'} not an IP address; not shown (see --format json).`);
   return real.map((a) => `${a.address}/${a.prefix}`).join(' ');

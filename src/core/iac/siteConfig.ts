@@ -5,7 +5,7 @@
 import * as nodePath from 'node:path';
 import type { FileSource } from '../validate/api';
 import { describeRefusal, readOutcome, type Refusal } from '../fs/boundedRead';
-import { entityDirOf, type EntityDir } from './formats';
+import { ENTITY_DIRS, entityDirOf, type EntityDir } from './formats';
 import { parseYaml } from './yaml/parse';
 
 export interface LoadedEntity {
@@ -143,6 +143,18 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 export async function looksLikeSiteConfig(files: FileSource, dir: string): Promise<boolean> {
   const entries = await files.listDir(dir).catch(() => [] as string[]);
   return entries.some((e) => MARKERS.includes(e));
+}
+
+/** What else a site-config's top holds: its entity folders, its own schemas, its secrets. */
+const BESIDE_SITE_YAML = [...Object.keys(ENTITY_DIRS), 'defs', 'secrets.yaml'];
+
+/**
+ * Whether a folder holding a site.yaml has more of a site-config than that file: site.yaml is itself a marker
+ * (looksLikeSiteConfig), so it cannot tell site-config's site.yaml from another tool's.
+ */
+export async function hasSiteConfigBesideSiteYaml(files: FileSource, dir: string): Promise<boolean> {
+  const entries = await files.listDir(dir).catch(() => [] as string[]);
+  return entries.some((e) => BESIDE_SITE_YAML.includes(e));
 }
 
 export function ownRoot(filePath: string): string | undefined {

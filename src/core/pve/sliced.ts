@@ -157,12 +157,11 @@ class ResourceRows implements FlatRowSink {
       guests.push(this.fields.guest(undefined, vmid === undefined ? undefined : this.known.at(guests.length, vmid)));
     } else if (type !== undefined) {
       // readFlatRows lets a raw control character through inside a string, which JSON.parse refuses: then the
-      // slice goes the slow way, and a malformed answer ends as envelope() reports it.
+      // slice goes the slow way (the caller clears this sink), and a malformed answer ends as envelope() reports it.
       let row: Row;
       try {
         row = JSON.parse(this.text.slice(from, to)) as Row;
       } catch {
-        this.fields.reset();
         return false;
       }
       addResources([row], 0, 1, this.out);

@@ -12,7 +12,7 @@ import { REF_DIRS } from '../iac/eras';
 import { closest } from '../iac/levenshtein';
 import { liveVmidConflicts, nixVmidSites, yamlVmidSites } from './liveConflicts';
 import { schemaIssues, talosSchemaPath } from './schemaChoice';
-import { isRecord, ownRoot, SiteConfig } from '../iac/siteConfig';
+import { hasSiteConfigBesideSiteYaml, isRecord, ownRoot, SiteConfig } from '../iac/siteConfig';
 import { LineIndex } from '../iac/text';
 import { checkTalosNodes, talosClusterIssues } from '../iac/talos';
 import { checkEntityRefs, checkIdMatchesFile } from '../iac/siteChecks';
@@ -250,7 +250,7 @@ async function looksLikeFormat(ctx: ServiceContext, format: IacFormat, path: str
   }
   // site-config's site.yaml has held `defaults:` alone in every era; another tool's site.yaml (a static site's
   // settings, an inventory) has neither it nor a misspelling of it, nor site-config's folders beside it.
-  if (format === 'site') return Object.keys(data).some((k) => k === 'defaults' || closest(k, ['defaults']) !== undefined) || (await besideSiteConfigFolders(ctx, path));
+  if (format === 'site') return Object.keys(data).some((k) => k === 'defaults' || closest(k, ['defaults']) !== undefined) || (await hasSiteConfigBesideSiteYaml(ctx.files, nodePath.dirname(path)));
   if (format === 'talos-nodes') {
     // nodes.sample.yaml is talos-cluster's name, and beside its own schema a nodes.yaml is its file even
     // before the nodes have those keys.
@@ -259,14 +259,6 @@ async function looksLikeFormat(ctx: ServiceContext, format: IacFormat, path: str
   }
   return true;
 }
-
-/** Whether a site.yaml's folder has another of site-config's marks (its own name is one, so it cannot count). */
-async function besideSiteConfigFolders(ctx: ServiceContext, path: string): Promise<boolean> {
-  const entries = await ctx.files.listDir(nodePath.dirname(path)).catch(() => [] as string[]);
-  return entries.some((e) => SITE_CONFIG_FOLDERS.includes(e));
-}
-
-const SITE_CONFIG_FOLDERS = ['manifests', 'specs', 'presets', 'postures', 'nodes', 'hosts', 'envs', 'vms', 'defs', 'secrets.yaml'];
 
 /** Keys only talos-cluster's nodes have; a `nodes:` list of `hostname`/`ip`/`role` is another tool's (a yq script's, a tofu module's). */
 const TALOS_NODE_KEYS = ['controller', 'mac_addr', 'schematic_id'];
