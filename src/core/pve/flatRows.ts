@@ -47,6 +47,32 @@ function own(s: string): string {
 }
 
 /**
+ * Short strings read lately, by a hash of their text: every row repeats the same keys, and most of its values
+ * (`"running"`, `"qemu"`, a node's name, a tag list). A string found here is taken without a new copy, so a
+ * 5,000-guest answer makes ~100,000 fewer strings — garbage that the extension host's collector would otherwise
+ * sweep after every refresh. Strings that occur once (names, ids) only take a slot over.
+ */
+const RECENT_MAX = 24;
+const RECENT_MASK = 1023;
+const recent: string[] = new Array<string>(RECENT_MASK + 1).fill('');
+
+/** `text[start, end)` (no quote or backslash in it) as a string of its own, a recent one when it is the same. */
+function plain(text: string, start: number, end: number): string {
+  const n = end - start;
+  if (n === 0) return '';
+  if (n > RECENT_MAX) return own(text.slice(start, end));
+  const h = (n * 31 + text.charCodeAt(start) * 7 + text.charCodeAt(end - 1) * 131 + text.charCodeAt(start + (n >> 1))) & RECENT_MASK;
+  const hit = recent[h];
+  if (hit.length === n && text.startsWith(hit, start)) return hit;
+  const s = n < SLICED_MIN ? text.slice(start, end) : own(text.slice(start, end));
+  recent[h] = s;
+  return s;
+}
+
+/** 10^k for the fraction digits of a decimal read without Number() (exact doubles up to 10^22). */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
  * Reads the rows in `text[from, to)` — entries of a JSON array without the brackets: `{…},{…}` with optional
  * whitespace — into `sink`. Returns false at the first thing it does not take (the sink may have seen some
  * rows by then), true when every row was read.
@@ -68,7 +94,7 @@ export function readFlatRows(text: string, from: number, to: number, sink: FlatR
     if (backslash !== -1 && backslash < start) backslash = text.indexOf('\\', start);
     if (backslash === -1 || backslash > end) {
       i = end + 1;
-      return end - start < SLICED_MIN ? text.slice(start, end) : own(text.slice(start, end));
+      return plain(text, start, end);
     }
     let j = start;
     for (let c = text.charCodeAt(j); c !== QUOTE; c = text.charCodeAt(j)) {
@@ -94,19 +120,23 @@ export function readFlatRows(text: string, from: number, to: number, sink: FlatR
     const start = i;
     const negative = text.charCodeAt(i) === MINUS;
     if (negative) i++;
-    // The integer part's value as it is read: most of PVE's numbers are integers, which then need no Number().
+    // The digits' value as they are read: most of PVE's numbers are integers or short decimals (a CPU share),
+    // which then need no Number() and no string for it.
     let whole = 0;
     const first = text.charCodeAt(i);
     if (first === ZERO) i++;
     else if (first > ZERO && first <= NINE) for (let c = first; c >= ZERO && c <= NINE; c = text.charCodeAt(++i)) whole = whole * 10 + (c - ZERO);
     else return undefined;
-    // Up to 15 digits the sum is exact; longer ones are left to Number()'s rounding.
-    let exact = i - start - (negative ? 1 : 0) <= 15;
+    let fraction = 0;
     if (text.charCodeAt(i) === DOT) {
-      i++;
-      if (!digits()) return undefined;
-      exact = false;
+      const dot = ++i;
+      for (let c = text.charCodeAt(i); c >= ZERO && c <= NINE; c = text.charCodeAt(++i)) whole = whole * 10 + (c - ZERO);
+      fraction = i - dot;
+      if (fraction === 0) return undefined;
     }
+    // Up to 15 digits the sum is exact, and so is 10^fraction: their quotient is then the correctly rounded
+    // value, the same double Number() gives (Clinger's fast path). Longer ones are left to Number().
+    let exact = i - start - (negative ? 1 : 0) - (fraction > 0 ? 1 : 0) <= 15;
     const e = text.charCodeAt(i);
     if (e === 101 || e === 69) {
       i++;
@@ -117,7 +147,8 @@ export function readFlatRows(text: string, from: number, to: number, sink: FlatR
     }
     if (i > to) return undefined;
     if (!exact) return Number(text.slice(start, i));
-    return negative ? -whole : whole;
+    const value = fraction > 0 ? whole / POW10[fraction] : whole;
+    return negative ? -value : value;
   };
 
   const value = (): Scalar | undefined => {

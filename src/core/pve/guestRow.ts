@@ -26,6 +26,7 @@ function remembered<V>(map: Map<string, V>, key: string, make: (key: string) => 
 }
 
 const itself = (name: string): string => name;
+const sameTags = (a: readonly string[], b: readonly string[]): boolean => a === b || (a.length === b.length && a.every((t, i) => t === b[i]));
 const frozenTags = (text: string): readonly string[] => Object.freeze(parseTags(text));
 
 export class GuestFields {
@@ -149,33 +150,59 @@ export class GuestFields {
 
   /**
    * The guest read since the last `reset()`; an InvalidResponseError when it has no numeric vmid. `before`:
-   * the same guest in the last answer, whose id and name strings it keeps when they are unchanged.
+   * the same guest in the last answer, which is returned itself when nothing changed (a stopped guest, a
+   * template), else whose id and name strings the new guest keeps when they are unchanged.
    */
   guest(fallback?: { node: string; type: GuestType }, before?: Guest): Guest {
     const vmid = this.vmid;
     if (!isVmid(vmid)) throw new InvalidResponseError(vmid === undefined ? 'a guest row has no numeric vmid' : `a guest row has the vmid ${String(vmid)}, which is no VMID (100 to 999999999)`);
     const t = this.type ?? fallback?.type ?? 'qemu';
     const same = before !== undefined && before.vmid === vmid && before.type === t;
+    const node = this.node ?? fallback?.node ?? '';
+    const status = this.qmpstatus && this.status === 'running' ? this.qmpstatus : this.status;
+    const maxcpu = this.maxcpu ?? this.cpus;
+    if (same && this.unchanged(before, node, status, maxcpu)) return before;
     return {
       id: same ? before.id : `${t}/${vmid}`,
       type: t,
       vmid,
       name: same && before.name === this.name ? before.name : this.name,
-      node: this.node ?? fallback?.node ?? '',
-      status: this.qmpstatus && this.status === 'running' ? this.qmpstatus : this.status,
+      node,
+      status,
       template: this.template,
       tags: this.tags,
       pool: this.pool,
       lock: this.lock,
       hastate: this.hastate,
       cpu: this.cpu,
-      maxcpu: this.maxcpu ?? this.cpus,
+      maxcpu,
       mem: this.mem,
       maxmem: this.maxmem,
       disk: this.disk,
       maxdisk: this.maxdisk,
       uptime: this.uptime,
     };
+  }
+
+  /** Whether `before` (same VMID and type) holds every value read, so the new answer needs no new object for it. */
+  private unchanged(before: Guest, node: string, status: GuestStatus, maxcpu: number): boolean {
+    return (
+      before.name === this.name &&
+      before.node === node &&
+      before.status === status &&
+      before.template === this.template &&
+      sameTags(before.tags, this.tags) &&
+      before.pool === this.pool &&
+      before.lock === this.lock &&
+      before.hastate === this.hastate &&
+      before.cpu === this.cpu &&
+      before.maxcpu === maxcpu &&
+      before.mem === this.mem &&
+      before.maxmem === this.maxmem &&
+      before.disk === this.disk &&
+      before.maxdisk === this.maxdisk &&
+      before.uptime === this.uptime
+    );
   }
 
   /** One copy of each node's name for all its guests, and one frozen tag list per distinct tags text. */

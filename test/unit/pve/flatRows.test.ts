@@ -67,6 +67,44 @@ test('every kind of scalar, escape and number form reads as JSON.parse reads it'
   sameAsJsonParse('{"a":1,"a":2,"b":"x","b":null}', 'a key twice');
 });
 
+test('decimals read without Number() are the doubles JSON.parse gives, to the last bit', () => {
+  let seed = 987;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed % n;
+  };
+  const digits = (n: number): string => Array.from({ length: n }, () => String(rand(10))).join('');
+  const texts: string[] = [];
+  for (let k = 0; k < 20_000; k++) {
+    // 1 to 18 digits in all, so both sides of the 15-digit limit; leading zeros after the point included.
+    const intPart = rand(4) === 0 ? '0' : String(1 + rand(9)) + digits(rand(8));
+    const fraction = digits(1 + rand(12 - Math.min(intPart.length, 10)));
+    texts.push(`${rand(3) === 0 ? '-' : ''}${intPart}.${fraction}`);
+  }
+  texts.push('0.1', '0.2', '0.3', '-0.0', '0.000000000000001', '123456789012.345', '1234567890123.45', '9007199254740.993', '0.05', '99.99');
+  const rows = read(texts.map((t, i) => `{"vmid":${i},"cpu":${t}}`).join(','));
+  assert.ok(rows);
+  rows.rows.forEach((pairs, i) => {
+    const mine = pairs[1][1];
+    assert.ok(Object.is(mine, JSON.parse(texts[i])), `${texts[i]} read as ${String(mine)}, JSON.parse gives ${String(JSON.parse(texts[i]))}`);
+  });
+});
+
+test('short strings that look alike (same length, same ends) are each read as they are', () => {
+  // Recently read strings are taken again by a hash of their length and a few characters: strings that share
+  // them must still come out as written, however they alternate.
+  const values = ['running', 'rUnning', 'runnigg', 'stopped', 'a', 'b', 'ab', 'ba', 'aXb', 'aYb', 'pve1', 'pve2', 'pve01', 'pve10', 'x'.repeat(24), 'y'.repeat(25), 'prod;web', 'prod;wex', 'é', 'ü', 'lab'];
+  let seed = 5;
+  const rows: string[] = [];
+  for (let k = 0; k < 5_000; k++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    const v = values[seed % values.length];
+    const w = values[(seed >>> 8) % values.length];
+    rows.push(JSON.stringify({ [v]: w, status: v, node: w }));
+  }
+  sameAsJsonParse(rows.join(','), 'look-alike strings');
+});
+
 test('what is not a list of flat rows is refused, so the caller parses it with JSON.parse', () => {
   // Valid JSON, but not flat rows: nested values, entries that are not objects.
   for (const text of ['{"a":{"b":1}}', '{"a":[1]}', '{"a":1},[1]', '1', '"a"', 'null', '{"a":{}}']) {

@@ -98,3 +98,27 @@ test('a renamed, retyped or moved guest gets its new name and id, and a new orde
   assert.equal(known.at(5, 800_001), a);
   assert.equal(known.at(1, 800_003), undefined);
 });
+
+test('a guest whose row did not change is the same object as in the last answer; any changed value makes a new one', () => {
+  // Each answer is read with fields of its own (as the reader does), so its tag lists and node names are its own.
+  const read = (row: Record<string, unknown>, before?: Guest): Guest => {
+    const fields = new GuestFields();
+    for (const [k, v] of Object.entries(row)) fields.set(k, v);
+    return fields.guest(undefined, before);
+  };
+  const row = { type: 'qemu', vmid: 900_001, name: 'db', node: 'pve1', status: 'stopped', template: 0, tags: 'prod;db', pool: 'p', cpu: 0, maxcpu: 4, mem: 0, maxmem: 8 * 2 ** 30, disk: 0, maxdisk: 32 * 2 ** 30, uptime: 0 };
+  const a = read(row);
+  assert.equal(read({ ...row }, a), a);
+  const changes: Record<string, unknown>[] = [
+    { name: 'db2' }, { node: 'pve2' }, { status: 'running' }, { template: 1 }, { tags: 'prod' }, { tags: '' }, { pool: '' }, { lock: 'backup' },
+    { hastate: 'started' }, { cpu: 0.01 }, { maxcpu: 8 }, { mem: 1 }, { maxmem: 2 ** 30 }, { disk: 1 }, { maxdisk: 1 }, { uptime: 5 }, { type: 'lxc' },
+  ];
+  for (const change of changes) {
+    const b = read({ ...row, ...change }, a);
+    assert.notEqual(b, a, JSON.stringify(change));
+    assert.deepEqual(b, read({ ...row, ...change }), JSON.stringify(change));
+  }
+  // A running VM that QEMU reports paused is another status.
+  const running = read({ ...row, status: 'running' });
+  assert.equal(read({ ...row, status: 'running', qmpstatus: 'paused' }, running).status, 'paused');
+});
