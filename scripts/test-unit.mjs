@@ -16,6 +16,11 @@ const filter = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const flags = process.argv.slice(2).filter((a) => a.startsWith('--') && a !== '--cpu-hog');
 if (cpuHogWanted()) startCpuHog();
 const selected = filter.length ? files.filter((f) => filter.some((x) => f.includes(x))) : files;
+// node --test with no files would run every test-looking file under the checkout, scripts included.
+if (selected.length === 0) {
+  console.error(`no unit test file's path contains ${filter.map((x) => JSON.stringify(x)).join(' or ')} (one word per argument)`);
+  process.exit(2);
+}
 const result = spawnSync(
   process.execPath,
   // A test that hangs fails by name after 3 minutes instead of holding up the whole run.

@@ -15,6 +15,7 @@ const PREALLOCATE_UP_TO = 32 * 1024 * 1024;
  * in the heap's young generation while the answer arrived and was read, and the extension host's
  * young-generation collections copied it, stopping the host for that time. When the answer declares its
  * length, the bytes go into one buffer of that length as they arrive, so the end costs one copy, not two.
+ * `asciiBytes()` hands over the bytes themselves, for a reader that makes text of them part by part.
  *
  * From the first chunk with another byte on, the text is decoded as it arrives (UTF-8, a character split
  * across chunks included), so no large decode blocks the host at the end.
@@ -50,6 +51,15 @@ export class BodyText {
       this.decoder = new StringDecoder('utf8');
     }
     this.parts.push(this.decoder!.write(chunk));
+  }
+
+  /**
+   * The whole answer as bytes when every byte was ASCII (then they are forgotten here), else undefined. A large
+   * answer read from its bytes in parts never becomes one string (see sliced.ts): the string of a 6 MB answer
+   * is 6 MB of memory the process has not touched yet, filled in one go (15–40 ms on a 2-core machine).
+   */
+  asciiBytes(): Buffer | undefined {
+    return this.parts === undefined ? this.ascii() : undefined;
   }
 
   /** The whole text. */

@@ -54,6 +54,25 @@ export interface WireResponse {
   readonly statusText: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
+  /**
+   * The body's bytes, when every one is ASCII (PVE's answers nearly always are): a reader that takes them reads
+   * the answer in parts and never needs `body`, which is then made from them only when first read.
+   */
+  readonly bytes?: Buffer;
+}
+
+/** A response whose text is made from its ASCII bytes when something first reads `body`. */
+export function asciiResponse(status: number, statusText: string, headers: IncomingHttpHeaders, bytes: Buffer): WireResponse {
+  let text: string | undefined;
+  return {
+    status,
+    statusText,
+    headers,
+    bytes,
+    get body(): string {
+      return (text ??= bytes.toString('latin1'));
+    },
+  };
 }
 
 /** Sends one request; rejects only with PveError subclasses. Replaceable in tests. */
@@ -139,12 +158,10 @@ export function httpsTransport(agent: https.Agent): Transport {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          resolve({
-            status: res.statusCode ?? 0,
-            statusText: res.statusMessage ?? '',
-            headers: res.headers,
-            body: body.text(),
-          });
+          const status = res.statusCode ?? 0;
+          const statusText = res.statusMessage ?? '';
+          const bytes = body.asciiBytes();
+          resolve(bytes ? asciiResponse(status, statusText, res.headers, bytes) : { status, statusText, headers: res.headers, body: body.text() });
         });
       });
       const timer = setTimeout(() => {

@@ -49,8 +49,10 @@ export interface SliceOptions {
  * turn of the event loop between them, so a refresh never blocks the extension host for the whole answer
  * (20,000 guests are ~6 MB).
  *
- * A slice ends where the array's next entry begins (`},{`, found by a regular expression from the slice's
- * length on, not a scan in JavaScript of every character). Each slice's rows go from the text to the model
+ * A slice ends where the array's next entry begins (`},{`, searched for from the slice's length on, not a
+ * scan in JavaScript of every character). An answer of ASCII bytes (`res.bytes`) is read from them: each
+ * slice's text is made from its bytes, and the whole answer never becomes one string (a 6 MB string is 6 MB
+ * of memory filled in one step, see bodyText.ts). Each slice's rows go from the text to the model
  * by readFlatRows (no object per row, see flatRows.ts for why); a slice it does not take (a nested value, or a
  * cut inside a string that only looked like a boundary) is parsed by `JSON.parse` and read row by row, and if
  * that fails too the whole answer goes to `envelope()`, as does anything else (other keys after the array,
@@ -66,13 +68,14 @@ export async function clusterResourcesInSlices(res: WireResponse, request: strin
       addResources(rows, from, Math.min(rows.length, from + sliceRows), out);
     }
   };
-  const sink = new ResourceRows(res.body, out, known);
-  const whole = await eachSlice(res, request, pause, sliceChars, async (from, to) => {
+  const sink = new ResourceRows(out, known);
+  const whole = await eachSlice(res, request, pause, sliceChars, async (text) => {
     const before = lengths(out);
-    if (readFlatRows(res.body, from, to, sink)) return true;
+    sink.text = text;
+    if (readFlatRows(text, 0, text.length, sink)) return true;
     truncate(out, before);
     sink.clear();
-    const part = parseSlice(res.body, from, to);
+    const part = parseSlice(text);
     if (!part) return false;
     await read(part as Row[]);
     return true;
@@ -88,8 +91,50 @@ export async function clusterResourcesInSlices(res: WireResponse, request: strin
   return { data: out };
 }
 
+/** The answer's text as eachSlice reads it: parts of it, and where an entry of its array ends. */
+interface AnswerText {
+  readonly length: number;
+  /** The text from `from` to `to`. */
+  part(from: number, to: number): string;
+  /** The first `}` at or after `from` (before `end`) followed by `,` and `{` with only whitespace between, and where that `{` is. */
+  boundary(from: number, end: number): { close: number; open: number } | undefined;
+}
+
+const ENTRY_BOUNDARY = /\}\s*,\s*\{/g;
+
+function answerText(res: WireResponse): AnswerText {
+  const bytes = res.bytes;
+  // ASCII bytes: each part is made from them, and the whole answer never becomes one string.
+  if (bytes) return { length: bytes.length, part: (from, to) => bytes.toString('latin1', from, to), boundary: (from, end) => byteBoundary(bytes, from, end) };
+  const text = res.body;
+  return {
+    length: text.length,
+    part: (from, to) => text.slice(from, to),
+    boundary: (from, end) => {
+      ENTRY_BOUNDARY.lastIndex = from;
+      const cut = ENTRY_BOUNDARY.exec(text);
+      return cut && cut.index < end ? { close: cut.index, open: ENTRY_BOUNDARY.lastIndex - 1 } : undefined;
+    },
+  };
+}
+
+const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9;
+
+/** AnswerText.boundary over bytes (JSON's whitespace; the text's regular expression takes any). */
+function byteBoundary(bytes: Buffer, from: number, end: number): { close: number; open: number } | undefined {
+  for (let close = bytes.indexOf(0x7d, from); close >= 0 && close < end; close = bytes.indexOf(0x7d, close + 1)) {
+    let j = close + 1;
+    while (j < end && isSpace(bytes[j])) j++;
+    if (bytes[j] !== 0x2c) continue;
+    j++;
+    while (j < end && isSpace(bytes[j])) j++;
+    if (j < end && bytes[j] === 0x7b) return { close, open: j };
+  }
+  return undefined;
+}
+
 /**
- * Hands each slice (`from`…`to`, entries of the `{"data":[…]}` answer's array) to `each`, with `pause()`
+ * Hands each slice (the text of entries of the `{"data":[…]}` answer's array) to `each`, with `pause()`
  * between slices; resolves to undefined when `each` took every slice, or to the whole envelope when the
  * answer had to be parsed at once (another shape, or a slice `each` did not take — it may then have read
  * some slices, which the caller discards).
@@ -99,31 +144,29 @@ async function eachSlice(
   request: string,
   pause: () => Promise<void>,
   sliceChars: number,
-  each: (from: number, to: number) => Promise<boolean>,
+  each: (text: string) => Promise<boolean>,
 ): Promise<{ data: unknown; total?: number } | undefined> {
-  const text = res.body;
-  const head = /^\s*\{\s*"data"\s*:\s*\[/.exec(text);
-  const tail = head && /\]\s*\}\s*$/.exec(text.slice(-64));
+  const text = answerText(res);
+  const head = /^\s*\{\s*"data"\s*:\s*\[/.exec(text.part(0, Math.min(text.length, 64)));
+  const last = text.part(Math.max(0, text.length - 64), text.length);
+  const tail = head && /\]\s*\}\s*$/.exec(last);
   if (!head || !tail) return envelope(res, request);
-  const end = text.length - Math.min(64, text.length) + tail.index;
+  const end = text.length - last.length + tail.index;
   let from = head[0].length;
   if (end < from) return envelope(res, request);
   // Several answers often arrive in one turn of the event loop: each large one starts in a turn of its own.
   if (end - from > sliceChars) await pause();
-  const boundary = /\}\s*,\s*\{/g;
   while (end - from > sliceChars) {
-    boundary.lastIndex = from + sliceChars;
-    const cut = boundary.exec(text);
-    if (!cut || cut.index >= end) break;
-    if (!(await each(from, cut.index + 1))) return envelope(res, request);
-    from = boundary.lastIndex - 1;
+    const cut = text.boundary(from + sliceChars, end);
+    if (!cut) break;
+    if (!(await each(text.part(from, cut.close + 1)))) return envelope(res, request);
+    from = cut.open;
     await pause();
   }
-  return (await each(from, end)) ? undefined : envelope(res, request);
+  return (await each(text.part(from, end))) ? undefined : envelope(res, request);
 }
 
-function parseSlice(text: string, from: number, to: number): unknown[] | undefined {
-  const slice = text.slice(from, to);
+function parseSlice(slice: string): unknown[] | undefined {
   if (slice.trim() === '') return [];
   try {
     return JSON.parse(`[${slice}]`) as unknown[];
@@ -138,9 +181,10 @@ function parseSlice(text: string, from: number, to: number): unknown[] | undefin
  */
 class ResourceRows implements FlatRowSink {
   private readonly fields = new GuestFields();
+  /** The slice being read (row offsets are into it). */
+  text = '';
 
   constructor(
-    private readonly text: string,
     private readonly out: Resources,
     private readonly known: KnownGuests,
   ) {}

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { BodyText } from '../../../src/core/pve/bodyText';
+import { asciiResponse } from '../../../src/core/pve/http';
 
 /** `bytes` as they might arrive: pieces of `size` bytes. */
 function pieces(bytes: Buffer, size: number): Buffer[] {
@@ -58,4 +59,21 @@ test('an ASCII answer reads the same whether its declared length is right, short
     for (const size of [16 * 1024, 100_000]) assert.equal(read(pieces(bytes, size), declared), bytes.toString('utf8'), `declared ${declared}, pieces of ${size}`);
   // A body that declared a length and sent nothing (a HEAD answer, or 204).
   assert.equal(read([], 100_000), '');
+});
+
+test('an ASCII answer is also given as its bytes, one that is not only as text; the response makes its text from the bytes when asked', () => {
+  const ascii = Buffer.from(`{"data":[${'{"vmid":100,"name":"web"},'.repeat(10_000)}{}]}`);
+  for (const declared of [undefined, ascii.length]) {
+    const body = new BodyText(declared);
+    for (const c of pieces(ascii, 16 * 1024)) body.add(c);
+    const bytes = body.asciiBytes();
+    assert.ok(bytes && bytes.equals(ascii), `declared ${declared}`);
+    const res = asciiResponse(200, 'OK', {}, bytes);
+    assert.equal(res.body, ascii.toString('utf8'));
+    assert.equal(res.body, ascii.toString('utf8'));
+  }
+  const utf8 = new BodyText();
+  for (const c of pieces(Buffer.from('{"name":"büro"}'), 3)) utf8.add(c);
+  assert.equal(utf8.asciiBytes(), undefined);
+  assert.equal(utf8.text(), '{"name":"büro"}');
 });

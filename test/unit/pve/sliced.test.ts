@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { KnownGuests } from '../../../src/core/pve/knownGuests';
 import { clusterResourcesInSlices } from '../../../src/core/pve/sliced';
 import { parseClusterResources } from '../../../src/core/pve/parse';
-import type { WireResponse } from '../../../src/core/pve/http';
+import { asciiResponse, type WireResponse } from '../../../src/core/pve/http';
 
 const wire = (body: string): WireResponse => ({ status: 200, statusText: 'OK', headers: { 'content-type': 'application/json' }, body });
 const expected = (body: string) => parseClusterResources((JSON.parse(body) as { data: unknown[] }).data.filter((r) => r !== null && typeof r === 'object'));
@@ -45,6 +45,46 @@ test('an entry boundary look-alike inside a string or a nested value never split
     const body = JSON.stringify({ data: list });
     assert.deepEqual((await clusterResourcesInSlices(wire(body), 'GET /cluster/resources', { pause: async () => {}, sliceChars: 700 })).data, expected(body), JSON.stringify(odd));
   }
+});
+
+/** The answer as the HTTPS transport gives an ASCII one: its bytes, and a count of reads of its whole text. */
+function wireBytes(body: string): { res: WireResponse; textReads: () => number } {
+  // JSON may spell any character as \uXXXX: the same answer, in ASCII only.
+  const ascii = body.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const res = asciiResponse(200, 'OK', { 'content-type': 'application/json' }, Buffer.from(ascii, 'latin1'));
+  let reads = 0;
+  return {
+    res: Object.defineProperty({ ...res }, 'body', { get: () => (reads++, res.body) }),
+    textReads: () => reads,
+  };
+}
+
+test('an answer of ASCII bytes is read from them in parts, never made one string, and reads as its text does', async () => {
+  const flatEntries = entries.map(({ nested: _, ...e }) => e);
+  const spaced = `{ "data" : [ ${flatEntries.map((e) => JSON.stringify(e)).join(' ,\n\t')} ]\r\n}\n`;
+  const lookAlikes = entries.map((e, i) => (i % 5 === 0 ? { ...e, name: 'x"},{"id":"injected', tags: 'a},{b' } : e));
+  // [answer, read in parts from its bytes alone]: nested values and a cut inside a string need the whole text.
+  const cases: [string, boolean][] = [
+    [JSON.stringify({ data: flatEntries }), true],
+    [spaced, true],
+    [JSON.stringify({ data: entries }), false],
+    [JSON.stringify({ data: lookAlikes }), false],
+    ['{"data":[]}', true],
+  ];
+  for (const [text, inParts] of cases) {
+    const { res, textReads } = wireBytes(text);
+    let pauses = 0;
+    const out = await clusterResourcesInSlices(res, 'GET x', { pause: () => Promise.resolve(void pauses++), sliceChars: 700 });
+    assert.deepEqual(out.data, expected(text), text.slice(0, 80));
+    if (!inParts) continue;
+    assert.equal(textReads(), 0, 'the whole answer was made into one string');
+    assert.ok(text.length < 700 || pauses > 20, `${pauses} pauses`);
+  }
+  // Malformed or another shape: the whole text, and the envelope's error or answer.
+  const { res: broken } = wireBytes(`{"data":[${'{"a":1},'.repeat(400)}{"a":`);
+  await assert.rejects(clusterResourcesInSlices(broken, 'GET x', { pause: async () => {}, sliceChars: 256 }), /malformed JSON/);
+  const { res: withTotal } = wireBytes(JSON.stringify({ data: entries.slice(0, 50), total: 50 }));
+  assert.equal((await clusterResourcesInSlices(withTotal, 'GET x', { pause: async () => {}, sliceChars: 256 })).data.guests.length, 50);
 });
 
 test('a row with a key twice keeps the last value, as JSON.parse does', async () => {
