@@ -61,7 +61,7 @@ export interface WireResponse {
   readonly bytes?: Buffer;
 }
 
-/** A response whose text is made from its ASCII bytes when something first reads `body`. */
+/** A response whose text is made from its ASCII bytes when something first reads `body` (a spread copy reads it). */
 export function asciiResponse(status: number, statusText: string, headers: IncomingHttpHeaders, bytes: Buffer): WireResponse {
   let text: string | undefined;
   return {

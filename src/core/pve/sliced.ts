@@ -100,7 +100,8 @@ interface AnswerText {
   boundary(from: number, end: number): { close: number; open: number } | undefined;
 }
 
-const ENTRY_BOUNDARY = /\}\s*,\s*\{/g;
+/** JSON's whitespace only: a `\v` or a no-break space between entries is malformed, as JSON.parse says. */
+const ENTRY_BOUNDARY = /\}[ \t\n\r]*,[ \t\n\r]*\{/g;
 
 function answerText(res: WireResponse): AnswerText {
   const bytes = res.bytes;
@@ -120,7 +121,7 @@ function answerText(res: WireResponse): AnswerText {
 
 const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9;
 
-/** AnswerText.boundary over bytes (JSON's whitespace; the text's regular expression takes any). */
+/** AnswerText.boundary over bytes. */
 function byteBoundary(bytes: Buffer, from: number, end: number): { close: number; open: number } | undefined {
   for (let close = bytes.indexOf(0x7d, from); close >= 0 && close < end; close = bytes.indexOf(0x7d, close + 1)) {
     let j = close + 1;
@@ -147,9 +148,9 @@ async function eachSlice(
   each: (text: string) => Promise<boolean>,
 ): Promise<{ data: unknown; total?: number } | undefined> {
   const text = answerText(res);
-  const head = /^\s*\{\s*"data"\s*:\s*\[/.exec(text.part(0, Math.min(text.length, 64)));
+  const head = /^[ \t\n\r]*\{[ \t\n\r]*"data"[ \t\n\r]*:[ \t\n\r]*\[/.exec(text.part(0, Math.min(text.length, 64)));
   const last = text.part(Math.max(0, text.length - 64), text.length);
-  const tail = head && /\]\s*\}\s*$/.exec(last);
+  const tail = head && /\][ \t\n\r]*\}[ \t\n\r]*$/.exec(last);
   if (!head || !tail) return envelope(res, request);
   const end = text.length - last.length + tail.index;
   let from = head[0].length;

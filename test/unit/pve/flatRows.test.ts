@@ -76,12 +76,18 @@ test('decimals read without Number() are the doubles JSON.parse gives, to the la
   const digits = (n: number): string => Array.from({ length: n }, () => String(rand(10))).join('');
   const texts: string[] = [];
   for (let k = 0; k < 20_000; k++) {
-    // 1 to 18 digits in all, so both sides of the 15-digit limit; leading zeros after the point included.
+    // Up to 12 digits; leading zeros after the point included.
     const intPart = rand(4) === 0 ? '0' : String(1 + rand(9)) + digits(rand(8));
     const fraction = digits(1 + rand(12 - Math.min(intPart.length, 10)));
     texts.push(`${rand(3) === 0 ? '-' : ''}${intPart}.${fraction}`);
   }
-  texts.push('0.1', '0.2', '0.3', '-0.0', '0.000000000000001', '123456789012.345', '1234567890123.45', '9007199254740.993', '0.05', '99.99');
+  // 16 to 20 digits: past what the fast path takes exactly (a quotient of two exact doubles), so Number() reads them.
+  for (let k = 0; k < 5_000; k++) {
+    const all = digits(16 + rand(5));
+    const point = 1 + rand(all.length - 1);
+    texts.push(`${String(1 + rand(9))}${all.slice(1, point)}.${all.slice(point)}`);
+  }
+  texts.push('0.1', '0.2', '0.3', '-0.0', '0.000000000000001', '123456789012.345', '1234567890123.45', '9007199254740.993', '0.05', '99.99', '4.4244882404466882');
   const rows = read(texts.map((t, i) => `{"vmid":${i},"cpu":${t}}`).join(','));
   assert.ok(rows);
   rows.rows.forEach((pairs, i) => {

@@ -110,7 +110,7 @@ test('a guest whose row did not change is the same object as in the last answer;
   const a = read(row);
   assert.equal(read({ ...row }, a), a);
   const changes: Record<string, unknown>[] = [
-    { name: 'db2' }, { node: 'pve2' }, { status: 'running' }, { template: 1 }, { tags: 'prod' }, { tags: '' }, { pool: '' }, { lock: 'backup' },
+    { name: 'db2' }, { node: 'pve2' }, { status: 'running' }, { template: 1 }, { tags: 'prod' }, { tags: 'prod;dc' }, { tags: '' }, { pool: '' }, { lock: 'backup' },
     { hastate: 'started' }, { cpu: 0.01 }, { maxcpu: 8 }, { mem: 1 }, { maxmem: 2 ** 30 }, { disk: 1 }, { maxdisk: 1 }, { uptime: 5 }, { type: 'lxc' },
   ];
   for (const change of changes) {

@@ -1,12 +1,13 @@
 /**
- * Answers a broken or hostile server may send, through the client's real entry points with a canned transport:
+ * Answers a broken or hostile server may send, through the client's real entry points with a canned transport
+ * (an ASCII answer given as bytes too, as the HTTPS transport gives it):
  * each ends in a typed PveError or in data that is right, never a TypeError, a SyntaxError or the wrong lines.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PveClient } from '../../../src/core/pve/client';
 import { AgentCommandError, AgentNotConfiguredError, InvalidPathSegmentError, InvalidResponseError, ParameterError } from '../../../src/core/pve/errors';
-import { errorFromResponse, type WireRequest, type WireResponse } from '../../../src/core/pve/http';
+import { asciiResponse, errorFromResponse, type WireRequest, type WireResponse } from '../../../src/core/pve/http';
 import { sshArgv } from '../../../src/core/explorer';
 
 const UPID = 'UPID:pve1:0000ABCD:00001234:65000000:qmstart:100:root@pam:';
@@ -16,7 +17,10 @@ function client(answer: (req: WireRequest) => unknown): PveClient {
     retry: { attempts: 1, baseDelayMs: 1 },
     transport: (req): Promise<WireResponse> => {
       const a = answer(req);
-      return Promise.resolve({ status: 200, statusText: 'OK', headers: { 'content-type': 'application/json' }, body: typeof a === 'string' ? a : JSON.stringify(a) });
+      const body = typeof a === 'string' ? a : JSON.stringify(a);
+      const headers = { 'content-type': 'application/json' };
+      // As the HTTPS transport answers: an ASCII body also as its bytes, which /cluster/resources reads.
+      return Promise.resolve(Buffer.from(body).length === body.length ? asciiResponse(200, 'OK', headers, Buffer.from(body, 'latin1')) : { status: 200, statusText: 'OK', headers, body });
     },
   });
 }

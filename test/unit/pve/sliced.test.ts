@@ -80,7 +80,14 @@ test('an answer of ASCII bytes is read from them in parts, never made one string
     assert.equal(textReads(), 0, 'the whole answer was made into one string');
     assert.ok(text.length < 700 || pauses > 20, `${pauses} pauses`);
   }
-  // Malformed or another shape: the whole text, and the envelope's error or answer.
+  // Malformed or another shape: the whole text, and the envelope's error or answer. A character between entries
+  // that JSON does not count as whitespace is malformed on either path, wherever a slice ends.
+  for (const odd of ['\u000b', '\u000c', '\u00a0']) {
+    const text = `{"data":[${flatEntries.map((e) => JSON.stringify(e)).join(`${odd},`)}]}`;
+    // Slices of one entry each: every such character falls where a slice would end.
+    await assert.rejects(clusterResourcesInSlices(wire(text), 'GET x', { pause: async () => {}, sliceChars: 10 }), /malformed JSON/, `text, ${JSON.stringify(odd)}`);
+    if (odd !== '\u00a0') await assert.rejects(clusterResourcesInSlices(wireBytes(text).res, 'GET x', { pause: async () => {}, sliceChars: 10 }), /malformed JSON/, `bytes, ${JSON.stringify(odd)}`);
+  }
   const { res: broken } = wireBytes(`{"data":[${'{"a":1},'.repeat(400)}{"a":`);
   await assert.rejects(clusterResourcesInSlices(broken, 'GET x', { pause: async () => {}, sliceChars: 256 }), /malformed JSON/);
   const { res: withTotal } = wireBytes(JSON.stringify({ data: entries.slice(0, 50), total: 50 }));
