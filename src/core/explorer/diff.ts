@@ -1,5 +1,6 @@
 import { sameAppearance, type Row } from './rows';
 import { runAtOnce, runSliced, YIELD_EVERY, type Pause } from './slices';
+import { sameList } from '../pve/fields';
 
 export interface TreeShape {
   readonly rows: ReadonlyMap<string, Row>;
@@ -83,12 +84,4 @@ export function goneRows(prev: TreeShape & { madeRowIds(): Iterable<string> }, n
     if ((parent === undefined || listed(parent)) && !next.rows.has(id)) gone.push(id);
   }
   return gone;
-}
-
-function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  if (a === b) return true;
-  const la = a?.length ?? 0;
-  if (la !== (b?.length ?? 0)) return false;
-  for (let i = 0; i < la; i++) if (a![i] !== b![i]) return false;
-  return true;
 }

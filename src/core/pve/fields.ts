@@ -79,3 +79,12 @@ export function asObject(data: unknown, what: string): Row {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new InvalidResponseError(`${what} is not an object`);
   return data as Row;
 }
+
+/** Whether two lists of strings hold the same strings in the same order (undefined counts as empty). */
+export function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === b) return true;
+  const la = a?.length ?? 0;
+  if (la !== (b?.length ?? 0)) return false;
+  for (let i = 0; i < la; i++) if (a![i] !== b![i]) return false;
+  return true;
+}

@@ -8,7 +8,7 @@
  * Every guest gets the same object shape, optional keys included.
  */
 import { InvalidResponseError } from './errors';
-import { bool, guestStatus, isVmid, NO_TAGS, num, num0, parseTags } from './fields';
+import { bool, guestStatus, isVmid, NO_TAGS, num, num0, parseTags, sameList } from './fields';
 import type { Guest, GuestStatus, GuestType } from './types';
 
 /** How many distinct tag texts and node names are remembered (most guests of a cluster share a few of each). */
@@ -26,7 +26,6 @@ function remembered<V>(map: Map<string, V>, key: string, make: (key: string) => 
 }
 
 const itself = (name: string): string => name;
-const sameTags = (a: readonly string[], b: readonly string[]): boolean => a === b || (a.length === b.length && a.every((t, i) => t === b[i]));
 const frozenTags = (text: string): readonly string[] => Object.freeze(parseTags(text));
 
 export class GuestFields {
@@ -191,7 +190,7 @@ export class GuestFields {
       before.node === node &&
       before.status === status &&
       before.template === this.template &&
-      sameTags(before.tags, this.tags) &&
+      sameList(before.tags, this.tags) &&
       before.pool === this.pool &&
       before.lock === this.lock &&
       before.hastate === this.hastate &&
